@@ -1,0 +1,537 @@
+"""ActiveGANAugmenter: the scikit-learn / imbalanced-learn surface of the method."""
+
+import copy
+import numbers
+import warnings
+
+import numpy as np
+import torch
+from imblearn.base import BaseSampler
+from imblearn.utils import check_target_type
+from imblearn.utils._validation import ArraysTransformer
+from sklearn.base import clone
+from sklearn.preprocessing import LabelEncoder, StandardScaler, label_binarize
+from sklearn.utils import check_random_state
+from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
+from sklearn.utils.multiclass import check_classification_targets, type_of_target
+from sklearn.utils.validation import check_is_fitted, validate_data
+
+from ._reward_model import fit_default_reward_model
+from ._rewards import top_two_margin, uncertainty_reward
+from ._training import ActiveGANModules, TrainingSchedule, train
+
+#: Rows generated per forward pass in :meth:`ActiveGANAugmenter.sample`.
+SAMPLE_CHUNK_ROWS = 65_536
+#: Candidate rounds the margin filter draws before it fills up with the closest rejects.
+MAX_FILTER_ROUNDS = 20
+
+
+def resolve_device(device):
+    """``"auto"`` is CUDA when available, else the CPU; anything else as torch reads it."""
+    if isinstance(device, str) and device == "auto":
+        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    try:
+        return torch.device(device)
+    except (RuntimeError, TypeError) as exc:
+        raise ValueError(f"Unknown device {device!r}: use 'auto', 'cpu' or 'cuda[:N]'.") from exc
+
+
+class ActiveGANAugmenter(BaseSampler):
+    """Generate informative labeled samples with ActiveGAN (Kong et al., AAAI 2019).
+
+    A conditional GAN (AC-GAN) is trained on ``(X, y)``; after a warm-up, its
+    generator is also pushed by a policy-gradient uncertainty loss whose reward
+    comes from a classifier trained on the real data (by default a grid-searched,
+    calibrated RBF SVM), so that it generates labeled samples near that
+    classifier's decision boundary. ``fit_resample`` returns the real samples
+    followed by the synthetic ones, as a step of :class:`imblearn.pipeline.Pipeline`.
+
+    Unlike imbalanced-learn's over-samplers, which *balance* classes through
+    ``sampling_strategy``, this sampler *augments* every class: how many rows it adds
+    per class is ``n_synthetic``. After ``fit_resample``, ``sampling_strategy_``
+    holds the number of rows added per class, as imbalanced-learn's samplers do.
+
+    Parameters
+    ----------
+    lambda_reward : float, default=0.1
+        Weight λ of the uncertainty loss in the generator loss (eq. 11).
+        0 trains plain AC-GAN.
+    epsilon : float, default=0.2
+        Margin threshold ε of the margin reward (eq. 8), in [0, 1].
+    alpha : float, default=0.5
+        Mix α between the margin and the entropy rewards (eq. 9), in [0, 1].
+    reward_constant : float, default=0.0
+        Margin reward C given beyond ε (eq. 8); 0 in the paper.
+    n_iter : int, default=3000
+        Generator updates in all, warm-up included.
+    warm_up : float or int, default=1/3
+        Plain AC-GAN iterations before the uncertainty loss is switched on
+        (Algorithm 1, step 4): a share of ``n_iter`` when a float in [0, 1),
+        a count clipped to ``n_iter`` when an int.
+    discriminator_interval : int, default=1
+        The discriminator is updated once every this many generator updates.
+    buffer_size : int, default=1024
+        Capacity M of the buffer of recent generated samples the policy is fitted on.
+    latent_dim : int, default=32
+        Dimension of the generator's noise z.
+    hidden_layer_sizes : tuple of int, default=(256, 256)
+        Hidden layers of the generator and of the discriminator.
+    policy_hidden_layer_sizes : tuple of int, default=(128,)
+        Hidden layers of the Gaussian policy.
+    dropout : float, default=0.3
+        Dropout in the discriminator.
+    learning_rate : float, default=2e-4
+        Adam learning rate of all networks.
+    batch_size : int, default=64
+        Real and generated samples per iteration.
+    n_synthetic : float, int or dict, default=0.5
+        Rows ``fit_resample`` adds: a float is a share of each class's size
+        (0.5 adds 50 % of every class), an int a count per class, a dict
+        ``{label: count}``.
+    margin_filter : float or None, default=None
+        When set, ``sample`` keeps only rows whose top-two margin (eq. 6) under the
+        reward model is at most this value (the paper's AC-GAN+F baseline with
+        ``lambda_reward=0``), drawing until the requested count is reached.
+    reward_estimator : classifier with ``predict_proba`` or None, default=None
+        Classifier the reward is computed from. It is cloned and fitted on ``(X, y)``
+        as given. None builds the paper's grid-searched, sigmoid-calibrated RBF SVM.
+    reward_param_grid : dict or None, default=None
+        Grid over ``C`` and ``gamma`` for the default reward model.
+    device : str or torch.device, default="auto"
+        Where the networks train: ``"auto"`` picks CUDA when present.
+    random_state : int, RandomState instance or None, default=None
+        Seeds network initialisation, training and the sampling stream.
+    verbose : int, default=0
+        Above 0, a progress bar shows the losses and the mean reward.
+    log_interval : int, default=50
+        Iterations between host synchronisations (divergence check, progress bar).
+
+    Attributes
+    ----------
+    classes_ : ndarray of shape (n_classes,)
+        The class labels, as given.
+    n_features_in_ : int
+    feature_names_in_ : ndarray of str
+        Only when fitted on a DataFrame with string column names.
+    reward_estimator_ : classifier
+        The fitted reward model.
+    reward_params_ : dict
+        ``C`` and ``gamma`` chosen by the default reward model's grid search
+        (empty for a user-given ``reward_estimator``).
+    modules_ : ActiveGANModules
+        The trained generator, discriminator and policy.
+    scaler_ : StandardScaler
+        The internal standardization; samples come back in the caller's scale.
+    warm_up_iter_ : int
+        Warm-up iterations actually run.
+    history_ : dict of ndarray
+        Per-iteration ``discriminator_loss``, ``generator_loss``,
+        ``uncertainty_loss``, ``policy_loss`` and ``mean_reward`` (NaN where not
+        computed at that iteration).
+    device_ : torch.device
+        Where the networks live.
+    sampling_strategy_ : dict
+        After ``fit_resample``: rows added per class.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import load_iris
+    >>> from sk_activegan import ActiveGANAugmenter
+    >>> X, y = load_iris(return_X_y=True)
+    >>> aug = ActiveGANAugmenter(n_iter=50, hidden_layer_sizes=(32,),
+    ...                          reward_param_grid={"C": [1.0], "gamma": ["scale"]},
+    ...                          random_state=0)
+    >>> X_syn, y_syn = aug.fit(X, y).sample(n_per_class=5)
+    >>> X_syn.shape, sorted(set(y_syn.tolist()))
+    ((15, 4), [0, 1, 2])
+    >>> X_res, y_res = aug.fit_resample(X, y)
+    >>> X_res.shape
+    (225, 4)
+    """
+
+    _sampling_type = "bypass"
+
+    _parameter_constraints = {
+        "lambda_reward": [Interval(numbers.Real, 0, None, closed="left")],
+        "epsilon": [Interval(numbers.Real, 0, 1, closed="both")],
+        "alpha": [Interval(numbers.Real, 0, 1, closed="both")],
+        "reward_constant": [Interval(numbers.Real, None, None, closed="neither")],
+        "n_iter": [Interval(numbers.Integral, 1, None, closed="left")],
+        "warm_up": [
+            Interval(numbers.Real, 0, 1, closed="left"),
+            Interval(numbers.Integral, 0, None, closed="left"),
+        ],
+        "discriminator_interval": [Interval(numbers.Integral, 1, None, closed="left")],
+        "buffer_size": [Interval(numbers.Integral, 1, None, closed="left")],
+        "latent_dim": [Interval(numbers.Integral, 1, None, closed="left")],
+        "hidden_layer_sizes": ["array-like"],
+        "policy_hidden_layer_sizes": ["array-like"],
+        "dropout": [Interval(numbers.Real, 0, 1, closed="left")],
+        "learning_rate": [Interval(numbers.Real, 0, None, closed="neither")],
+        "batch_size": [Interval(numbers.Integral, 1, None, closed="left")],
+        "n_synthetic": [
+            Interval(numbers.Real, 0, None, closed="left"),
+            Interval(numbers.Integral, 0, None, closed="left"),
+            dict,
+        ],
+        "margin_filter": [Interval(numbers.Real, 0, 1, closed="both"), None],
+        "reward_estimator": [HasMethods(["fit", "predict_proba"]), None],
+        "reward_param_grid": [dict, None],
+        "device": [str, torch.device],
+        "random_state": ["random_state"],
+        "verbose": ["verbose"],
+        "log_interval": [Interval(numbers.Integral, 1, None, closed="left")],
+    }
+
+    def __init__(
+        self,
+        *,
+        lambda_reward=0.1,
+        epsilon=0.2,
+        alpha=0.5,
+        reward_constant=0.0,
+        n_iter=3000,
+        warm_up=1 / 3,
+        discriminator_interval=1,
+        buffer_size=1024,
+        latent_dim=32,
+        hidden_layer_sizes=(256, 256),
+        policy_hidden_layer_sizes=(128,),
+        dropout=0.3,
+        learning_rate=2e-4,
+        batch_size=64,
+        n_synthetic=0.5,
+        margin_filter=None,
+        reward_estimator=None,
+        reward_param_grid=None,
+        device="auto",
+        random_state=None,
+        verbose=0,
+        log_interval=50,
+    ):
+        self.lambda_reward = lambda_reward
+        self.epsilon = epsilon
+        self.alpha = alpha
+        self.reward_constant = reward_constant
+        self.n_iter = n_iter
+        self.warm_up = warm_up
+        self.discriminator_interval = discriminator_interval
+        self.buffer_size = buffer_size
+        self.latent_dim = latent_dim
+        self.hidden_layer_sizes = hidden_layer_sizes
+        self.policy_hidden_layer_sizes = policy_hidden_layer_sizes
+        self.dropout = dropout
+        self.learning_rate = learning_rate
+        self.batch_size = batch_size
+        self.n_synthetic = n_synthetic
+        self.margin_filter = margin_filter
+        self.reward_estimator = reward_estimator
+        self.reward_param_grid = reward_param_grid
+        self.device = device
+        self.random_state = random_state
+        self.verbose = verbose
+        self.log_interval = log_interval
+
+    # ------------------------------------------------------------------ fitting
+
+    def fit(self, X, y):
+        """Fit the reward model, then train the AC-GAN and the ActiveGAN phase.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Dense, finite, numeric features.
+        y : array-like of shape (n_samples,)
+            Class labels (at least two classes, two samples each).
+
+        Returns
+        -------
+        self : ActiveGANAugmenter
+        """
+        self._validate_params()
+        X, y = self._check_X_y(X, y)
+        return self._fit(X, y)
+
+    def fit_resample(self, X, y):
+        """Fit, then return the real samples followed by ``n_synthetic`` new ones.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+        y : array-like of shape (n_samples,)
+            A one-vs-all binarized target comes back binarized.
+
+        Returns
+        -------
+        X_resampled : same container as X, of shape (n_samples + n_new, n_features)
+        y_resampled : same container as y
+        """
+        self._validate_params()
+        arrays_transformer = ArraysTransformer(X, y)
+        X, y = self._check_X_y(X, y)
+        X_res, y_res = self._fit_resample(X, y)
+        if self._binarized_target:
+            y_res = label_binarize(y_res, classes=self.classes_)
+        return arrays_transformer.transform(X_res, y_res)
+
+    def _fit_resample(self, X, y):
+        self._fit(X, y)
+        counts = self._synthetic_counts(y)
+        X_new, y_new = self._generate(counts)
+        self.sampling_strategy_ = dict(zip(self.classes_.tolist(), counts.tolist()))
+        return np.concatenate([X, X_new]), np.concatenate([y, y_new])
+
+    def _check_X_y(self, X, y):
+        """Validate X and y; labels of a one-vs-all binarized y are decoded."""
+        if y is None:
+            raise ValueError("ActiveGANAugmenter requires y: the class labels of X.")
+        check_classification_targets(y)
+        y, self._binarized_target = check_target_type(y, indicate_one_vs_all=True)
+        X, y = validate_data(
+            self, X, y, reset=True, accept_sparse=False, dtype=[np.float64, np.float32],
+            ensure_all_finite=True, ensure_min_samples=2,
+        )
+        if type_of_target(y) not in ("binary", "multiclass"):
+            raise ValueError(f"Unknown label type: {type_of_target(y)!r}.")
+        return X, y
+
+    def _fit(self, X, y):
+        encoder = LabelEncoder().fit(y)
+        if len(encoder.classes_) < 2:
+            raise ValueError(
+                "ActiveGANAugmenter needs at least 2 classes in y; got 1 class "
+                f"({encoder.classes_[0]!r})."
+            )
+        y_encoded = encoder.transform(y)
+        reward_model, reward_params = self._fit_reward_model(X, y_encoded)
+        scaler = StandardScaler().fit(X)
+        device = resolve_device(self.device)
+        rng = check_random_state(self.random_state)
+        train_seed, sample_seed = rng.randint(np.iinfo(np.int32).max, size=2)
+
+        self._output_dtype = X.dtype
+        self.classes_ = encoder.classes_
+        self.scaler_ = scaler
+        self.reward_estimator_ = reward_model
+        self.reward_params_ = reward_params
+        self.device_ = device
+        self.warm_up_iter_ = self._warm_up_iterations()
+        history, modules = self._train(X, y_encoded, int(train_seed))
+        self.modules_ = modules
+        self.history_ = history
+        self._sample_rng = np.random.default_rng(int(sample_seed))
+        return self
+
+    def _fit_reward_model(self, X, y_encoded):
+        if self.reward_estimator is None:
+            return fit_default_reward_model(X, y_encoded, self.reward_param_grid)
+        return clone(self.reward_estimator).fit(X, y_encoded), {}
+
+    def _warm_up_iterations(self):
+        if isinstance(self.warm_up, numbers.Integral):
+            return int(min(self.warm_up, self.n_iter))
+        return int(self.warm_up * self.n_iter)
+
+    def _train(self, X, y_encoded, seed):
+        device = self.device_
+        fork_devices = [device.index or 0] if device.type == "cuda" else []
+        with torch.random.fork_rng(devices=fork_devices, device_type=device.type):
+            torch.manual_seed(seed)
+            modules = ActiveGANModules(
+                n_features=X.shape[1],
+                n_classes=len(self.classes_),
+                latent_dim=self.latent_dim,
+                hidden_layer_sizes=tuple(self.hidden_layer_sizes),
+                policy_hidden_layer_sizes=tuple(self.policy_hidden_layer_sizes),
+                dropout=self.dropout,
+            ).to(device)
+            X_std = torch.as_tensor(self.scaler_.transform(X), dtype=torch.float32, device=device)
+            y_tensor = torch.as_tensor(y_encoded, dtype=torch.long, device=device)
+            schedule = TrainingSchedule(
+                n_iter=self.n_iter,
+                warm_up_iter=self.warm_up_iter_,
+                lambda_reward=float(self.lambda_reward),
+                batch_size=self.batch_size,
+                learning_rate=float(self.learning_rate),
+                discriminator_interval=self.discriminator_interval,
+                buffer_size=self.buffer_size,
+                log_interval=self.log_interval,
+            )
+            progress = self._progress_bar()
+            try:
+                history = train(modules, X_std, y_tensor, self._reward, schedule, progress)
+            finally:
+                if progress is not None:
+                    progress.close()
+        return history, modules
+
+    def _progress_bar(self):
+        if not self.verbose:
+            return None
+        from tqdm.auto import tqdm
+
+        return tqdm(total=self.n_iter, desc="ActiveGAN", unit="it")
+
+    # ----------------------------------------------------------------- rewards
+
+    def _proba(self, x_std):
+        """Reward-model class probabilities of standardized samples, as a tensor."""
+        x = self.scaler_.inverse_transform(x_std.detach().cpu().numpy().astype(np.float64))
+        proba = self.reward_estimator_.predict_proba(x)
+        return torch.as_tensor(proba, dtype=torch.float32, device=x_std.device)
+
+    def _reward(self, x_std, y_encoded):
+        """Uncertainty reward (eq. 9) of generated standardized samples."""
+        return uncertainty_reward(
+            self._proba(x_std), alpha=self.alpha, epsilon=self.epsilon,
+            constant=self.reward_constant,
+        )
+
+    # ----------------------------------------------------------------- sampling
+
+    def sample(self, n_per_class):
+        """Generate labeled samples from the trained generator.
+
+        Successive calls continue one random stream seeded from ``random_state``,
+        so they give new rows; a refit with the same seed repeats the sequence.
+
+        Parameters
+        ----------
+        n_per_class : int or dict
+            Rows per class: one count for every class, or ``{label: count}``
+            (classes not named get none).
+
+        Returns
+        -------
+        X_syn : ndarray (or DataFrame when fitted on one) of shape (n_rows, n_features)
+            In the caller's scale and dtype, grouped by class.
+        y_syn : ndarray of shape (n_rows,)
+            The conditioned labels, as the caller gave them.
+        """
+        check_is_fitted(self, "modules_")
+        X_new, y_new = self._generate(self._requested_counts(n_per_class))
+        if hasattr(self, "feature_names_in_"):
+            import pandas as pd
+
+            X_new = pd.DataFrame(X_new, columns=self.feature_names_in_)
+        return X_new, y_new
+
+    def _requested_counts(self, n_per_class):
+        if isinstance(n_per_class, dict):
+            counts = np.zeros(len(self.classes_), dtype=np.int64)
+            known = {label: i for i, label in enumerate(self.classes_.tolist())}
+            for label, count in n_per_class.items():
+                key = label.item() if isinstance(label, np.generic) else label
+                if key not in known:
+                    raise ValueError(
+                        f"n_per_class names class {label!r}, which is not among the "
+                        f"fitted classes {self.classes_.tolist()}."
+                    )
+                counts[known[key]] = _check_count(count, f"n_per_class[{label!r}]")
+            return counts
+        count = _check_count(n_per_class, "n_per_class")
+        return np.full(len(self.classes_), count, dtype=np.int64)
+
+    def _synthetic_counts(self, y):
+        """Rows per class ``fit_resample`` adds, from ``n_synthetic``."""
+        if isinstance(self.n_synthetic, dict):
+            return self._requested_counts(self.n_synthetic)
+        if isinstance(self.n_synthetic, numbers.Integral):
+            return np.full(len(self.classes_), int(self.n_synthetic), dtype=np.int64)
+        class_sizes = np.array([np.sum(y == label) for label in self.classes_])
+        return np.round(self.n_synthetic * class_sizes).astype(np.int64)
+
+    def _generate(self, counts):
+        """Rows per class in the caller's scale, dtype and labels."""
+        blocks = [self._generate_class(c, int(n)) for c, n in enumerate(counts)]
+        X_new = np.concatenate(blocks) if blocks else np.empty((0, self.n_features_in_))
+        if not np.isfinite(X_new).all():
+            raise FloatingPointError(
+                "The generator produced non-finite values; refit with a lower learning_rate."
+            )
+        y_new = np.repeat(self.classes_, counts)
+        return X_new.astype(self._output_dtype, copy=False), y_new
+
+    def _generate_class(self, class_index, count):
+        if self.margin_filter is None:
+            return self._draw(class_index, count)
+        return self._draw_filtered(class_index, count)
+
+    @torch.no_grad()
+    def _draw_std(self, class_index, count):
+        """``count`` standardized samples of one class, in chunks, on the device."""
+        chunks = []
+        for start in range(0, count, SAMPLE_CHUNK_ROWS):
+            rows = min(SAMPLE_CHUNK_ROWS, count - start)
+            z = self._sample_rng.standard_normal((rows, self.latent_dim), dtype=np.float32)
+            z = torch.from_numpy(z).to(self.device_)
+            y = torch.full((rows,), class_index, dtype=torch.long, device=self.device_)
+            chunks.append(self.modules_.generator(z, y))
+        if not chunks:
+            return torch.empty((0, self.n_features_in_), device=self.device_)
+        return torch.cat(chunks)
+
+    def _draw(self, class_index, count):
+        x_std = self._draw_std(class_index, count)
+        return self.scaler_.inverse_transform(x_std.cpu().numpy().astype(np.float64))
+
+    def _draw_filtered(self, class_index, count):
+        """AC-GAN+F: keep rows whose top-two margin (eq. 6) is at most ``margin_filter``."""
+        kept, rejected, rejected_margin = [], [], []
+        n_kept = 0
+        for _ in range(MAX_FILTER_ROUNDS):
+            if n_kept >= count:
+                break
+            x = self._draw(class_index, max(4 * (count - n_kept), 256))
+            margin = top_two_margin(
+                torch.as_tensor(self.reward_estimator_.predict_proba(x))
+            ).numpy()
+            passing = margin <= self.margin_filter
+            kept.append(x[passing])
+            rejected.append(x[~passing])
+            rejected_margin.append(margin[~passing])
+            n_kept += int(passing.sum())
+        rows = np.concatenate(kept)[:count] if kept else np.empty((0, self.n_features_in_))
+        if len(rows) < count:
+            warnings.warn(
+                f"Only {len(rows)} of {count} samples of class {self.classes_[class_index]!r} "
+                f"had a margin <= {self.margin_filter}; filled up with the lowest-margin rest.",
+                stacklevel=4,
+            )
+            closest = np.argsort(np.concatenate(rejected_margin))[: count - len(rows)]
+            rows = np.concatenate([rows, np.concatenate(rejected)[closest]])
+        return rows
+
+    # ------------------------------------------------------------- persistence
+
+    def __getstate__(self):
+        """Pickle device-independent state: the networks are stored on the CPU."""
+        state = super().__getstate__()
+        if "modules_" in state:
+            state["modules_"] = copy.deepcopy(self.modules_).to("cpu")
+            state["device_"] = str(self.device_)
+        return state
+
+    def __setstate__(self, state):
+        super().__setstate__(state)
+        if "modules_" in state:
+            device = torch.device(state["device_"])
+            if device.type == "cuda" and not torch.cuda.is_available():
+                device = torch.device("cpu")
+            self.device_ = device
+            self.modules_.to(device)
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.sparse = False
+        tags.input_tags.allow_nan = False
+        tags.non_deterministic = self.random_state is None
+        return tags
+
+
+def _check_count(count, name):
+    if isinstance(count, bool) or not isinstance(count, numbers.Integral):
+        raise TypeError(f"{name} must be a non-negative integer; got {count!r}.")
+    if count < 0:
+        raise ValueError(f"{name} must be a non-negative integer; got {count}.")
+    return int(count)

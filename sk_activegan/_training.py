@@ -1,0 +1,239 @@
+"""The ActiveGAN training loop (Algorithm 1) as short named steps.
+
+One iteration is one generator update:
+
+1. :func:`discriminator_step`: AC-GAN discriminator update (eq. 4), once every
+   ``discriminator_interval`` generator updates (Algorithm 1, step 12).
+2. :func:`generator_loss`: AC-GAN generator loss (eq. 5).
+3. :func:`uncertainty_loss`: the policy-gradient loss of eq. 10-12, switched on
+   after the warm-up (Algorithm 1, steps 4 and 7-10).
+4. :func:`policy_fit_loss`: the Gaussian policy fitted by maximum likelihood on
+   the buffer of recent generated samples (Algorithm 1, steps 5, 9, 13).
+
+G and the policy are updated jointly with
+``L_G = L_AC-GAN + lambda_reward * L_u + L_buffer`` (eq. 11); ``L_buffer`` only
+reaches the policy's parameters, since buffered samples carry no gradient.
+"""
+
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+from torch import nn
+from torch.nn import functional as F
+
+from ._networks import Discriminator, GaussianPolicy, Generator
+
+#: Columns of the per-iteration history, in order.
+HISTORY_COLUMNS = (
+    "discriminator_loss",
+    "generator_loss",
+    "uncertainty_loss",
+    "policy_loss",
+    "mean_reward",
+)
+
+
+class ActiveGANModules(nn.Module):
+    """The generator, discriminator and policy of one ActiveGAN, as one module."""
+
+    def __init__(self, *, n_features, n_classes, latent_dim, hidden_layer_sizes,
+                 policy_hidden_layer_sizes, dropout):
+        super().__init__()
+        self.latent_dim = latent_dim
+        self.generator = Generator(latent_dim, n_classes, n_features, hidden_layer_sizes)
+        self.discriminator = Discriminator(n_features, n_classes, hidden_layer_sizes, dropout)
+        self.policy = GaussianPolicy(n_features, latent_dim, policy_hidden_layer_sizes)
+
+
+class SampleBuffer:
+    """Ring buffer of the ``capacity`` most recent generated samples and their z.
+
+    The policy is fitted to these pairs (:func:`policy_fit_loss`), so its
+    likelihood ``P(x | theta)`` is that of ``x`` being generated from a recent set
+    of generated samples (Algorithm 1, step 9).
+    """
+
+    def __init__(self, capacity, n_features, latent_dim, device):
+        self.capacity = capacity
+        self.x = torch.empty(capacity, n_features, device=device)
+        self.z = torch.empty(capacity, latent_dim, device=device)
+        self.size = 0
+        self.position = 0
+
+    def add(self, x, z):
+        """Store a batch (Algorithm 1, steps 5 and 13), overwriting the oldest rows."""
+        index = (self.position + torch.arange(len(x), device=x.device)) % self.capacity
+        self.x[index] = x.detach()
+        self.z[index] = z.detach()
+        self.position = (self.position + len(x)) % self.capacity
+        self.size = min(self.size + len(x), self.capacity)
+
+    def draw(self, batch_size):
+        """A uniform minibatch (with replacement) of stored ``(x, z)`` pairs."""
+        index = torch.randint(self.size, (batch_size,), device=self.x.device)
+        return self.x[index], self.z[index]
+
+
+def discriminator_step(modules, optimizer, x_real, y_real, x_fake, y_fake):
+    """One update of D on eq. 4: real/fake and class cross-entropies.
+
+    Maximizing eq. 4's log-likelihoods is minimizing these four losses.
+    """
+    source_real, class_real = modules.discriminator(x_real)
+    source_fake, class_fake = modules.discriminator(x_fake.detach())
+    loss = (
+        F.binary_cross_entropy_with_logits(source_real, torch.ones_like(source_real))
+        + F.binary_cross_entropy_with_logits(source_fake, torch.zeros_like(source_fake))
+        + F.cross_entropy(class_real, y_real)
+        + F.cross_entropy(class_fake, y_fake)
+    )
+    optimizer.zero_grad(set_to_none=True)
+    loss.backward()
+    optimizer.step()
+    return loss.detach()
+
+
+def generator_loss(modules, x_fake, y_fake):
+    """AC-GAN generator loss (eq. 5): fake samples judged real and of class y."""
+    source, classes = modules.discriminator(x_fake)
+    return F.binary_cross_entropy_with_logits(
+        source, torch.ones_like(source)
+    ) + F.cross_entropy(classes, y_fake)
+
+
+def uncertainty_loss(modules, x_fake, z, reward):
+    """Policy-gradient uncertainty loss (eq. 10-12), to be minimized.
+
+    ``-mean(r(x) * log P(x | theta))``: its gradient is eq. 12's
+    ``E[grad log P(G(z, y) | theta) r(x)]`` with the sign for descent. The reward
+    is a constant (no gradient); ``log P`` reaches both the policy's parameters
+    and, through ``x = G(z, y)``, the generator's.
+    """
+    return -(reward.detach() * modules.policy.log_prob(x_fake, z)).mean()
+
+
+def policy_fit_loss(modules, buffer, batch_size):
+    """Negative log-likelihood of buffered ``(x, z)`` pairs under the policy."""
+    x, z = buffer.draw(batch_size)
+    return -modules.policy.log_prob(x, z).mean()
+
+
+@dataclass
+class TrainingSchedule:
+    """How long and how the loop runs."""
+
+    n_iter: int
+    warm_up_iter: int
+    lambda_reward: float
+    batch_size: int
+    learning_rate: float
+    discriminator_interval: int
+    buffer_size: int
+    log_interval: int
+
+
+class TrainingDivergedError(FloatingPointError):
+    """Raised when a loss becomes NaN or infinite during training."""
+
+
+def _real_batch(X, y, batch_size):
+    index = torch.randint(len(X), (batch_size,), device=X.device)
+    return X[index], y[index]
+
+
+def train(modules, X, y, reward_fn, schedule, progress=None):
+    """Run Algorithm 1 on standardized tensors ``X`` and encoded labels ``y``.
+
+    Parameters
+    ----------
+    modules : ActiveGANModules
+        On the same device as ``X`` and ``y``; trained in place.
+    reward_fn : callable ``(x, y) -> reward`` of shape (n,), or None
+        Uncertainty reward of generated samples (eq. 9); None trains plain AC-GAN.
+    schedule : TrainingSchedule
+    progress : tqdm-like or None
+        Advanced by ``log_interval`` with the latest losses in its postfix.
+
+    Returns
+    -------
+    history : dict of ndarray of length n_iter, keyed by :data:`HISTORY_COLUMNS`.
+        NaN where a value was not computed at that iteration (the D loss when D
+        was not updated, the uncertainty loss during warm-up, the mean reward
+        away from the ActiveGAN phase and logging points).
+    """
+    device = X.device
+    opt_d = torch.optim.Adam(modules.discriminator.parameters(), lr=schedule.learning_rate,
+                             betas=(0.5, 0.999))
+    opt_g = torch.optim.Adam(modules.generator.parameters(), lr=schedule.learning_rate,
+                             betas=(0.5, 0.999))
+    opt_policy = torch.optim.Adam(modules.policy.parameters(), lr=schedule.learning_rate,
+                                  betas=(0.5, 0.999))
+    buffer = SampleBuffer(schedule.buffer_size, X.shape[1], modules.latent_dim, device)
+    history = torch.full((schedule.n_iter, len(HISTORY_COLUMNS)), float("nan"), device=device)
+    nan = torch.tensor(float("nan"), device=device)
+    finite = torch.tensor(True, device=device)
+    modules.train()
+    for it in range(schedule.n_iter):
+        x_real, y_real = _real_batch(X, y, schedule.batch_size)
+        z = torch.randn(schedule.batch_size, modules.latent_dim, device=device)
+        x_fake = modules.generator(z, y_real)
+
+        d_loss = nan
+        if it % schedule.discriminator_interval == 0:
+            d_loss = discriminator_step(modules, opt_d, x_real, y_real, x_fake, y_real)
+            finite &= torch.isfinite(d_loss)
+
+        active = reward_fn is not None and schedule.lambda_reward > 0 and it >= schedule.warm_up_iter
+        log_now = (it + 1) % schedule.log_interval == 0 or it + 1 == schedule.n_iter
+        reward = None
+        if reward_fn is not None and (active or log_now):
+            reward = reward_fn(x_fake.detach(), y_real)
+
+        g_loss = generator_loss(modules, x_fake, y_real)
+        u_loss = uncertainty_loss(modules, x_fake, z, reward) if active else nan
+        p_loss = policy_fit_loss(modules, buffer, schedule.batch_size) if buffer.size else nan
+        total = g_loss
+        if active:
+            total = total + schedule.lambda_reward * u_loss
+        if buffer.size:
+            total = total + p_loss
+        finite &= torch.isfinite(total)
+        opt_g.zero_grad(set_to_none=True)
+        opt_policy.zero_grad(set_to_none=True)
+        total.backward()
+        opt_g.step()
+        opt_policy.step()
+        buffer.add(x_fake, z)
+
+        mean_reward = reward.mean() if reward is not None else nan
+        history[it] = torch.stack([d_loss, g_loss.detach(), u_loss.detach(), p_loss.detach(),
+                                   mean_reward])
+        if log_now:
+            _check_finite(finite, it + 1)
+            if progress is not None:
+                _report(progress, history, it + 1, schedule.log_interval)
+    modules.eval()
+    return {name: history[:, i].cpu().numpy() for i, name in enumerate(HISTORY_COLUMNS)}
+
+
+def _check_finite(finite, iteration):
+    """One host synchronisation: raise if any loss so far was NaN or infinite."""
+    if not bool(finite):
+        raise TrainingDivergedError(
+            f"Training diverged: a loss became NaN or infinite before iteration "
+            f"{iteration}. Lower `learning_rate` or `lambda_reward`."
+        )
+
+
+def _report(progress, history, stop, window_size):
+    window = history[max(stop - window_size, 0):stop].cpu().numpy()
+    with np.errstate(all="ignore"):
+        means = {name: np.nanmean(window[:, i]) if np.isfinite(window[:, i]).any() else np.nan
+                 for i, name in enumerate(HISTORY_COLUMNS)}
+    progress.set_postfix(
+        d=f"{means['discriminator_loss']:.3f}", g=f"{means['generator_loss']:.3f}",
+        u=f"{means['uncertainty_loss']:.3f}", reward=f"{means['mean_reward']:.3f}",
+        refresh=False,
+    )
+    progress.update(stop - progress.n)
