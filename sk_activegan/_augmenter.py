@@ -284,7 +284,9 @@ class ActiveGANAugmenter(BaseSampler):
     def _check_X_y(self, X, y):
         """Validate X and y; labels of a one-vs-all binarized y are decoded."""
         if y is None:
-            raise ValueError("ActiveGANAugmenter requires y: the class labels of X.")
+            raise ValueError(
+                "ActiveGANAugmenter requires y to be passed, but the target y is None."
+            )
         check_classification_targets(y)
         y, self._binarized_target = check_target_type(y, indicate_one_vs_all=True)
         X, y = validate_data(
