@@ -2,6 +2,7 @@
 
 from ._augmenter import ActiveGANAugmenter
 from ._reward_model import make_reward_model
+from ._training import TrainingDivergedError
 
-__all__ = ["ActiveGANAugmenter", "make_reward_model"]
+__all__ = ["ActiveGANAugmenter", "TrainingDivergedError", "make_reward_model"]
 __version__ = "0.1.0"

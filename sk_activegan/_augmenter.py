@@ -298,6 +298,16 @@ class ActiveGANAugmenter(BaseSampler):
         return X, y
 
     def _fit(self, X, y):
+        """Fit on validated arrays; on any error the previous fitted state is kept."""
+        previous_state = self.__dict__.copy()
+        try:
+            return self._fit_unchecked(X, y)
+        except BaseException:
+            self.__dict__.clear()
+            self.__dict__.update(previous_state)
+            raise
+
+    def _fit_unchecked(self, X, y):
         encoder = LabelEncoder().fit(y)
         if len(encoder.classes_) < 2:
             raise ValueError(
@@ -378,7 +388,7 @@ class ActiveGANAugmenter(BaseSampler):
 
     def _proba(self, x_std):
         """Reward-model class probabilities of standardized samples, as a tensor."""
-        x = self.scaler_.inverse_transform(x_std.detach().cpu().numpy().astype(np.float64))
+        x = self._to_caller_scale(x_std.detach())
         proba = self.reward_estimator_.predict_proba(x)
         return torch.as_tensor(proba, dtype=torch.float32, device=x_std.device)
 
@@ -455,6 +465,8 @@ class ActiveGANAugmenter(BaseSampler):
         return X_new.astype(self._output_dtype, copy=False), y_new
 
     def _generate_class(self, class_index, count):
+        if count == 0:
+            return np.empty((0, self.n_features_in_))
         if self.margin_filter is None:
             return self._draw(class_index, count)
         return self._draw_filtered(class_index, count)
@@ -474,8 +486,12 @@ class ActiveGANAugmenter(BaseSampler):
         return torch.cat(chunks)
 
     def _draw(self, class_index, count):
-        x_std = self._draw_std(class_index, count)
-        return self.scaler_.inverse_transform(x_std.cpu().numpy().astype(np.float64))
+        return self._to_caller_scale(self._draw_std(class_index, count))
+
+    def _to_caller_scale(self, x_std):
+        """Undo the internal standardization of a tensor, as float64 numpy."""
+        x = x_std.cpu().numpy().astype(np.float64)
+        return x * self.scaler_.scale_ + self.scaler_.mean_
 
     def _draw_filtered(self, class_index, count):
         """AC-GAN+F: keep rows whose top-two margin (eq. 6) is at most ``margin_filter``."""
@@ -496,7 +512,8 @@ class ActiveGANAugmenter(BaseSampler):
         rows = np.concatenate(kept)[:count] if kept else np.empty((0, self.n_features_in_))
         if len(rows) < count:
             warnings.warn(
-                f"Only {len(rows)} of {count} samples of class {self.classes_[class_index]!r} "
+                f"Only {len(rows)} of {count} samples of class "
+                f"{self.classes_[class_index].tolist()!r} "
                 f"had a margin <= {self.margin_filter}; filled up with the lowest-margin rest.",
                 stacklevel=4,
             )

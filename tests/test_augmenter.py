@@ -1,0 +1,149 @@
+import pickle
+
+import numpy as np
+import pytest
+import torch
+from sklearn.exceptions import NotFittedError
+from sklearn.linear_model import LogisticRegression
+
+from sk_activegan import ActiveGANAugmenter
+from sk_activegan._rewards import top_two_margin
+
+
+def test_sample_shapes_labels_and_counts(blobs, fast_params):
+    X, y = blobs
+    aug = ActiveGANAugmenter(**fast_params, random_state=0).fit(X, y)
+    X_syn, y_syn = aug.sample(7)
+    assert X_syn.shape == (21, 5)
+    assert np.isfinite(X_syn).all()
+    assert {label: int(np.sum(y_syn == label)) for label in (0, 1, 2)} == {0: 7, 1: 7, 2: 7}
+    X_syn, y_syn = aug.sample({2: 4, 0: 1})
+    assert y_syn.tolist() == [0, 2, 2, 2, 2]
+    assert aug.sample(0)[0].shape == (0, 5)
+
+
+def test_string_labels_come_back_as_given(blobs, fast_params):
+    X, y = blobs
+    names = np.array(["cat", "dog", "owl"])[y]
+    aug = ActiveGANAugmenter(**fast_params, random_state=0).fit(X, names)
+    assert aug.classes_.tolist() == ["cat", "dog", "owl"]
+    _, y_syn = aug.sample({"owl": 3})
+    assert y_syn.tolist() == ["owl"] * 3
+    X_res, y_res = aug.fit_resample(X, names)
+    assert set(y_res.tolist()) == {"cat", "dog", "owl"}
+
+
+def test_samples_come_back_in_the_callers_scale(blobs, fast_params):
+    X, y = blobs
+    X_big = 1e4 + 500.0 * X
+    aug = ActiveGANAugmenter(**{**fast_params, "n_iter": 150}, random_state=0).fit(X_big, y)
+    X_syn, _ = aug.sample(50)
+    # the standardized networks would give values of order 1 without the inverse scaling
+    assert np.abs(X_syn.mean(axis=0) - X_big.mean(axis=0)).max() < 2 * X_big.std(axis=0).max()
+    assert X_syn.std() > 100
+
+
+def test_dtype_is_preserved(blobs, fast_params):
+    X, y = blobs
+    aug = ActiveGANAugmenter(**fast_params, random_state=0)
+    X_res, y_res = aug.fit_resample(X.astype(np.float32), y.astype(np.int32))
+    assert X_res.dtype == np.float32 and y_res.dtype == np.int32
+    assert aug.sample(2)[0].dtype == np.float32
+
+
+def test_fit_resample_appends_n_synthetic(blobs, fast_params):
+    X, y = blobs
+    X, y = X[:75], y[:75]  # classes of 30, 30, 15
+    aug = ActiveGANAugmenter(**fast_params, random_state=0)
+    X_res, y_res = aug.fit_resample(X, y)
+    assert aug.sampling_strategy_ == {0: 15, 1: 15, 2: 8}  # +50 % of each class
+    np.testing.assert_array_equal(X_res[:75], X)
+    np.testing.assert_array_equal(y_res[:75], y)
+    assert len(X_res) == 75 + 38
+    aug.set_params(n_synthetic=4)
+    assert np.bincount(aug.fit_resample(X, y)[1]).tolist() == [34, 34, 19]
+    aug.set_params(n_synthetic={1: 5})
+    assert np.bincount(aug.fit_resample(X, y)[1]).tolist() == [30, 35, 15]
+    aug.set_params(n_synthetic=0.0)
+    assert len(aug.fit_resample(X, y)[0]) == 75
+
+
+def test_same_seed_same_samples_and_a_stream(blobs, fast_params):
+    X, y = blobs
+    first = ActiveGANAugmenter(**fast_params, random_state=7).fit(X, y)
+    second = ActiveGANAugmenter(**fast_params, random_state=7).fit(X, y)
+    a1, a2 = first.sample(4)[0], first.sample(4)[0]
+    b1, b2 = second.sample(4)[0], second.sample(4)[0]
+    np.testing.assert_array_equal(a1, b1)
+    np.testing.assert_array_equal(a2, b2)
+    assert not np.allclose(a1, a2)  # successive calls give new rows
+    # a refit restarts the same sequence
+    np.testing.assert_array_equal(first.fit(X, y).sample(4)[0], a1)
+    other = ActiveGANAugmenter(**fast_params, random_state=8).fit(X, y)
+    assert not np.allclose(other.sample(4)[0], a1)
+
+
+def test_fit_does_not_touch_the_global_torch_seed(blobs, fast_params):
+    import torch
+
+    torch.manual_seed(123)
+    expected = torch.rand(3)
+    torch.manual_seed(123)
+    ActiveGANAugmenter(**fast_params, random_state=0).fit(*blobs)
+    torch.testing.assert_close(torch.rand(3), expected)
+
+
+def test_sample_before_fit_raises():
+    with pytest.raises(NotFittedError):
+        ActiveGANAugmenter().sample(3)
+
+
+def test_history_and_fitted_attributes(blobs, fast_params):
+    aug = ActiveGANAugmenter(**fast_params, random_state=0).fit(*blobs)
+    assert set(aug.history_) == {"discriminator_loss", "generator_loss", "uncertainty_loss",
+                                 "policy_loss", "mean_reward"}
+    assert aug.reward_params_ == {"C": 1.0, "gamma": "scale"}
+    assert aug.device_.type == "cpu"
+    assert aug.n_features_in_ == 5
+
+
+def test_user_reward_estimator_is_cloned_and_fitted(blobs, fast_params):
+    estimator = LogisticRegression()
+    aug = ActiveGANAugmenter(**fast_params, reward_estimator=estimator, random_state=0)
+    aug.fit(*blobs)
+    assert isinstance(aug.reward_estimator_, LogisticRegression)
+    assert aug.reward_estimator_ is not estimator
+    assert not hasattr(estimator, "coef_")
+    assert aug.reward_params_ == {}
+
+
+def test_margin_filter_keeps_only_uncertain_samples(fast_params):
+    # two overlapping classes: the reward model is unsure between them, sure far out
+    rng = np.random.default_rng(0)
+    y = np.repeat([0, 1], 40)
+    X = rng.normal(size=(80, 3)) + np.where(y[:, None] == 0, -1.5, 1.5) * [1, 0, 0]
+    aug = ActiveGANAugmenter(**{**fast_params, "lambda_reward": 0.0, "margin_filter": 0.3},
+                             random_state=0).fit(X, y)
+    X_syn, y_syn = aug.sample(20)
+    assert X_syn.shape == (40, 3)
+    margin = top_two_margin(torch.as_tensor(aug.reward_estimator_.predict_proba(X_syn)))
+    assert (margin.numpy() <= 0.3 + 1e-9).all()
+    unfiltered = aug.set_params(margin_filter=None).sample(200)[0]
+    margin = top_two_margin(torch.as_tensor(aug.reward_estimator_.predict_proba(unfiltered)))
+    assert (margin.numpy() > 0.3).any()  # the filter had something to remove
+
+
+def test_margin_filter_fills_up_when_too_few_pass(blobs, fast_params):
+    X, y = blobs
+    X = X * 3.0  # far apart: nothing is uncertain
+    aug = ActiveGANAugmenter(**{**fast_params, "lambda_reward": 0.0, "margin_filter": 0.0},
+                             random_state=0).fit(X, y)
+    with pytest.warns(UserWarning, match="lowest-margin"):
+        X_syn, _ = aug.sample(5)
+    assert X_syn.shape == (15, 5)
+
+
+def test_pickle_round_trip_continues_the_stream(blobs, fast_params):
+    aug = ActiveGANAugmenter(**fast_params, random_state=0).fit(*blobs)
+    restored = pickle.loads(pickle.dumps(aug))
+    np.testing.assert_array_equal(restored.sample(6)[0], aug.sample(6)[0])
