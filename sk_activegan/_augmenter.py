@@ -16,7 +16,7 @@ from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.multiclass import check_classification_targets, type_of_target
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from ._reward_model import fit_default_reward_model
+from ._reward_model import fit_default_reward_model, n_folds_for
 from ._rewards import top_two_margin, uncertainty_reward
 from ._training import ActiveGANModules, TrainingSchedule, train
 
@@ -314,6 +314,8 @@ class ActiveGANAugmenter(BaseSampler):
                 "ActiveGANAugmenter needs at least 2 classes in y; got 1 class "
                 f"({encoder.classes_[0]!r})."
             )
+        if self.reward_estimator is None:
+            n_folds_for(y)  # fail early, naming the caller's labels
         y_encoded = encoder.transform(y)
         reward_model, reward_params = self._fit_reward_model(X, y_encoded)
         scaler = StandardScaler().fit(X)

@@ -91,6 +91,9 @@ def fit_default_reward_model(X, y, param_grid=None):
             "C": list(DEFAULT_C_GRID),
             "gamma": [f / X.shape[1] for f in DEFAULT_GAMMA_FACTORS],
         }
+    if all(len(values) == 1 for values in param_grid.values()):
+        best = {name: values[0] for name, values in param_grid.items()}
+        return make_reward_model(**best, cv=StratifiedKFold(n_folds)).fit(X, y), best
     grid = {f"svc__{name}": values for name, values in param_grid.items()}
     search = GridSearchCV(
         make_pipeline(StandardScaler(), SVC(kernel="rbf")),

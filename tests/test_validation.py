@@ -1,0 +1,121 @@
+"""Bad input gets a clear error naming the problem, and the caller's data is untouched."""
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+
+from sk_activegan import ActiveGANAugmenter
+
+
+@pytest.fixture
+def fitted(blobs, fast_params):
+    return ActiveGANAugmenter(**fast_params, random_state=0).fit(*blobs)
+
+
+def _with(X, row, col, value):
+    X = X.copy()
+    X[row, col] = value
+    return X
+
+
+@pytest.mark.parametrize(
+    "make_X, error, message",
+    [
+        (lambda X: _with(X, 3, 1, np.nan), ValueError, "NaN"),
+        (lambda X: _with(X, 0, 0, np.inf), ValueError, "infinity"),
+        (lambda X: X.astype(complex), ValueError, "[Cc]omplex"),
+        (lambda X: X.astype(str).astype(object) + "x", ValueError, "convert|string"),
+        (lambda X: sp.csr_matrix(X), TypeError, "[Ss]parse"),
+        (lambda X: X[:, 0], ValueError, "Expected 2D array"),
+        (lambda X: X[:, :, None], ValueError, "dim 3"),
+        (lambda X: X[:-1], ValueError, "inconsistent numbers of samples"),
+    ],
+    ids=["nan", "inf", "complex", "strings", "sparse", "1d", "3d", "lengths"],
+)
+def test_bad_X(blobs, fast_params, make_X, error, message):
+    X, y = blobs
+    with pytest.raises(error, match=message):
+        ActiveGANAugmenter(**fast_params).fit(make_X(X), y)
+
+
+def test_single_class(blobs, fast_params):
+    X, _ = blobs
+    with pytest.raises(ValueError, match="at least 2 classes"):
+        ActiveGANAugmenter(**fast_params).fit(X, np.zeros(len(X)))
+
+
+def test_class_with_one_sample(blobs, fast_params):
+    X, y = blobs
+    y = y.copy()
+    y[0] = 9
+    with pytest.raises(ValueError, match=r"at least 2 samples.*\[9\]"):
+        ActiveGANAugmenter(**fast_params).fit(X, y)
+
+
+def test_two_samples_per_class_is_enough(blobs, fast_params):
+    X, y = blobs
+    keep = np.concatenate([np.flatnonzero(y == c)[:2] for c in range(3)])
+    aug = ActiveGANAugmenter(**fast_params, random_state=0).fit(X[keep], y[keep])
+    assert aug.sample(2)[0].shape == (6, 5)
+
+
+def test_continuous_target(blobs, fast_params):
+    X, _ = blobs
+    with pytest.raises(ValueError, match="Unknown label type"):
+        ActiveGANAugmenter(**fast_params).fit(X, np.linspace(0, 1, len(X)))
+
+
+@pytest.mark.parametrize(
+    "param, value",
+    [("epsilon", -0.1), ("epsilon", 1.5), ("alpha", -0.01), ("alpha", 2.0),
+     ("lambda_reward", -1.0), ("batch_size", 0), ("n_iter", 0), ("learning_rate", 0.0),
+     ("discriminator_interval", 0), ("buffer_size", 0), ("margin_filter", 1.5),
+     ("n_synthetic", -0.5), ("reward_estimator", object())],
+)
+def test_parameters_out_of_range(blobs, fast_params, param, value):
+    fast_params[param] = value
+    with pytest.raises(ValueError, match=f"'{param}' parameter"):
+        ActiveGANAugmenter(**fast_params).fit(*blobs)
+
+
+def test_unknown_device(blobs, fast_params):
+    fast_params["device"] = "tpu9"
+    with pytest.raises(ValueError, match="Unknown device"):
+        ActiveGANAugmenter(**fast_params).fit(*blobs)
+
+
+@pytest.mark.parametrize(
+    "n_per_class, error, message",
+    [(-1, ValueError, "non-negative"), (2.5, TypeError, "integer"), (True, TypeError, "integer"),
+     ({7: 3}, ValueError, "class 7"), ({0: -2}, ValueError, "non-negative"),
+     ({0: 1.5}, TypeError, "integer")],
+)
+def test_bad_n_per_class(fitted, n_per_class, error, message):
+    with pytest.raises(error, match=message):
+        fitted.sample(n_per_class)
+
+
+def test_unknown_class_in_n_synthetic(blobs, fast_params):
+    fast_params["n_synthetic"] = {"zebra": 3}
+    with pytest.raises(ValueError, match="'zebra'"):
+        ActiveGANAugmenter(**fast_params).fit_resample(*blobs)
+
+
+def test_callers_arrays_are_not_modified(blobs, fast_params):
+    X, y = blobs
+    X_before, y_before = X.copy(), y.copy()
+    aug = ActiveGANAugmenter(**fast_params, random_state=0)
+    aug.fit(X, y)
+    aug.fit_resample(X, y)
+    aug.sample(3)
+    np.testing.assert_array_equal(X, X_before)
+    np.testing.assert_array_equal(y, y_before)
+
+
+def test_failed_refit_keeps_the_fitted_model(fitted, blobs):
+    X, y = blobs
+    before = fitted.__dict__.copy()
+    with pytest.raises(ValueError):
+        fitted.fit(X, np.zeros(len(X)))
+    assert fitted.modules_ is before["modules_"]
+    assert fitted.classes_ is before["classes_"]
