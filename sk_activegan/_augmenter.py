@@ -18,6 +18,7 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ._reward_model import fit_default_reward_model, n_folds_for
 from ._rewards import top_two_margin, uncertainty_reward
+from ._torch_reward import reward_proba_module
 from ._training import ActiveGANModules, TrainingSchedule, train
 
 #: Rows generated per forward pass in :meth:`ActiveGANAugmenter.sample`.
@@ -327,6 +328,7 @@ class ActiveGANAugmenter(BaseSampler):
         self.classes_ = encoder.classes_
         self.scaler_ = scaler
         self.reward_estimator_ = reward_model
+        self._reward_proba_module = None
         self.reward_params_ = reward_params
         self.device_ = device
         self.warm_up_iter_ = self._warm_up_iterations()
@@ -388,12 +390,27 @@ class ActiveGANAugmenter(BaseSampler):
 
     # ----------------------------------------------------------------- rewards
 
+    @property
+    def _reward_proba(self):
+        """Reward-model probabilities as a torch module on the device (derived state).
+
+        Built from ``reward_estimator_`` on first use after fit or unpickling: a
+        torch port for the default calibrated SVC, the module for a skorch net,
+        ``predict_proba`` on the host otherwise.
+        """
+        module = self.__dict__.get("_reward_proba_module")
+        if module is None:
+            module = reward_proba_module(self.reward_estimator_, self.device_)
+            self._reward_proba_module = module
+        return module
+
     def _proba(self, x_std):
         """Reward-model class probabilities of standardized samples, as a tensor."""
-        x = self._to_caller_scale(x_std.detach())
-        proba = self.reward_estimator_.predict_proba(x)
-        return torch.as_tensor(proba, dtype=torch.float32, device=x_std.device)
+        scale = torch.as_tensor(self.scaler_.scale_, device=x_std.device)
+        mean = torch.as_tensor(self.scaler_.mean_, device=x_std.device)
+        return self._reward_proba(x_std.to(torch.float64) * scale + mean)
 
+    @torch.no_grad()
     def _reward(self, x_std, y_encoded):
         """Uncertainty reward (eq. 9) of generated standardized samples."""
         return uncertainty_reward(
@@ -502,10 +519,10 @@ class ActiveGANAugmenter(BaseSampler):
         for _ in range(MAX_FILTER_ROUNDS):
             if n_kept >= count:
                 break
-            x = self._draw(class_index, max(4 * (count - n_kept), 256))
-            margin = top_two_margin(
-                torch.as_tensor(self.reward_estimator_.predict_proba(x))
-            ).numpy()
+            x_std = self._draw_std(class_index, max(4 * (count - n_kept), 256))
+            with torch.no_grad():
+                margin = top_two_margin(self._proba(x_std)).cpu().numpy()
+            x = self._to_caller_scale(x_std)
             passing = margin <= self.margin_filter
             kept.append(x[passing])
             rejected.append(x[~passing])
@@ -528,6 +545,7 @@ class ActiveGANAugmenter(BaseSampler):
     def __getstate__(self):
         """Pickle device-independent state: the networks are stored on the CPU."""
         state = super().__getstate__()
+        state.pop("_reward_proba_module", None)  # derived from reward_estimator_
         if "modules_" in state:
             state["modules_"] = copy.deepcopy(self.modules_).to("cpu")
             state["device_"] = str(self.device_)
