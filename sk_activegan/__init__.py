@@ -1,8 +1,11 @@
 """sk_activegan: informative labeled samples from ActiveGAN, for scikit-learn."""
 
 from ._augmenter import ActiveGANAugmenter
+from ._classifier import AugmentedClassifier
+from ._plotting import plot_history
 from ._reward_model import make_reward_model
 from ._training import TrainingDivergedError
 
-__all__ = ["ActiveGANAugmenter", "TrainingDivergedError", "make_reward_model"]
+__all__ = ["ActiveGANAugmenter", "AugmentedClassifier", "TrainingDivergedError",
+           "make_reward_model", "plot_history"]
 __version__ = "0.1.0"

@@ -473,39 +473,38 @@ class ActiveGANAugmenter(BaseSampler):
         return np.round(self.n_synthetic * class_sizes).astype(np.int64)
 
     def _generate(self, counts):
-        """Rows per class in the caller's scale, dtype and labels."""
-        blocks = [self._generate_class(c, int(n)) for c, n in enumerate(counts)]
-        X_new = np.concatenate(blocks) if blocks else np.empty((0, self.n_features_in_))
+        """Rows per class in the caller's scale, dtype and labels.
+
+        The output is allocated once and filled chunk by chunk, so memory beyond
+        the result itself stays bounded by ``SAMPLE_CHUNK_ROWS``.
+        """
+        X_new = np.empty((int(counts.sum()), self.n_features_in_), dtype=self._output_dtype)
+        stop = 0
+        for class_index, count in enumerate(counts.tolist()):
+            start, stop = stop, stop + count
+            if self.margin_filter is None:
+                self._fill(X_new[start:stop], class_index)
+            elif count:
+                X_new[start:stop] = self._draw_filtered(class_index, count)
         if not np.isfinite(X_new).all():
             raise FloatingPointError(
                 "The generator produced non-finite values; refit with a lower learning_rate."
             )
-        y_new = np.repeat(self.classes_, counts)
-        return X_new.astype(self._output_dtype, copy=False), y_new
+        return X_new, np.repeat(self.classes_, counts)
 
-    def _generate_class(self, class_index, count):
-        if count == 0:
-            return np.empty((0, self.n_features_in_))
-        if self.margin_filter is None:
-            return self._draw(class_index, count)
-        return self._draw_filtered(class_index, count)
+    def _fill(self, out, class_index):
+        """Fill ``out`` with samples of one class, chunk by chunk."""
+        for start in range(0, len(out), SAMPLE_CHUNK_ROWS):
+            stop = min(start + SAMPLE_CHUNK_ROWS, len(out))
+            out[start:stop] = self._to_caller_scale(self._draw_std(class_index, stop - start))
 
     @torch.no_grad()
     def _draw_std(self, class_index, count):
-        """``count`` standardized samples of one class, in chunks, on the device."""
-        chunks = []
-        for start in range(0, count, SAMPLE_CHUNK_ROWS):
-            rows = min(SAMPLE_CHUNK_ROWS, count - start)
-            z = self._sample_rng.standard_normal((rows, self.latent_dim), dtype=np.float32)
-            z = torch.from_numpy(z).to(self.device_)
-            y = torch.full((rows,), class_index, dtype=torch.long, device=self.device_)
-            chunks.append(self.modules_.generator(z, y))
-        if not chunks:
-            return torch.empty((0, self.n_features_in_), device=self.device_)
-        return torch.cat(chunks)
-
-    def _draw(self, class_index, count):
-        return self._to_caller_scale(self._draw_std(class_index, count))
+        """``count`` standardized samples of one class from the sampling stream."""
+        z = self._sample_rng.standard_normal((count, self.latent_dim), dtype=np.float32)
+        z = torch.from_numpy(z).to(self.device_)
+        y = torch.full((count,), class_index, dtype=torch.long, device=self.device_)
+        return self.modules_.generator(z, y)
 
     def _to_caller_scale(self, x_std):
         """Undo the internal standardization of a tensor, as float64 numpy."""
@@ -519,7 +518,8 @@ class ActiveGANAugmenter(BaseSampler):
         for _ in range(MAX_FILTER_ROUNDS):
             if n_kept >= count:
                 break
-            x_std = self._draw_std(class_index, max(4 * (count - n_kept), 256))
+            x_std = self._draw_std(class_index, min(max(4 * (count - n_kept), 256),
+                                                    SAMPLE_CHUNK_ROWS))
             with torch.no_grad():
                 margin = top_two_margin(self._proba(x_std)).cpu().numpy()
             x = self._to_caller_scale(x_std)
@@ -544,7 +544,7 @@ class ActiveGANAugmenter(BaseSampler):
 
     def __getstate__(self):
         """Pickle device-independent state: the networks are stored on the CPU."""
-        state = super().__getstate__()
+        state = dict(super().__getstate__())  # a copy: Python may return __dict__ itself
         state.pop("_reward_proba_module", None)  # derived from reward_estimator_
         if "modules_" in state:
             state["modules_"] = copy.deepcopy(self.modules_).to("cpu")

@@ -147,3 +147,22 @@ def test_pickle_round_trip_continues_the_stream(blobs, fast_params):
     aug = ActiveGANAugmenter(**fast_params, random_state=0).fit(*blobs)
     restored = pickle.loads(pickle.dumps(aug))
     np.testing.assert_array_equal(restored.sample(6)[0], aug.sample(6)[0])
+
+
+def test_plot_history_draws_losses_and_reward(blobs, fast_params):
+    matplotlib = pytest.importorskip("matplotlib")
+    matplotlib.use("Agg")
+    from sk_activegan import plot_history
+
+    aug = ActiveGANAugmenter(**fast_params, random_state=0).fit(*blobs)
+    losses, rewards = plot_history(aug, window=5)
+    labels = {line.get_label() for line in losses.get_lines()}
+    assert {"discriminator_loss", "generator_loss", "uncertainty_loss"} <= labels
+    reward_line = rewards.get_lines()[0]
+    assert len(reward_line.get_xdata()) == np.isfinite(aug.history_["mean_reward"]).sum()
+
+
+def test_verbose_shows_a_progress_bar(blobs, fast_params, capsys):
+    ActiveGANAugmenter(**fast_params, verbose=1, random_state=0).fit(*blobs)
+    err = capsys.readouterr().err
+    assert "ActiveGAN" in err and "reward=" in err and "40/40" in err

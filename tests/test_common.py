@@ -3,10 +3,14 @@
 from imblearn.utils.estimator_checks import parametrize_with_checks as imblearn_checks
 from sklearn.utils.estimator_checks import parametrize_with_checks as sklearn_checks
 
-from sk_activegan import ActiveGANAugmenter
+from sklearn.linear_model import LogisticRegression
+
+from sk_activegan import ActiveGANAugmenter, AugmentedClassifier
 from conftest import FAST
 
 AUGMENTER = ActiveGANAugmenter(**{**FAST, "n_iter": 12}, random_state=0)
+
+CLASSIFIER = AugmentedClassifier(AUGMENTER, LogisticRegression())
 
 SKLEARN_EXPECTED_FAILURES = {}
 IMBLEARN_EXPECTED_FAILURES = {
@@ -18,7 +22,8 @@ IMBLEARN_EXPECTED_FAILURES = {
 }
 
 
-@sklearn_checks([AUGMENTER], expected_failed_checks=lambda est: SKLEARN_EXPECTED_FAILURES)
+@sklearn_checks([AUGMENTER, CLASSIFIER],
+                expected_failed_checks=lambda est: SKLEARN_EXPECTED_FAILURES.get(type(est), {}))
 def test_sklearn_compatible(estimator, check):
     check(estimator)
 

@@ -1,0 +1,114 @@
+"""Speed of ActiveGAN training and sampling (fit time ratio, it/s, rows/s, peak memory).
+
+Each measurement runs in a fresh subprocess, so peak memory is its own.
+
+    python benchmarks/speed.py                      # digits and 5,000 x 256, CPU or CUDA
+    python benchmarks/speed.py --n-iter 500 --cases digits
+"""
+
+import argparse
+import json
+import platform
+import resource
+import subprocess
+import sys
+import time
+
+import numpy as np
+import torch
+from sklearn.datasets import load_digits, make_classification
+
+from sk_activegan import ActiveGANAugmenter, make_reward_model
+
+
+def load_case(name):
+    if name == "digits":
+        return load_digits(return_X_y=True)
+    if name == "large":
+        return make_classification(n_samples=5000, n_features=256, n_informative=64,
+                                   n_classes=10, n_clusters_per_class=1, random_state=0)
+    raise ValueError(name)
+
+
+def measure(case, lambda_reward, n_iter, device, sample_rows):
+    X, y = load_case(case)
+    reward_model = make_reward_model(C=10.0).fit(X, y)  # fitted once, outside the timing
+    aug = ActiveGANAugmenter(lambda_reward=lambda_reward, n_iter=n_iter, device=device,
+                             reward_estimator=reward_model, random_state=0)
+    # time the GAN training only: the reward model's own fit is the same for both methods
+    aug._fit_reward_model = lambda X, y: (reward_model, {})
+    start = time.perf_counter()
+    aug.fit(X, y)
+    if aug.device_.type == "cuda":
+        torch.cuda.synchronize()
+    fit_seconds = time.perf_counter() - start
+    per_class = sample_rows // len(aug.classes_)
+    aug.sample(1000)  # warm-up
+    start = time.perf_counter()
+    X_syn, _ = aug.sample(per_class)
+    sample_seconds = time.perf_counter() - start
+    result = {
+        "case": case, "n_samples": X.shape[0], "n_features": X.shape[1],
+        "lambda_reward": lambda_reward, "n_iter": n_iter, "device": str(aug.device_),
+        "fit_seconds": fit_seconds, "iterations_per_second": n_iter / fit_seconds,
+        "sample_rows_per_second": len(X_syn) / sample_seconds,
+        "peak_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    }
+    if aug.device_.type == "cuda":
+        result["peak_cuda_mib"] = torch.cuda.max_memory_allocated() / 2**20
+    return result
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--cases", nargs="+", default=["digits", "large"])
+    parser.add_argument("--n-iter", type=int, default=1000)
+    parser.add_argument("--device", default="auto")
+    parser.add_argument("--sample-rows", type=int, default=500_000)
+    parser.add_argument("--repeats", type=int, default=2)
+    parser.add_argument("--output", default=None, help="write the raw results as JSON")
+    parser.add_argument("--one", default=None, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+
+    if args.one:  # child process: one measurement, printed as JSON
+        case, lambda_reward = args.one.split(":")
+        print(json.dumps(measure(case, float(lambda_reward), args.n_iter, args.device,
+                                 args.sample_rows)))
+        return
+
+    results = []
+    for case in args.cases:
+        for repeat in range(args.repeats):
+            for lambda_reward in (0.0, 0.1):
+                command = [sys.executable, __file__, "--one", f"{case}:{lambda_reward}",
+                           "--n-iter", str(args.n_iter), "--device", args.device,
+                           "--sample-rows", str(args.sample_rows)]
+                output = subprocess.run(command, capture_output=True, text=True, check=True)
+                results.append({**json.loads(output.stdout.strip().splitlines()[-1]),
+                                "repeat": repeat})
+                print(json.dumps(results[-1]), flush=True)
+
+    print(f"\nhost: {platform.processor() or platform.machine()}, "
+          f"{torch.get_num_threads()} torch threads, torch {torch.__version__}")
+    print("| case | device | n_iter | AC-GAN fit s | ActiveGAN fit s | ratio | "
+          "ActiveGAN it/s | sample rows/s | peak RSS MiB |")
+    print("| --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+    for case in args.cases:
+        rows = [r for r in results if r["case"] == case]
+        plain = [r for r in rows if r["lambda_reward"] == 0.0]
+        active = [r for r in rows if r["lambda_reward"] > 0]
+        plain_s = np.median([r["fit_seconds"] for r in plain])
+        active_s = np.median([r["fit_seconds"] for r in active])
+        print(f"| {case} ({rows[0]['n_samples']} x {rows[0]['n_features']}) | "
+              f"{rows[0]['device']} | {args.n_iter} | {plain_s:.1f} | {active_s:.1f} | "
+              f"{active_s / plain_s:.2f} | "
+              f"{np.median([r['iterations_per_second'] for r in active]):.0f} | "
+              f"{np.median([r['sample_rows_per_second'] for r in rows]):,.0f} | "
+              f"{max(r['peak_rss_mib'] for r in rows):.0f} |")
+    if args.output:
+        with open(args.output, "w") as handle:
+            json.dump(results, handle, indent=1)
+
+
+if __name__ == "__main__":
+    main()

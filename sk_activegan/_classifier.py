@@ -1,0 +1,127 @@
+"""AugmentedClassifier: augmentation inside a plain scikit-learn classifier."""
+
+from sklearn.base import BaseEstimator, ClassifierMixin, clone
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+from sklearn.svm import SVC
+from sklearn.utils._param_validation import HasMethods
+from sklearn.utils.metaestimators import available_if
+from sklearn.utils.multiclass import check_classification_targets
+from sklearn.utils.validation import check_is_fitted, validate_data
+
+from ._augmenter import ActiveGANAugmenter
+
+
+def _estimator_has(method):
+    def check(self):
+        estimator = getattr(self, "estimator_", None)
+        if estimator is None:
+            estimator = self.estimator if self.estimator is not None else _default_estimator()
+        return hasattr(estimator, method)
+
+    return check
+
+
+def _default_estimator():
+    return make_pipeline(StandardScaler(), SVC())
+
+
+class AugmentedClassifier(ClassifierMixin, BaseEstimator):
+    """A classifier fitted on real data plus samples from an augmenter.
+
+    ``fit`` runs ``augmenter.fit_resample(X, y)`` on a clone of the augmenter and
+    fits a clone of ``estimator`` on the real + synthetic rows; prediction uses
+    that estimator alone. Augmentation happens only at fit time, so the class
+    works in :class:`sklearn.pipeline.Pipeline`, ``cross_val_score`` and
+    ``GridSearchCV`` (``{"augmenter__lambda_reward": [...]}``) with no
+    imbalanced-learn import.
+
+    Parameters
+    ----------
+    augmenter : sampler with ``fit_resample``, default=None
+        None uses ``ActiveGANAugmenter()``.
+    estimator : classifier, default=None
+        None uses ``make_pipeline(StandardScaler(), SVC())``.
+
+    Attributes
+    ----------
+    augmenter_ : fitted clone of ``augmenter``
+    estimator_ : fitted clone of ``estimator``
+    classes_ : ndarray of shape (n_classes,)
+    n_features_in_ : int
+    feature_names_in_ : ndarray of str
+        Only when fitted on a DataFrame with string column names.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import load_iris
+    >>> from sklearn.linear_model import LogisticRegression
+    >>> from sk_activegan import ActiveGANAugmenter, AugmentedClassifier
+    >>> X, y = load_iris(return_X_y=True)
+    >>> augmenter = ActiveGANAugmenter(n_iter=50, hidden_layer_sizes=(32,),
+    ...                                reward_param_grid={"C": [1.0], "gamma": ["scale"]},
+    ...                                random_state=0)
+    >>> clf = AugmentedClassifier(augmenter, LogisticRegression(max_iter=1000)).fit(X, y)
+    >>> clf.predict(X[:3]).tolist(), len(clf.augmenter_.sampling_strategy_)
+    ([0, 0, 0], 3)
+    """
+
+    _parameter_constraints = {
+        "augmenter": [HasMethods(["fit_resample"]), None],
+        "estimator": [HasMethods(["fit", "predict"]), None],
+    }
+
+    def __init__(self, augmenter=None, estimator=None):
+        self.augmenter = augmenter
+        self.estimator = estimator
+
+    def fit(self, X, y):
+        """Augment ``(X, y)`` and fit the estimator on real + synthetic rows.
+
+        Returns
+        -------
+        self : AugmentedClassifier
+        """
+        self._validate_params()
+        X, y = validate_data(self, X, y, reset=True)
+        check_classification_targets(y)
+        augmenter = clone(self.augmenter) if self.augmenter is not None else ActiveGANAugmenter()
+        X_res, y_res = augmenter.fit_resample(X, y)
+        estimator = clone(self.estimator) if self.estimator is not None else _default_estimator()
+        self.estimator_ = estimator.fit(X_res, y_res)
+        self.augmenter_ = augmenter
+        self.classes_ = self.estimator_.classes_
+        return self
+
+    def predict(self, X):
+        """Predict with the estimator fitted on the augmented data."""
+        check_is_fitted(self)
+        return self.estimator_.predict(self._check_X(X))
+
+    @available_if(_estimator_has("predict_proba"))
+    def predict_proba(self, X):
+        """Class probabilities of the fitted estimator."""
+        check_is_fitted(self)
+        return self.estimator_.predict_proba(self._check_X(X))
+
+    @available_if(_estimator_has("predict_log_proba"))
+    def predict_log_proba(self, X):
+        """Log class probabilities of the fitted estimator."""
+        check_is_fitted(self)
+        return self.estimator_.predict_log_proba(self._check_X(X))
+
+    @available_if(_estimator_has("decision_function"))
+    def decision_function(self, X):
+        """Decision values of the fitted estimator."""
+        check_is_fitted(self)
+        return self.estimator_.decision_function(self._check_X(X))
+
+    def _check_X(self, X):
+        return validate_data(self, X, reset=False)
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.sparse = False
+        augmenter = self.augmenter if self.augmenter is not None else ActiveGANAugmenter()
+        tags.non_deterministic = getattr(augmenter, "random_state", None) is None
+        return tags
