@@ -494,11 +494,14 @@ class ActiveGANAugmenter(BaseSampler):
 
     def _fill(self, out, class_index):
         """Fill ``out`` with samples of one class, chunk by chunk."""
+        scale = torch.as_tensor(self.scaler_.scale_, dtype=torch.float32, device=self.device_)
+        mean = torch.as_tensor(self.scaler_.mean_, dtype=torch.float32, device=self.device_)
         for start in range(0, len(out), SAMPLE_CHUNK_ROWS):
             stop = min(start + SAMPLE_CHUNK_ROWS, len(out))
-            out[start:stop] = self._to_caller_scale(self._draw_std(class_index, stop - start))
+            x = self._draw_std(class_index, stop - start)
+            out[start:stop] = torch.addcmul(mean, x, scale).cpu().numpy()
 
-    @torch.no_grad()
+    @torch.inference_mode()
     def _draw_std(self, class_index, count):
         """``count`` standardized samples of one class from the sampling stream."""
         z = self._sample_rng.standard_normal((count, self.latent_dim), dtype=np.float32)

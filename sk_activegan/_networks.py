@@ -16,7 +16,7 @@ def _mlp(n_inputs, hidden_layer_sizes, dropout=0.0):
     layers = []
     width = n_inputs
     for size in hidden_layer_sizes:
-        layers += [nn.Linear(width, size), nn.LeakyReLU(0.2)]
+        layers += [nn.Linear(width, size), nn.LeakyReLU(0.2, inplace=True)]
         if dropout > 0:
             layers.append(nn.Dropout(dropout))
         width = size

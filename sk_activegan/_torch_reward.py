@@ -54,6 +54,7 @@ class TorchCalibratedSVC(nn.Module):
         self.degree = int(svc.degree)
         self.vote_temperature = vote_temperature
         self.register_buffer("support_vectors", _as_buffer(svc.support_vectors_))
+        self.register_buffer("support_norms", _as_buffer((svc.support_vectors_**2).sum(axis=1)))
         self.register_buffer("pair_coef", _as_buffer(self._pair_coefficients(svc)))
         self.register_buffer("intercept", _as_buffer(svc.intercept_))
         pairs = [(i, j) for i in range(self.n_classes) for j in range(i + 1, self.n_classes)]
@@ -61,8 +62,9 @@ class TorchCalibratedSVC(nn.Module):
         second = np.zeros((len(pairs), self.n_classes))
         for k, (i, j) in enumerate(pairs):
             first[k, i] = second[k, j] = 1.0
-        self.register_buffer("pair_first", _as_buffer(first))
-        self.register_buffer("pair_second", _as_buffer(second))
+        # decision k adds to class i (first) and subtracts from class j (second)
+        self.register_buffer("pair_sign", _as_buffer(first - second))
+        self.register_buffer("second_wins_all", _as_buffer(second.sum(axis=0)))
         self.register_buffer("platt_a", _as_buffer([c.a_ for c in classifier.calibrators]))
         self.register_buffer("platt_b", _as_buffer([c.b_ for c in classifier.calibrators]))
         mean = scaler.mean_ if scaler is not None and scaler.with_mean else 0.0
@@ -94,7 +96,11 @@ class TorchCalibratedSVC(nn.Module):
         """K(x, support vectors) for the SVC's kernel."""
         sv = self.support_vectors
         if self.kernel == "rbf":
-            return torch.exp(-self.gamma * torch.cdist(x, sv).square())
+            # -gamma ||x - s||^2 = 2 gamma x.s - gamma ||s||^2 - gamma ||x||^2
+            exponent = torch.addmm(self.support_norms, x, sv.T, beta=-self.gamma,
+                                   alpha=2 * self.gamma)
+            exponent = exponent - self.gamma * x.square().sum(dim=1, keepdim=True)
+            return torch.exp(exponent.clamp_max(0.0))
         dot = x @ sv.T
         if self.kernel == "linear":
             return dot
@@ -107,14 +113,16 @@ class TorchCalibratedSVC(nn.Module):
     def decision_function(self, x):
         """scikit-learn's ``SVC.decision_function`` (``decision_function_shape="ovr"``)."""
         x = (x.to(torch.float64) - self.input_mean) / self.input_scale
-        pairwise = self.kernel_matrix(x) @ self.pair_coef + self.intercept
+        pairwise = torch.addmm(self.intercept, self.kernel_matrix(x), self.pair_coef)
         if self.n_classes == 2:
             return pairwise[:, 0]
-        hard = (pairwise >= 0).to(pairwise.dtype)
-        soft = torch.sigmoid(pairwise / self.vote_temperature)
-        first_wins = hard + (soft - soft.detach())  # exact forward, smooth backward
-        votes = first_wins @ self.pair_first + (1 - first_wins) @ self.pair_second
-        confidence = pairwise @ (self.pair_first - self.pair_second)
+        first_wins = (pairwise >= 0).to(pairwise.dtype)
+        if pairwise.requires_grad:  # exact forward, smooth backward
+            soft = torch.sigmoid(pairwise / self.vote_temperature)
+            first_wins = first_wins + (soft - soft.detach())
+        # votes: class i gets first_wins of pair (i, j), class j gets 1 - first_wins
+        votes = torch.addmm(self.second_wins_all, first_wins, self.pair_sign)
+        confidence = pairwise @ self.pair_sign
         return votes + confidence / (3 * (confidence.abs() + 1))
 
     def forward(self, x):

@@ -9,8 +9,22 @@ import pytest
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 
 
-@pytest.mark.parametrize("script", ["digits_quickstart.py"])
-def test_example_runs(script, monkeypatch, capsys):
+@pytest.mark.parametrize("script, expected", [
+    ("digits_quickstart.py", "macro F1"),
+    ("grid_search.py", "best:"),
+    ("imblearn_pipeline.py", "ActiveGAN + SVM"),
+    ("skorch_classifier.py", "ActiveGAN + skorch MLP"),
+])
+def test_example_runs(script, expected, monkeypatch, capsys):
     monkeypatch.setattr(sys, "argv", [script, "--fast"])
     runpy.run_path(str(EXAMPLES / script), run_name="__main__")
-    assert "macro F1" in capsys.readouterr().out
+    assert expected in capsys.readouterr().out
+
+
+def test_tsne_example_saves_a_png(monkeypatch, tmp_path, capsys):
+    pytest.importorskip("matplotlib")
+    output = tmp_path / "tsne.png"
+    monkeypatch.setattr(sys, "argv", ["tsne_figure.py", "--fast", "--output", str(output)])
+    runpy.run_path(str(EXAMPLES / "tsne_figure.py"), run_name="__main__")
+    assert output.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert "ActiveGAN samples" in capsys.readouterr().out

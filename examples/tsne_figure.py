@@ -1,0 +1,70 @@
+"""The paper's Figure 4 on digits: t-SNE of real, AC-GAN and ActiveGAN samples.
+
+Light blue: real training samples. Red: real hard samples, i.e. rows of the
+held-out pool whose top-two margin under the reward model is at most 0.2 (eq. 6).
+Green: generated samples, from AC-GAN (left) and ActiveGAN (right). One t-SNE
+embedding is fitted on all points, so the two panels share coordinates.
+
+    python examples/tsne_figure.py --output tsne.png [--fast]
+"""
+
+import argparse
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import torch  # noqa: E402
+from sklearn.datasets import load_digits  # noqa: E402
+from sklearn.manifold import TSNE  # noqa: E402
+from sklearn.model_selection import train_test_split  # noqa: E402
+from sklearn.preprocessing import StandardScaler  # noqa: E402
+
+from sk_activegan import ActiveGANAugmenter, make_reward_model  # noqa: E402
+from sk_activegan._rewards import top_two_margin  # noqa: E402
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--output", default="tsne.png")
+    parser.add_argument("--lambda-reward", type=float, default=1.0)
+    parser.add_argument("--fast", action="store_true")
+    args = parser.parse_args(argv)
+    n_iter, per_class = (40, 5) if args.fast else (3000, 30)
+
+    X, y = load_digits(return_X_y=True)
+    X_train, X_pool, y_train, _ = train_test_split(X, y, train_size=300, stratify=y,
+                                                   random_state=0)
+    reward_model = make_reward_model(C=10.0).fit(X_train, y_train)
+    margin = top_two_margin(torch.as_tensor(reward_model.predict_proba(X_pool))).numpy()
+    hard = X_pool[margin <= 0.2]
+
+    generated = {}
+    for name, lambda_reward in [("AC-GAN", 0.0), ("ActiveGAN", args.lambda_reward)]:
+        aug = ActiveGANAugmenter(lambda_reward=lambda_reward, n_iter=n_iter,
+                                 reward_estimator=reward_model, random_state=0)
+        generated[name] = aug.fit(X_train, y_train).sample(per_class)[0]
+
+    parts = [X_train, hard, generated["AC-GAN"], generated["ActiveGAN"]]
+    embedded = TSNE(perplexity=min(30, sum(map(len, parts)) // 4), init="pca",
+                    random_state=0).fit_transform(StandardScaler().fit_transform(np.vstack(parts)))
+    bounds = np.cumsum([0] + [len(p) for p in parts])
+    train_2d, hard_2d, acgan_2d, active_2d = (embedded[a:b] for a, b in zip(bounds, bounds[1:]))
+
+    fig, axes = plt.subplots(1, 2, figsize=(12, 5.5), sharex=True, sharey=True)
+    for ax, name, points in [(axes[0], "(a) AC-GAN", acgan_2d),
+                             (axes[1], f"(b) ActiveGAN, lambda={args.lambda_reward}", active_2d)]:
+        ax.scatter(*train_2d.T, s=8, c="lightskyblue", label="real training samples")
+        ax.scatter(*points.T, s=10, c="green", label="generated samples")
+        ax.scatter(*hard_2d.T, s=14, c="red", marker="x", label="real hard samples (margin <= 0.2)")
+        ax.set_title(name)
+    axes[0].legend(loc="lower left", fontsize="small")
+    fig.tight_layout()
+    fig.savefig(args.output, dpi=110)
+    print(f"saved {args.output}: {len(X_train)} real, {len(hard)} hard, "
+          f"{len(acgan_2d)} AC-GAN and {len(active_2d)} ActiveGAN samples")
+
+
+if __name__ == "__main__":
+    main()
