@@ -1,0 +1,430 @@
+"""The paper's protocol (Table 1) on real data: does augmentation beat the baseline SVM?
+
+For each data set, labeled-set size n and seed: a stratified n-sample training set
+(the rest is the test set); a baseline RBF SVM grid-searched on it; then, for every
+method, the same synthetic budget (default +50 % of n, split over the classes like
+the real data), the SVM retrained with the baseline's hyper-parameters on real +
+synthetic rows, and the macro F-score on the whole test set. Uses the library's
+public API only.
+
+    python benchmarks/paper_protocol.py --quick                 # < 5 minutes on 2 cores
+    python benchmarks/paper_protocol.py                          # the full run
+    python benchmarks/paper_protocol.py --ablation digits:200    # eps, alpha, lambda sweeps
+
+Results are cached per (data set, n, seed, method) as JSON under --cache-dir, so an
+interrupted run resumes where it stopped.
+"""
+
+import argparse
+import json
+import platform
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+import numpy as np
+import torch
+from imblearn.over_sampling import SMOTE, SVMSMOTE, BorderlineSMOTE
+from sklearn.datasets import load_digits
+from sklearn.metrics import f1_score
+from sklearn.model_selection import GridSearchCV, StratifiedKFold, train_test_split
+from sklearn.neighbors import NearestNeighbors
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+from sklearn.svm import SVC
+from tqdm.auto import tqdm
+
+from sk_activegan import ActiveGANAugmenter, make_reward_model
+
+HERE = Path(__file__).resolve().parent
+SHARED_DATA = HERE.parents[1] / "shared" / "data"
+
+DEFAULT_SIZES = {"digits": [200, 500], "optdigits": [500, 1000], "penbased": [500, 1000],
+                 "satimage": [500, 1000], "segment": [200, 500]}
+METHODS = ["AC-GAN", "AC-GAN+F", "ActiveGAN", "SMOTE", "BorderlineSMOTE", "SVMSMOTE"]
+FILTER_MARGINS = [0.1, 0.15, 0.2, 0.25, 0.3]  # the paper's tuning set for AC-GAN+F
+C_GRID = [1.0, 10.0, 100.0]
+GAMMA_FACTORS = [0.3, 1.0, 3.0]  # times 1 / n_features on standardized data
+PAPER_TABLE_1 = {  # F-scores: baseline, AC-GAN, AC-GAN+F, ActiveGAN
+    "CIFAR-10 n=5k": (83.4, 81.4, 82.5, 84.3), "CIFAR-10 n=10k": (85.3, 82.7, 83.2, 86.3),
+    "MNIST n=500": (94.6, 94.1, 94.5, 95.1), "MNIST n=1k": (96.2, 95.8, 95.9, 96.5),
+    "F-MNIST n=5k": (87.1, 85.4, 86.2, 87.6), "F-MNIST n=10k": (88.1, 86.4, 87.3, 89.0),
+    "Tiny-ImageNet n=10k": (56.1, 52.2, 53.2, 57.5),
+    "Tiny-ImageNet n=20k": (58.3, 56.1, 56.9, 59.4),
+}
+
+
+# ----------------------------------------------------------------------------- data
+
+def load_dataset(name, data_dir=SHARED_DATA):
+    """scikit-learn's digits, or NAME.npz (X, y) from ``data_dir`` (or a path)."""
+    if name == "digits":
+        return load_digits(return_X_y=True)
+    path = Path(name) if name.endswith(".npz") else Path(data_dir) / f"{name}.npz"
+    data = np.load(path)
+    return data["X"].astype(np.float64), data["y"]
+
+
+def split(X, y, n, seed):
+    return train_test_split(X, y, train_size=n, stratify=y, random_state=seed)
+
+
+# ------------------------------------------------------------------------ classifiers
+
+def svm(C, gamma):
+    return make_pipeline(StandardScaler(), SVC(C=C, gamma=gamma))
+
+
+def tune_baseline(X, y):
+    """Grid-searched RBF SVM; returns (C, gamma)."""
+    folds = int(min(5, np.bincount(np.unique(y, return_inverse=True)[1]).min()))
+    grid = {"svc__C": C_GRID, "svc__gamma": [f / X.shape[1] for f in GAMMA_FACTORS]}
+    search = GridSearchCV(make_pipeline(StandardScaler(), SVC()), grid, scoring="f1_macro",
+                          cv=StratifiedKFold(folds, shuffle=True, random_state=0))
+    search.fit(X, y)
+    return search.best_params_["svc__C"], search.best_params_["svc__gamma"]
+
+
+def macro_f1(model, X, y):
+    return 100.0 * f1_score(y, model.predict(X), average="macro")
+
+
+def per_class_f1(model, X, y):
+    return (100.0 * f1_score(y, model.predict(X), average=None)).tolist()
+
+
+# -------------------------------------------------------------------------- methods
+
+def budget_per_class(y, budget):
+    """Synthetic rows per class: ``budget`` times each class's size, rounded."""
+    classes, counts = np.unique(y, return_counts=True)
+    return dict(zip(classes.tolist(), np.round(budget * counts).astype(int).tolist()))
+
+
+def augmenter(kind, C, gamma, args, seed, **params):
+    settings = {"lambda_reward": 0.0 if kind.startswith("AC-GAN") else args.lambda_reward,
+                "n_iter": args.n_iter, "reward_estimator": make_reward_model(C=C, gamma=gamma),
+                "random_state": seed, **params}
+    return ActiveGANAugmenter(**settings)
+
+
+def tune_filter_margin(X, y, C, gamma, args, seed):
+    """AC-GAN+F: the margin that scores best on a validation split of the training set."""
+    X_fit, X_val, y_fit, y_val = train_test_split(X, y, test_size=0.25, stratify=y,
+                                                  random_state=seed)
+    aug = augmenter("AC-GAN", C, gamma, args, seed).fit(X_fit, y_fit)
+    counts = budget_per_class(y_fit, args.budget)
+    scores = {}
+    for margin in FILTER_MARGINS:
+        aug.set_params(margin_filter=margin)
+        X_syn, y_syn = aug.sample(counts)
+        model = svm(C, gamma).fit(np.vstack([X_fit, X_syn]), np.concatenate([y_fit, y_syn]))
+        scores[margin] = macro_f1(model, X_val, y_val)
+    return max(scores, key=scores.get), scores
+
+
+def generate(method, X, y, C, gamma, args, seed):
+    """Synthetic rows for one method, and facts about how they were made."""
+    counts = budget_per_class(y, args.budget)
+    info = {}
+    if method in ("AC-GAN", "ActiveGAN", "AC-GAN+F") or method.startswith("ActiveGAN["):
+        params = dict(args.method_params.get(method, {}))
+        if method == "AC-GAN+F":
+            margin, scores = tune_filter_margin(X, y, C, gamma, args, seed)
+            params["margin_filter"] = margin
+            info["filter_margin"], info["validation_f1"] = margin, scores
+        aug = augmenter(method, C, gamma, args, seed, **params).fit(X, y)
+        info["final_mean_reward"] = float(np.nanmean(aug.history_["mean_reward"][-100:]))
+        X_syn, y_syn = aug.sample(counts)
+        return X_syn, y_syn, info
+    sampler_class = {"SMOTE": SMOTE, "BorderlineSMOTE": BorderlineSMOTE,
+                     "SVMSMOTE": SVMSMOTE}[method]
+    classes, class_sizes = np.unique(y, return_counts=True)
+    k = int(min(5, class_sizes.min() - 1))
+    target = {c: int(size + counts[c]) for c, size in zip(classes.tolist(), class_sizes)}
+    scaler = StandardScaler().fit(X)
+    sampler = sampler_class(sampling_strategy=target, k_neighbors=k, random_state=seed)
+    if method != "SMOTE":
+        sampler.set_params(m_neighbors=int(min(10, len(X) - 1)))
+    X_res, y_res = sampler.fit_resample(scaler.transform(X), y)
+    # boundary-aware samplers generate only around "danger" samples, so they may add
+    # fewer rows than the budget (none on well-separated classes): the row count says so
+    X_syn = X_res[len(X):] * scaler.scale_ + scaler.mean_
+    return X_syn, y_res[len(X):], info
+
+
+# ---------------------------------------------------------------------- diagnostics
+
+def diagnostics(X, y, X_syn, y_syn, C, gamma, epsilon=0.2, alpha=0.5):
+    """Per-sample figures under the reward model, averaged over the synthetic rows."""
+    if len(X_syn) == 0:
+        return {}
+    reward_model = make_reward_model(C=C, gamma=gamma).fit(X, y)
+    proba = reward_model.predict_proba(X_syn)
+    classes = reward_model.classes_
+    top_two = np.sort(proba, axis=1)[:, -2:]
+    margin = top_two[:, 1] - top_two[:, 0]
+    entropy = -np.sum(np.where(proba > 0, proba * np.log(np.clip(proba, 1e-300, None)), 0), 1)
+    margin_reward = np.where(margin <= epsilon, np.exp(-margin), 0.0)
+    reward = alpha * margin_reward + (1 - alpha) * np.exp(entropy)
+    own = proba[np.arange(len(y_syn)), np.searchsorted(classes, y_syn)]
+    others = proba.copy()
+    others[np.arange(len(y_syn)), np.searchsorted(classes, y_syn)] = -np.inf
+    scaler = StandardScaler().fit(X)
+    Z, Z_syn = scaler.transform(X), scaler.transform(X_syn)
+    ratios = []
+    for c in classes:
+        real, syn = Z[y == c], Z_syn[y_syn == c]
+        if len(syn) == 0 or len(real) < 2:
+            continue
+        nn = NearestNeighbors(n_neighbors=2).fit(real)
+        own_spacing = np.median(nn.kneighbors(real)[0][:, 1])
+        ratios.append(nn.kneighbors(syn, n_neighbors=1)[0][:, 0] / max(own_spacing, 1e-12))
+    ratios = np.concatenate(ratios)
+    return {
+        "mean_reward": float(reward.mean()),
+        "share_margin_le_epsilon": float((margin <= epsilon).mean()),
+        "share_conditioned_class": float((classes[proba.argmax(1)] == y_syn).mean()),
+        "median_margin": float(np.median(margin)),
+        "median_conditioned_margin": float(np.median(own - others.max(1))),
+        "median_nn_distance_ratio": float(np.median(ratios)),
+    }
+
+
+# --------------------------------------------------------------------------- runner
+
+class Cache:
+    """One JSON file per (data set, n, seed, method)."""
+
+    def __init__(self, root):
+        self.root = Path(root)
+        self.root.mkdir(parents=True, exist_ok=True)
+
+    def path(self, dataset, n, seed, method):
+        safe = method.replace("/", "_").replace(" ", "_")
+        return self.root / f"{Path(dataset).stem}__n{n}__seed{seed}__{safe}.json"
+
+    def get(self, *key):
+        path = self.path(*key)
+        return json.loads(path.read_text()) if path.exists() else None
+
+    def put(self, row, *key):
+        path = self.path(*key)
+        tmp = path.with_suffix(".tmp")
+        tmp.write_text(json.dumps(row))
+        tmp.replace(path)
+
+
+def run_split(dataset, n, seed, methods, args, cache, progress):
+    cached = {m: cache.get(dataset, n, seed, m) for m in ["baseline", *methods]}
+    rows = [row for row in cached.values() if row is not None]
+    if all(row is not None for row in cached.values()):
+        progress.update(len(cached))
+        return rows
+    X, y = load_dataset(dataset, args.data_dir)
+    X_train, X_test, y_train, y_test = split(X, y, n, seed)
+    C, gamma = tune_baseline(X_train, y_train)
+    key = {"dataset": Path(dataset).stem, "n": n, "seed": seed, "C": C, "gamma": gamma}
+    if cached["baseline"] is None:
+        model = svm(C, gamma).fit(X_train, y_train)
+        row = {**key, "method": "baseline", "f1": macro_f1(model, X_test, y_test),
+               "per_class_f1": per_class_f1(model, X_test, y_test), "n_synthetic": 0}
+        cache.put(row, dataset, n, seed, "baseline")
+        rows.append(row)
+    progress.update(1)
+    for method in methods:
+        if cached[method] is None:
+            start = time.perf_counter()
+            X_syn, y_syn, info = generate(method, X_train, y_train, C, gamma, args, seed)
+            model = svm(C, gamma).fit(np.vstack([X_train, X_syn]),
+                                      np.concatenate([y_train, y_syn]))
+            row = {**key, "method": method, "f1": macro_f1(model, X_test, y_test),
+                   "per_class_f1": per_class_f1(model, X_test, y_test),
+                   "n_synthetic": int(len(X_syn)), "seconds": time.perf_counter() - start,
+                   **info, **diagnostics(X_train, y_train, X_syn, y_syn, C, gamma)}
+            cache.put(row, dataset, n, seed, method)
+            rows.append(row)
+        progress.update(1)
+        progress.set_postfix_str(f"{Path(dataset).stem} n={n} seed={seed} {method}")
+    return rows
+
+
+def summarize(rows, methods):
+    """Per (data set, n, method): mean F1, paired gain, wins, error reduction."""
+    baselines = {(r["dataset"], r["n"], r["seed"]): r["f1"] for r in rows
+                 if r["method"] == "baseline"}
+    table = []
+    for dataset, n in sorted({(r["dataset"], r["n"]) for r in rows},
+                             key=lambda k: (list(DEFAULT_SIZES).index(k[0])
+                                            if k[0] in DEFAULT_SIZES else 99, k[1])):
+        base = [baselines[k] for k in sorted(baselines) if k[:2] == (dataset, n)]
+        table.append({"dataset": dataset, "n": n, "method": "baseline", "seeds": len(base),
+                      "f1": float(np.mean(base)), "f1_std": float(np.std(base))})
+        for method in methods:
+            mine = [r for r in rows if (r["dataset"], r["n"], r["method"]) == (dataset, n, method)]
+            if not mine:
+                continue
+            gains = np.array([r["f1"] - baselines[(dataset, n, r["seed"])] for r in mine])
+            errors = np.array([100 - baselines[(dataset, n, r["seed"])] for r in mine])
+            reduction = 100 * gains / np.maximum(errors, 1e-9)
+            entry = {"dataset": dataset, "n": n, "method": method, "seeds": len(mine),
+                     "f1": float(np.mean([r["f1"] for r in mine])),
+                     "gain": float(gains.mean()), "gain_std": float(gains.std(ddof=1))
+                     if len(gains) > 1 else 0.0,
+                     "wins": int((gains > 0).sum()), "error_reduction": float(reduction.mean())}
+            for name in ("mean_reward", "share_margin_le_epsilon", "share_conditioned_class",
+                         "median_margin", "median_nn_distance_ratio"):
+                values = [r[name] for r in mine if name in r]
+                if values:
+                    entry[name] = float(np.mean(values))
+            table.append(entry)
+    return table
+
+
+def markdown(table):
+    lines = ["| data | n | method | seeds | macro F1 | gain (mean ± sd) | wins | error red. % "
+             "| reward | margin ≤ ε | own class | median margin | NN ratio |",
+             "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
+    fmt = lambda entry, k, spec: format(entry[k], spec) if k in entry else ""  # noqa: E731
+    for e in table:
+        if e["method"] == "baseline":
+            lines.append(f"| {e['dataset']} | {e['n']} | **baseline SVM** | {e['seeds']} | "
+                         f"{e['f1']:.2f} ± {e['f1_std']:.2f} | | | | | | | | |")
+            continue
+        lines.append(
+            f"| {e['dataset']} | {e['n']} | {e['method']} | {e['seeds']} | {e['f1']:.2f} | "
+            f"{e['gain']:+.2f} ± {e['gain_std']:.2f} | {e['wins']}/{e['seeds']} | "
+            f"{e['error_reduction']:+.1f} | {fmt(e, 'mean_reward', '.3f')} | "
+            f"{fmt(e, 'share_margin_le_epsilon', '.1%')} | "
+            f"{fmt(e, 'share_conditioned_class', '.1%')} | {fmt(e, 'median_margin', '.2f')} | "
+            f"{fmt(e, 'median_nn_distance_ratio', '.2f')} |")
+    return "\n".join(lines)
+
+
+def dataset_means(table, methods):
+    """Gain and error reduction per data set, averaged over its n values."""
+    lines = ["| data | " + " | ".join(methods) + " |",
+             "| --- |" + " --- |" * len(methods)]
+    for dataset in dict.fromkeys(e["dataset"] for e in table):
+        cells = []
+        for method in methods:
+            entries = [e for e in table if e["dataset"] == dataset and e["method"] == method]
+            if entries:
+                cells.append(f"{np.mean([e['gain'] for e in entries]):+.2f} "
+                             f"({np.mean([e['error_reduction'] for e in entries]):+.1f} %)")
+            else:
+                cells.append("")
+        lines.append(f"| {dataset} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def per_class_figure(rows, dataset, n, method, path):
+    """The paper's Figure 2: per-class F1 gain of a method over the baseline."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    base = {r["seed"]: np.array(r["per_class_f1"]) for r in rows
+            if (r["dataset"], r["n"], r["method"]) == (dataset, n, "baseline")}
+    gains = np.array([np.array(r["per_class_f1"]) - base[r["seed"]] for r in rows
+                      if (r["dataset"], r["n"], r["method"]) == (dataset, n, method)])
+    if len(gains) == 0:
+        return
+    fig, ax = plt.subplots(figsize=(7, 3.5))
+    mean = gains.mean(axis=0)
+    ax.bar(np.arange(len(mean)), mean, yerr=gains.std(axis=0), capsize=3,
+           color=np.where(mean >= 0, "tab:green", "tab:red"))
+    ax.axhline(0, color="black", lw=0.8)
+    ax.set(xlabel="class", ylabel="F1 gain over baseline (points)",
+           title=f"{method} vs baseline SVM, {dataset} n={n}, {len(gains)} seeds")
+    ax.set_xticks(np.arange(len(mean)))
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
+ABLATIONS = {
+    "epsilon": [0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 1.0],  # the paper's Table 2
+    "alpha": [0.0, 0.3, 0.5, 0.7, 1.0],
+    "lambda_reward": [0.03, 0.1, 0.3, 1.0, 3.0],
+}
+
+
+def ablation_methods():
+    """ActiveGAN variants named ``ActiveGAN[param=value]`` with their parameters."""
+    variants = {}
+    for param, values in ABLATIONS.items():
+        for value in values:
+            variants[f"ActiveGAN[{param}={value}]"] = {param: value}
+    return variants
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0],
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--datasets", nargs="+", default=list(DEFAULT_SIZES),
+                        help="digits, names of .npz files in --data-dir, or .npz paths")
+    parser.add_argument("--sizes", nargs="+", type=int, default=None,
+                        help="labeled-set sizes for every data set (default: per data set)")
+    parser.add_argument("--seeds", type=int, default=5)
+    parser.add_argument("--methods", nargs="+", default=METHODS)
+    parser.add_argument("--budget", type=float, default=0.5, help="synthetic rows, share of n")
+    parser.add_argument("--n-iter", type=int, default=2000)
+    parser.add_argument("--lambda-reward", type=float, default=0.1)
+    parser.add_argument("--data-dir", default=str(SHARED_DATA))
+    parser.add_argument("--cache-dir", default=str(HERE / "results" / "cache"))
+    parser.add_argument("--output-dir", default=str(HERE / "results"))
+    parser.add_argument("--quick", action="store_true",
+                        help="digits n=200, 2 seeds, 600 iterations: under 5 minutes")
+    parser.add_argument("--ablation", default=None, metavar="DATASET:N",
+                        help="sweep epsilon, alpha and lambda for ActiveGAN on one set")
+    args = parser.parse_args(argv)
+    args.method_params = {}
+    if args.quick:
+        args.datasets, args.sizes, args.seeds, args.n_iter = ["digits"], [200], 2, 600
+    if args.ablation:
+        dataset, n = args.ablation.split(":")
+        args.datasets, args.sizes = [dataset], [int(n)]
+        args.method_params = ablation_methods()
+        args.methods = ["ActiveGAN", *args.method_params]
+
+    splits = [(d, n, s) for d in args.datasets
+              for n in (args.sizes or DEFAULT_SIZES.get(Path(d).stem, [200]))
+              for s in range(args.seeds)]
+    cache = Cache(args.cache_dir)
+    started = time.perf_counter()
+    rows = []
+    with tqdm(total=len(splits) * (1 + len(args.methods)), desc="benchmark") as progress:
+        for dataset, n, seed in splits:
+            rows += run_split(dataset, n, seed, args.methods, args, cache, progress)
+    table = summarize(rows, args.methods)
+
+    output = Path(args.output_dir)
+    output.mkdir(parents=True, exist_ok=True)
+    tag = "ablation" if args.ablation else ("quick" if args.quick else "full")
+    meta = {"command": "python benchmarks/" + Path(__file__).name + " " +
+            " ".join(argv if argv is not None else __import__("sys").argv[1:]),
+            "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            "host": f"{platform.machine()}, {torch.get_num_threads()} torch threads",
+            "torch": torch.__version__, "n_iter": args.n_iter, "budget": args.budget,
+            "wall_seconds": time.perf_counter() - started}
+    (output / f"{tag}.json").write_text(json.dumps({"meta": meta, "rows": rows,
+                                                    "summary": table}, indent=1))
+    report = [f"# {tag} run", "", f"`{meta['command']}` ({meta['date']}, {meta['host']}, "
+              f"{meta['wall_seconds'] / 60:.1f} min)", "", markdown(table), "",
+              "Gain per data set, averaged over its n values (relative error reduction):",
+              "", dataset_means(table, args.methods)]
+    (output / f"{tag}.md").write_text("\n".join(report) + "\n")
+    print("\n".join(report))
+    first = splits[0]
+    figure_method = "ActiveGAN" if "ActiveGAN" in args.methods else args.methods[0]
+    try:
+        per_class_figure(rows, Path(first[0]).stem, first[1], figure_method,
+                         output / f"{tag}_per_class_gain.png")
+    except ImportError:
+        pass
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,58 @@
+"""The benchmark harness runs end to end on a tiny configuration."""
+
+import importlib.util
+import json
+from pathlib import Path
+
+import numpy as np
+
+BENCHMARKS = Path(__file__).resolve().parents[1] / "benchmarks"
+
+
+def _load(name):
+    spec = importlib.util.spec_from_file_location(name, BENCHMARKS / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_paper_protocol_end_to_end_and_resumes(tmp_path):
+    protocol = _load("paper_protocol")
+    rng = np.random.default_rng(0)
+    centers = rng.normal(scale=3.0, size=(3, 4))
+    X = np.concatenate([c + rng.normal(size=(60, 4)) for c in centers])
+    y = np.repeat([0, 1, 2], 60)
+    np.savez(tmp_path / "blobs.npz", X=X, y=y)
+    argv = ["--datasets", str(tmp_path / "blobs.npz"), "--sizes", "45", "--seeds", "2",
+            "--n-iter", "20", "--cache-dir", str(tmp_path / "cache"),
+            "--output-dir", str(tmp_path / "out")]
+    protocol.main(argv)
+    result = json.loads((tmp_path / "out" / "full.json").read_text())
+    methods = {row["method"] for row in result["rows"]}
+    assert methods == {"baseline", *protocol.METHODS}
+    assert len(result["rows"]) == 2 * (1 + len(protocol.METHODS))
+    for row in result["rows"]:
+        assert 0 <= row["f1"] <= 100
+        if row["method"] in ("AC-GAN", "AC-GAN+F", "ActiveGAN", "SMOTE"):
+            assert row["n_synthetic"] == 24  # +50 % of 15 per class: round(7.5) = 8, 3 classes
+            assert 0 <= row["share_conditioned_class"] <= 1
+            assert row["median_nn_distance_ratio"] > 0
+        elif row["method"] != "baseline":  # boundary-aware: at most the budget
+            assert 0 <= row["n_synthetic"] <= 24
+    filtered = [r for r in result["rows"] if r["method"] == "AC-GAN+F"]
+    assert all(r["filter_margin"] in protocol.FILTER_MARGINS for r in filtered)
+    summary = {(e["method"]): e for e in result["summary"]}
+    assert summary["ActiveGAN"]["seeds"] == 2
+    assert "gain" in summary["SMOTE"] and "error_reduction" in summary["SMOTE"]
+    report = (tmp_path / "out" / "full.md").read_text()
+    assert "baseline SVM" in report and "BorderlineSMOTE" in report
+    # a second run reads every row from the cache
+    cached = sorted((tmp_path / "cache").glob("*.json"))
+    stamps = [p.stat().st_mtime_ns for p in cached]
+    protocol.main(argv)
+    assert [p.stat().st_mtime_ns for p in cached] == stamps
+
+
+def test_budget_split_like_the_real_data():
+    protocol = _load("paper_protocol")
+    assert protocol.budget_per_class(np.array([0] * 10 + [1] * 30), 0.5) == {0: 5, 1: 15}
