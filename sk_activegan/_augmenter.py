@@ -14,11 +14,11 @@ from sklearn.preprocessing import LabelEncoder, StandardScaler, label_binarize
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.multiclass import check_classification_targets, type_of_target
-from sklearn.utils.validation import check_is_fitted, validate_data
+from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_data
 
 from ._reward_model import fit_default_reward_model, n_folds_for
-from ._rewards import top_two_margin, uncertainty_reward
-from ._torch_reward import reward_proba_module
+from ._rewards import conditioned_margin, top_two_margin, uncertainty_reward
+from ._torch_reward import NumpyProba, reward_proba_module
 from ._training import ActiveGANModules, TrainingSchedule, train
 
 #: Rows generated per forward pass in :meth:`ActiveGANAugmenter.sample`.
@@ -93,6 +93,21 @@ class ActiveGANAugmenter(BaseSampler):
         When set, ``sample`` keeps only rows whose top-two margin (eq. 6) under the
         reward model is at most this value (the paper's AC-GAN+F baseline with
         ``lambda_reward=0``), drawing until the requested count is reached.
+    reward_margin : {"top_two", "conditioned"}, default="top_two"
+        ``"top_two"`` is eq. 8's margin between the two most probable classes;
+        ``"conditioned"`` rewards only samples near the boundary on the side of
+        their own label (a departure from the paper).
+    realism_gate : bool, default=False
+        Multiply the reward by the discriminator's probability that the sample is
+        real, so that leaving the data earns nothing (a departure from the paper).
+    reward_gradient : {"policy", "pathwise"}, default="policy"
+        ``"policy"`` is eq. 12's policy gradient through the Gaussian policy;
+        ``"pathwise"`` follows the exact gradient of the reward through the torch
+        port of the reward model (default SVM or skorch net; a departure from the
+        paper).
+    scale_lambda : bool, default=False
+        Scale λ by ``|L_AC-GAN| / |L_u|`` at every step, so that λ weighs the two
+        losses' sizes rather than their raw values.
     reward_estimator : classifier with ``predict_proba`` or None, default=None
         Classifier the reward is computed from. It is cloned and fitted on ``(X, y)``
         as given. None builds the paper's grid-searched, sigmoid-calibrated RBF SVM.
@@ -176,6 +191,10 @@ class ActiveGANAugmenter(BaseSampler):
             dict,
         ],
         "margin_filter": [Interval(numbers.Real, 0, 1, closed="both"), None],
+        "reward_margin": [StrOptions({"top_two", "conditioned"})],
+        "realism_gate": ["boolean"],
+        "reward_gradient": [StrOptions({"policy", "pathwise"})],
+        "scale_lambda": ["boolean"],
         "reward_estimator": [HasMethods(["fit", "predict_proba"]), None],
         "reward_param_grid": [dict, None],
         "device": [str, torch.device],
@@ -203,6 +222,10 @@ class ActiveGANAugmenter(BaseSampler):
         batch_size=64,
         n_synthetic=0.5,
         margin_filter=None,
+        reward_margin="top_two",
+        realism_gate=False,
+        reward_gradient="policy",
+        scale_lambda=False,
         reward_estimator=None,
         reward_param_grid=None,
         device="auto",
@@ -226,6 +249,10 @@ class ActiveGANAugmenter(BaseSampler):
         self.batch_size = batch_size
         self.n_synthetic = n_synthetic
         self.margin_filter = margin_filter
+        self.reward_margin = reward_margin
+        self.realism_gate = realism_gate
+        self.reward_gradient = reward_gradient
+        self.scale_lambda = scale_lambda
         self.reward_estimator = reward_estimator
         self.reward_param_grid = reward_param_grid
         self.device = device
@@ -332,6 +359,13 @@ class ActiveGANAugmenter(BaseSampler):
         self.reward_params_ = reward_params
         self.device_ = device
         self.warm_up_iter_ = self._warm_up_iterations()
+        self._remember_real_data(scaler.transform(X), y_encoded)
+        if self.reward_gradient == "pathwise" and isinstance(self._reward_proba, NumpyProba):
+            raise ValueError(
+                "reward_gradient='pathwise' needs a reward model torch can differentiate: "
+                "the default calibrated SVM (make_reward_model) or a skorch classifier; "
+                f"got {type(reward_model).__name__}."
+            )
         history, modules = self._train(X, y_encoded, int(train_seed))
         self.modules_ = modules
         self.history_ = history
@@ -372,10 +406,14 @@ class ActiveGANAugmenter(BaseSampler):
                 discriminator_interval=self.discriminator_interval,
                 buffer_size=self.buffer_size,
                 log_interval=self.log_interval,
+                reward_gradient=self.reward_gradient,
+                realism_gate=self.realism_gate,
+                scale_lambda=self.scale_lambda,
             )
             progress = self._progress_bar()
             try:
-                history = train(modules, X_std, y_tensor, self._reward, schedule, progress)
+                history = train(modules, X_std, y_tensor, self._reward, schedule, progress,
+                                diagnostics_fn=self._batch_diagnostics)
             finally:
                 if progress is not None:
                     progress.close()
@@ -410,17 +448,119 @@ class ActiveGANAugmenter(BaseSampler):
         mean = torch.as_tensor(self.scaler_.mean_, device=x_std.device)
         return self._reward_proba(x_std.to(torch.float64) * scale + mean)
 
-    @torch.no_grad()
     def _reward(self, x_std, y_encoded):
-        """Uncertainty reward (eq. 9) of generated standardized samples."""
-        return uncertainty_reward(
-            self._proba(x_std), alpha=self.alpha, epsilon=self.epsilon,
-            constant=self.reward_constant,
-        )
+        """Uncertainty reward (eq. 9) of generated standardized samples.
+
+        Differentiable in ``x_std`` when it requires grad (``reward_gradient="pathwise"``).
+        """
+        with torch.set_grad_enabled(x_std.requires_grad):
+            return uncertainty_reward(
+                self._proba(x_std).to(x_std.dtype), alpha=self.alpha, epsilon=self.epsilon,
+                constant=self.reward_constant,
+                y=y_encoded if self.reward_margin == "conditioned" else None,
+            )
+
+    # -------------------------------------------------------------- diagnostics
+
+    def _remember_real_data(self, X_std, y_encoded):
+        """Keep the standardized real rows per class, and their own NN spacing."""
+        self._real_std = X_std.astype(np.float32)
+        self._real_labels = y_encoded
+        spacing = np.ones(len(self.classes_))
+        for c in range(len(self.classes_)):
+            rows = torch.from_numpy(self._real_std[y_encoded == c])
+            if len(rows) > 1:
+                distances = torch.cdist(rows, rows).fill_diagonal_(float("inf"))
+                spacing[c] = max(float(distances.min(dim=1).values.median()), 1e-12)
+        self._real_spacing = spacing
+
+    def _nn_distance_ratio(self, x_std, y_encoded):
+        """Distance to the nearest real row of the same class, over that class's spacing."""
+        ratio = torch.empty(len(x_std), device=x_std.device)
+        for c in torch.unique(y_encoded).tolist():
+            mask = y_encoded == c
+            real = torch.from_numpy(self._real_std[self._real_labels == c]).to(x_std.device)
+            nearest = torch.cdist(x_std[mask].float(), real).min(dim=1).values
+            ratio[mask] = nearest / float(self._real_spacing[c])
+        return ratio
+
+    @torch.no_grad()
+    def _scores_std(self, x_std, y_encoded):
+        proba = self._proba(x_std)
+        reward = uncertainty_reward(
+            proba, alpha=self.alpha, epsilon=self.epsilon, constant=self.reward_constant,
+            y=y_encoded if self.reward_margin == "conditioned" else None)
+        source, _ = self.modules_.discriminator(x_std)
+        return {
+            "reward": reward,
+            "margin": top_two_margin(proba),
+            "conditioned_margin": conditioned_margin(proba, y_encoded),
+            "realism": torch.sigmoid(source),
+            "nn_distance_ratio": self._nn_distance_ratio(x_std, y_encoded),
+        }
+
+    @torch.no_grad()
+    def _batch_diagnostics(self, x_std, y_encoded):
+        """Batch summaries for ``history_``: conditioned margin, own-class share, NN ratio."""
+        own = conditioned_margin(self._proba(x_std), y_encoded)
+        return torch.stack([
+            own.mean().float(), (own > 0).float().mean(),
+            self._nn_distance_ratio(x_std, y_encoded).median(),
+        ])
+
+    def sample_diagnostics(self, X, y):
+        """Per-sample figures for rows ``X`` labeled ``y`` (generated or not).
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            In the caller's scale, as ``sample`` returns them.
+        y : array-like of shape (n_samples,)
+            Their (conditioned) labels, among ``classes_``.
+
+        Returns
+        -------
+        scores : dict of ndarray of shape (n_samples,)
+            ``reward``: the uncertainty reward (eq. 9, with this augmenter's
+            settings); ``margin``: the reward model's top-two margin (eq. 6);
+            ``conditioned_margin``: p(y|x) - max p(other|x), negative when the
+            reward model assigns the row to another class; ``realism``: the
+            discriminator's probability that the row is real;
+            ``nn_distance_ratio``: distance to the nearest real training row of the
+            same class, over the median nearest-neighbour distance among that
+            class's real rows (standardized features; about 1 means "as close as
+            real rows are to each other").
+        """
+        check_is_fitted(self, "modules_")
+        X = validate_data(self, X, reset=False, dtype=[np.float64, np.float32])
+        y = column_or_1d(y)
+        if len(y) != len(X):
+            raise ValueError(f"X has {len(X)} rows but y has {len(y)} labels.")
+        return self._diagnostics(X, y)
+
+    def _diagnostics(self, X, y):
+        known = {label: i for i, label in enumerate(self.classes_.tolist())}
+        unknown = set(y.tolist()) - set(known)
+        if unknown:
+            raise ValueError(f"y names classes {sorted(map(repr, unknown))} that are not "
+                             f"among the fitted classes {self.classes_.tolist()}.")
+        y_encoded = torch.as_tensor([known[label] for label in y.tolist()], dtype=torch.long,
+                                    device=self.device_)
+        x_std = torch.as_tensor(self.scaler_.transform(X), dtype=torch.float32,
+                                device=self.device_)
+        scores = {name: [] for name in ("reward", "margin", "conditioned_margin", "realism",
+                                        "nn_distance_ratio")}
+        for start in range(0, len(x_std), SAMPLE_CHUNK_ROWS):
+            chunk = self._scores_std(x_std[start:start + SAMPLE_CHUNK_ROWS],
+                                     y_encoded[start:start + SAMPLE_CHUNK_ROWS])
+            for name, value in chunk.items():
+                scores[name].append(value.double().cpu().numpy())
+        return {name: np.concatenate(parts) if parts else np.empty(0)
+                for name, parts in scores.items()}
 
     # ----------------------------------------------------------------- sampling
 
-    def sample(self, n_per_class):
+    def sample(self, n_per_class, *, return_scores=False):
         """Generate labeled samples from the trained generator.
 
         Successive calls continue one random stream seeded from ``random_state``,
@@ -431,6 +571,8 @@ class ActiveGANAugmenter(BaseSampler):
         n_per_class : int or dict
             Rows per class: one count for every class, or ``{label: count}``
             (classes not named get none).
+        return_scores : bool, default=False
+            Also return :meth:`sample_diagnostics` of the generated rows.
 
         Returns
         -------
@@ -438,14 +580,17 @@ class ActiveGANAugmenter(BaseSampler):
             In the caller's scale and dtype, grouped by class.
         y_syn : ndarray of shape (n_rows,)
             The conditioned labels, as the caller gave them.
+        scores : dict of ndarray
+            Only with ``return_scores=True``: see :meth:`sample_diagnostics`.
         """
         check_is_fitted(self, "modules_")
         X_new, y_new = self._generate(self._requested_counts(n_per_class))
+        scores = self._diagnostics(X_new, y_new) if return_scores else None
         if hasattr(self, "feature_names_in_"):
             import pandas as pd
 
             X_new = pd.DataFrame(X_new, columns=self.feature_names_in_)
-        return X_new, y_new
+        return (X_new, y_new, scores) if return_scores else (X_new, y_new)
 
     def _requested_counts(self, n_per_class):
         if isinstance(n_per_class, dict):

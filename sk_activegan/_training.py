@@ -31,7 +31,13 @@ HISTORY_COLUMNS = (
     "uncertainty_loss",
     "policy_loss",
     "mean_reward",
+    "realism",
+    "conditioned_margin",
+    "conditioned_share",
+    "nn_distance_ratio",
 )
+#: Columns filled by the augmenter's diagnostics at logging points.
+DIAGNOSTIC_COLUMNS = HISTORY_COLUMNS[-3:]
 
 
 class ActiveGANModules(nn.Module):
@@ -94,9 +100,11 @@ def discriminator_step(modules, optimizer, x_real, y_real, x_fake, y_fake):
     return loss.detach()
 
 
-def generator_loss(modules, x_fake, y_fake):
-    """AC-GAN generator loss (eq. 5): fake samples judged real and of class y."""
-    source, classes = modules.discriminator(x_fake)
+def generator_loss(source, classes, y_fake):
+    """AC-GAN generator loss (eq. 5): fake samples judged real and of class y.
+
+    ``source`` and ``classes`` are the discriminator's logits for the fake batch.
+    """
     return F.binary_cross_entropy_with_logits(
         source, torch.ones_like(source)
     ) + F.cross_entropy(classes, y_fake)
@@ -111,6 +119,16 @@ def uncertainty_loss(modules, x_fake, z, reward):
     and, through ``x = G(z, y)``, the generator's.
     """
     return -(reward.detach() * modules.policy.log_prob(x_fake, z)).mean()
+
+
+def pathwise_uncertainty_loss(reward):
+    """``-mean(r(G(z, y)))`` with the reward differentiable in the sample.
+
+    A departure from the paper (option ``reward_gradient="pathwise"``): the
+    generator follows the exact gradient of the reward model's uncertainty instead
+    of the policy-gradient estimate of eq. 12.
+    """
+    return -reward.mean()
 
 
 def policy_fit_loss(modules, buffer, batch_size):
@@ -131,6 +149,9 @@ class TrainingSchedule:
     discriminator_interval: int
     buffer_size: int
     log_interval: int
+    reward_gradient: str = "policy"
+    realism_gate: bool = False
+    scale_lambda: bool = False
 
 
 class TrainingDivergedError(FloatingPointError):
@@ -142,7 +163,7 @@ def _real_batch(X, y, batch_size):
     return X[index], y[index]
 
 
-def train(modules, X, y, reward_fn, schedule, progress=None):
+def train(modules, X, y, reward_fn, schedule, progress=None, diagnostics_fn=None):
     """Run Algorithm 1 on standardized tensors ``X`` and encoded labels ``y``.
 
     Parameters
@@ -154,6 +175,8 @@ def train(modules, X, y, reward_fn, schedule, progress=None):
     schedule : TrainingSchedule
     progress : tqdm-like or None
         Advanced by ``log_interval`` with the latest losses in its postfix.
+    diagnostics_fn : callable ``(x, y) -> tensor`` of :data:`DIAGNOSTIC_COLUMNS`, or None
+        Batch summaries recorded at logging points.
 
     Returns
     -------
@@ -186,16 +209,27 @@ def train(modules, X, y, reward_fn, schedule, progress=None):
 
         active = reward_fn is not None and schedule.lambda_reward > 0 and it >= schedule.warm_up_iter
         log_now = (it + 1) % schedule.log_interval == 0 or it + 1 == schedule.n_iter
+        source, classes = modules.discriminator(x_fake)
+        realism = torch.sigmoid(source.detach())
+        pathwise = active and schedule.reward_gradient == "pathwise"
         reward = None
         if reward_fn is not None and (active or log_now):
-            reward = reward_fn(x_fake.detach(), y_real)
+            reward = reward_fn(x_fake if pathwise else x_fake.detach(), y_real)
+            if schedule.realism_gate:  # leaving the data earns nothing
+                reward = reward * realism
 
-        g_loss = generator_loss(modules, x_fake, y_real)
-        u_loss = uncertainty_loss(modules, x_fake, z, reward) if active else nan
+        g_loss = generator_loss(source, classes, y_real)
+        u_loss = nan
+        if active:
+            u_loss = (pathwise_uncertainty_loss(reward) if pathwise
+                      else uncertainty_loss(modules, x_fake, z, reward))
         p_loss = policy_fit_loss(modules, buffer, schedule.batch_size) if buffer.size else nan
         total = g_loss
         if active:
-            total = total + schedule.lambda_reward * u_loss
+            weight = schedule.lambda_reward
+            if schedule.scale_lambda:  # lambda relative to the AC-GAN loss's size
+                weight = weight * (g_loss.detach().abs() / (u_loss.detach().abs() + 1e-8))
+            total = total + weight * u_loss
         if buffer.size:
             total = total + p_loss
         finite &= torch.isfinite(total)
@@ -206,9 +240,12 @@ def train(modules, X, y, reward_fn, schedule, progress=None):
         opt_policy.step()
         buffer.add(x_fake, z)
 
-        mean_reward = reward.mean() if reward is not None else nan
+        mean_reward = reward.detach().mean() if reward is not None else nan
+        diagnostics = [nan] * len(DIAGNOSTIC_COLUMNS)
+        if log_now and diagnostics_fn is not None:
+            diagnostics = list(diagnostics_fn(x_fake.detach(), y_real))
         history[it] = torch.stack([d_loss, g_loss.detach(), u_loss.detach(), p_loss.detach(),
-                                   mean_reward])
+                                   mean_reward, realism.mean(), *diagnostics])
         if log_now:
             _check_finite(finite, it + 1)
             if progress is not None:

@@ -101,7 +101,8 @@ def test_sample_before_fit_raises():
 def test_history_and_fitted_attributes(blobs, fast_params):
     aug = ActiveGANAugmenter(**fast_params, random_state=0).fit(*blobs)
     assert set(aug.history_) == {"discriminator_loss", "generator_loss", "uncertainty_loss",
-                                 "policy_loss", "mean_reward"}
+                                 "policy_loss", "mean_reward", "realism", "conditioned_margin",
+                                 "conditioned_share", "nn_distance_ratio"}
     assert aug.reward_params_ == {"C": 1.0, "gamma": "scale"}
     assert aug.device_.type == "cpu"
     assert aug.n_features_in_ == 5
@@ -166,3 +167,61 @@ def test_verbose_shows_a_progress_bar(blobs, fast_params, capsys):
     ActiveGANAugmenter(**fast_params, verbose=1, random_state=0).fit(*blobs)
     err = capsys.readouterr().err
     assert "ActiveGAN" in err and "reward=" in err and "40/40" in err
+
+
+def test_sample_with_scores(blobs, fast_params):
+    X, y = blobs
+    aug = ActiveGANAugmenter(**fast_params, random_state=0).fit(X, y)
+    X_syn, y_syn, scores = aug.sample(6, return_scores=True)
+    assert set(scores) == {"reward", "margin", "conditioned_margin", "realism",
+                           "nn_distance_ratio"}
+    assert all(v.shape == (18,) and np.isfinite(v).all() for v in scores.values())
+    assert ((scores["realism"] > 0) & (scores["realism"] < 1)).all()
+    assert ((scores["margin"] >= 0) & (scores["margin"] <= 1)).all()
+    assert (scores["conditioned_margin"] <= scores["margin"] + 1e-9).all()
+    # the margins are the reward model's
+    proba = torch.as_tensor(aug.reward_estimator_.predict_proba(X_syn))
+    np.testing.assert_allclose(scores["margin"], top_two_margin(proba).numpy(), atol=1e-5)
+    # real training rows lie at their own class's spacing: median ratio about 1 or less
+    real = aug.sample_diagnostics(X, y)
+    assert np.median(real["nn_distance_ratio"]) == 0.0  # each row is its own nearest
+    shifted = aug.sample_diagnostics(X + 100.0, y)
+    assert shifted["nn_distance_ratio"].min() > 10 * np.median(scores["nn_distance_ratio"])
+    with pytest.raises(ValueError, match="not among the fitted classes"):
+        aug.sample_diagnostics(X[:2], ["zebra", 0])
+
+
+def test_history_has_per_iteration_diagnostics(blobs, fast_params):
+    aug = ActiveGANAugmenter(**fast_params, random_state=0).fit(*blobs)
+    history = aug.history_
+    assert np.isfinite(history["realism"]).all()
+    logged = np.isfinite(history["conditioned_share"])
+    assert logged.sum() == fast_params["n_iter"] // fast_params["log_interval"]
+    assert ((history["conditioned_share"][logged] >= 0)
+            & (history["conditioned_share"][logged] <= 1)).all()
+    assert (history["nn_distance_ratio"][logged] > 0).all()
+
+
+@pytest.mark.parametrize("options", [
+    {"reward_margin": "conditioned"},
+    {"realism_gate": True},
+    {"reward_gradient": "pathwise"},
+    {"scale_lambda": True},
+    {"reward_gradient": "pathwise", "realism_gate": True, "reward_margin": "conditioned"},
+])
+def test_design_options_train_and_differ_from_the_paper(blobs, fast_params, options):
+    X, y = blobs
+    X = X / 4.0  # overlapping classes: the rewards are not all zero
+    fast_params.update(lambda_reward=1.0, epsilon=1.0)  # every margin earns a reward
+    paper = ActiveGANAugmenter(**fast_params, random_state=0).fit(X, y)
+    other = ActiveGANAugmenter(**fast_params, **options,
+                               random_state=0).fit(X, y)
+    assert np.isfinite(other.history_["uncertainty_loss"][other.warm_up_iter_:]).all()
+    assert not np.allclose(paper.sample(3)[0], other.sample(3)[0])
+
+
+def test_pathwise_needs_a_differentiable_reward_model(blobs, fast_params):
+    aug = ActiveGANAugmenter(**fast_params, reward_gradient="pathwise",
+                             reward_estimator=LogisticRegression())
+    with pytest.raises(ValueError, match="pathwise"):
+        aug.fit(*blobs)
