@@ -378,12 +378,19 @@ def main(argv=None):
     parser.add_argument("--output-dir", default=str(HERE / "results"))
     parser.add_argument("--quick", action="store_true",
                         help="digits n=200, 2 seeds, 600 iterations: under 5 minutes")
+    parser.add_argument("--variant", action="append", default=[], metavar="NAME=JSON",
+                        help='an ActiveGAN variant, e.g. pathwise=\'{"reward_gradient": '
+                             '"pathwise"}\'; run as method "ActiveGAN[NAME]" (repeatable)')
     parser.add_argument("--ablation", default=None, metavar="DATASET:N",
                         help="sweep epsilon, alpha and lambda for ActiveGAN on one set")
     args = parser.parse_args(argv)
     args.method_params = {}
     if args.quick:
         args.datasets, args.sizes, args.seeds, args.n_iter = ["digits"], [200], 2, 600
+    for variant in args.variant:
+        name, params = variant.split("=", 1)
+        args.method_params[f"ActiveGAN[{name}]"] = json.loads(params)
+        args.methods = [*args.methods, f"ActiveGAN[{name}]"]
     if args.ablation:
         dataset, n = args.ablation.split(":")
         args.datasets, args.sizes = [dataset], [int(n)]

@@ -56,3 +56,16 @@ def test_paper_protocol_end_to_end_and_resumes(tmp_path):
 def test_budget_split_like_the_real_data():
     protocol = _load("paper_protocol")
     assert protocol.budget_per_class(np.array([0] * 10 + [1] * 30), 0.5) == {0: 5, 1: 15}
+
+
+def test_variants_run_as_named_methods(tmp_path):
+    protocol = _load("paper_protocol")
+    rng = np.random.default_rng(1)
+    X = np.concatenate([c + rng.normal(size=(40, 3)) for c in rng.normal(scale=3, size=(2, 3))])
+    np.savez(tmp_path / "two.npz", X=X, y=np.repeat([0, 1], 40))
+    protocol.main(["--datasets", str(tmp_path / "two.npz"), "--sizes", "30", "--seeds", "1",
+                   "--n-iter", "10", "--methods", "ActiveGAN",
+                   "--variant", 'gated={"realism_gate": true, "lambda_reward": 1.0}',
+                   "--cache-dir", str(tmp_path / "cache"), "--output-dir", str(tmp_path)])
+    rows = json.loads((tmp_path / "full.json").read_text())["rows"]
+    assert {r["method"] for r in rows} == {"baseline", "ActiveGAN", "ActiveGAN[gated]"}
