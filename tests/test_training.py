@@ -83,3 +83,11 @@ def test_divergence_raises_a_clear_error(blobs, fast_params):
     with pytest.raises(TrainingDivergedError, match="diverged"):
         aug.fit(*blobs)
     assert not hasattr(aug, "modules_")
+
+
+def test_sample_never_returns_non_finite_values(blobs, fast_params):
+    aug = ActiveGANAugmenter(**fast_params, random_state=0).fit(*blobs)
+    with torch.no_grad():
+        aug.modules_.generator.out.bias[0] = float("nan")  # a corrupted model
+    with pytest.raises(FloatingPointError, match="non-finite"):
+        aug.sample(3)
