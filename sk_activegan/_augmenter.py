@@ -10,6 +10,7 @@ from imblearn.base import BaseSampler
 from imblearn.utils import check_target_type
 from imblearn.utils._validation import ArraysTransformer
 from sklearn.base import clone
+from sklearn.neighbors import NearestNeighbors
 from sklearn.preprocessing import LabelEncoder, StandardScaler, label_binarize
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
@@ -359,14 +360,15 @@ class ActiveGANAugmenter(BaseSampler):
         self.reward_params_ = reward_params
         self.device_ = device
         self.warm_up_iter_ = self._warm_up_iterations()
-        self._remember_real_data(scaler.transform(X), y_encoded)
+        X_std = scaler.transform(X)
+        self._remember_real_data(X_std, y_encoded)
         if self.reward_gradient == "pathwise" and isinstance(self._reward_proba, NumpyProba):
             raise ValueError(
                 "reward_gradient='pathwise' needs a reward model torch can differentiate: "
                 "the default calibrated SVM (make_reward_model) or a skorch classifier; "
                 f"got {type(reward_model).__name__}."
             )
-        history, modules = self._train(X, y_encoded, int(train_seed))
+        history, modules = self._train(X_std, y_encoded, int(train_seed))
         self.modules_ = modules
         self.history_ = history
         self._sample_rng = np.random.default_rng(int(sample_seed))
@@ -382,20 +384,20 @@ class ActiveGANAugmenter(BaseSampler):
             return int(min(self.warm_up, self.n_iter))
         return int(self.warm_up * self.n_iter)
 
-    def _train(self, X, y_encoded, seed):
+    def _train(self, X_std, y_encoded, seed):
         device = self.device_
         fork_devices = [device.index or 0] if device.type == "cuda" else []
         with torch.random.fork_rng(devices=fork_devices, device_type=device.type):
             torch.manual_seed(seed)
             modules = ActiveGANModules(
-                n_features=X.shape[1],
+                n_features=X_std.shape[1],
                 n_classes=len(self.classes_),
                 latent_dim=self.latent_dim,
                 hidden_layer_sizes=tuple(self.hidden_layer_sizes),
                 policy_hidden_layer_sizes=tuple(self.policy_hidden_layer_sizes),
                 dropout=self.dropout,
             ).to(device)
-            X_std = torch.as_tensor(self.scaler_.transform(X), dtype=torch.float32, device=device)
+            X_tensor = torch.as_tensor(X_std, dtype=torch.float32, device=device)
             y_tensor = torch.as_tensor(y_encoded, dtype=torch.long, device=device)
             schedule = TrainingSchedule(
                 n_iter=self.n_iter,
@@ -412,7 +414,7 @@ class ActiveGANAugmenter(BaseSampler):
             )
             progress = self._progress_bar()
             try:
-                history = train(modules, X_std, y_tensor, self._reward, schedule, progress,
+                history = train(modules, X_tensor, y_tensor, self._reward, schedule, progress,
                                 diagnostics_fn=self._batch_diagnostics)
             finally:
                 if progress is not None:
@@ -468,10 +470,10 @@ class ActiveGANAugmenter(BaseSampler):
         self._real_labels = y_encoded
         spacing = np.ones(len(self.classes_))
         for c in range(len(self.classes_)):
-            rows = torch.from_numpy(self._real_std[y_encoded == c])
+            rows = self._real_std[y_encoded == c]
             if len(rows) > 1:
-                distances = torch.cdist(rows, rows).fill_diagonal_(float("inf"))
-                spacing[c] = max(float(distances.min(dim=1).values.median()), 1e-12)
+                distances, _ = NearestNeighbors(n_neighbors=2).fit(rows).kneighbors(rows)
+                spacing[c] = max(float(np.median(distances[:, 1])), 1e-12)
         self._real_spacing = spacing
 
     def _nn_distance_ratio(self, x_std, y_encoded):
