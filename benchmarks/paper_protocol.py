@@ -376,6 +376,8 @@ def main(argv=None):
     parser.add_argument("--data-dir", default=str(SHARED_DATA))
     parser.add_argument("--cache-dir", default=str(HERE / "results" / "cache"))
     parser.add_argument("--output-dir", default=str(HERE / "results"))
+    parser.add_argument("--tag", default=None,
+                        help="name of the output files (default: full, quick or ablation)")
     parser.add_argument("--quick", action="store_true",
                         help="digits n=200, 2 seeds, 600 iterations: under 5 minutes")
     parser.add_argument("--variant", action="append", default=[], metavar="NAME=JSON",
@@ -413,7 +415,7 @@ def main(argv=None):
 
     output = Path(args.output_dir)
     output.mkdir(parents=True, exist_ok=True)
-    tag = "ablation" if args.ablation else ("quick" if args.quick else "full")
+    tag = args.tag or ("ablation" if args.ablation else ("quick" if args.quick else "full"))
     meta = {"command": "python benchmarks/" + Path(__file__).name + " " +
             " ".join(argv if argv is not None else __import__("sys").argv[1:]),
             "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
