@@ -365,7 +365,8 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0],
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--datasets", nargs="+", default=list(DEFAULT_SIZES),
-                        help="digits, names of .npz files in --data-dir, or .npz paths")
+                        help="digits, names of .npz files in --data-dir, or .npz paths; "
+                             "NAME:N runs only labeled-set size N")
     parser.add_argument("--sizes", nargs="+", type=int, default=None,
                         help="labeled-set sizes for every data set (default: per data set)")
     parser.add_argument("--seeds", type=int, default=5)
@@ -402,9 +403,12 @@ def main(argv=None):
     # AC-GAN+F at a tight margin often finds too few samples and fills up with the
     # lowest-margin rest; the library warns each time, which would flood the log
     warnings.filterwarnings("ignore", message="Only .* had a margin")
-    splits = [(d, n, s) for d in args.datasets
-              for n in (args.sizes or DEFAULT_SIZES.get(Path(d).stem, [200]))
-              for s in range(args.seeds)]
+    splits = []
+    for entry in args.datasets:  # NAME, or NAME:N for one labeled-set size
+        name, _, size = entry.rpartition(":") if entry.rpartition(":")[2].isdigit() \
+            else (entry, "", "")
+        sizes = [int(size)] if size else (args.sizes or DEFAULT_SIZES.get(Path(name).stem, [200]))
+        splits += [(name, n, s) for n in sizes for s in range(args.seeds)]
     cache = Cache(args.cache_dir)
     started = time.perf_counter()
     rows = []

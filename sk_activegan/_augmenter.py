@@ -106,6 +106,10 @@ class ActiveGANAugmenter(BaseSampler):
         ``"pathwise"`` follows the exact gradient of the reward through the torch
         port of the reward model (default SVM or skorch net; a departure from the
         paper).
+    anchor_radius : float or None, default=None
+        When set, the generator is anchored: every sample is a real row of its
+        class plus a learned shift no longer than ``anchor_radius`` times that
+        class's median nearest-neighbour distance (a departure from the paper).
     scale_lambda : bool, default=False
         Scale λ by ``|L_AC-GAN| / |L_u|`` at every step, so that λ weighs the two
         losses' sizes rather than their raw values.
@@ -196,6 +200,7 @@ class ActiveGANAugmenter(BaseSampler):
         "realism_gate": ["boolean"],
         "reward_gradient": [StrOptions({"policy", "pathwise"})],
         "scale_lambda": ["boolean"],
+        "anchor_radius": [Interval(numbers.Real, 0, None, closed="neither"), None],
         "reward_estimator": [HasMethods(["fit", "predict_proba"]), None],
         "reward_param_grid": [dict, None],
         "device": [str, torch.device],
@@ -227,6 +232,7 @@ class ActiveGANAugmenter(BaseSampler):
         realism_gate=False,
         reward_gradient="policy",
         scale_lambda=False,
+        anchor_radius=None,
         reward_estimator=None,
         reward_param_grid=None,
         device="auto",
@@ -254,6 +260,7 @@ class ActiveGANAugmenter(BaseSampler):
         self.realism_gate = realism_gate
         self.reward_gradient = reward_gradient
         self.scale_lambda = scale_lambda
+        self.anchor_radius = anchor_radius
         self.reward_estimator = reward_estimator
         self.reward_param_grid = reward_param_grid
         self.device = device
@@ -396,6 +403,8 @@ class ActiveGANAugmenter(BaseSampler):
                 hidden_layer_sizes=tuple(self.hidden_layer_sizes),
                 policy_hidden_layer_sizes=tuple(self.policy_hidden_layer_sizes),
                 dropout=self.dropout,
+                anchor_radius=None if self.anchor_radius is None
+                else self.anchor_radius * self._real_spacing,
             ).to(device)
             X_tensor = torch.as_tensor(X_std, dtype=torch.float32, device=device)
             y_tensor = torch.as_tensor(y_encoded, dtype=torch.long, device=device)
@@ -654,7 +663,12 @@ class ActiveGANAugmenter(BaseSampler):
         z = self._sample_rng.standard_normal((count, self.latent_dim), dtype=np.float32)
         z = torch.from_numpy(z).to(self.device_)
         y = torch.full((count,), class_index, dtype=torch.long, device=self.device_)
-        return self.modules_.generator(z, y)
+        anchor = None
+        if self.modules_.anchored:  # real rows of the class, drawn from the same stream
+            rows = np.flatnonzero(self._real_labels == class_index)
+            picked = rows[self._sample_rng.integers(len(rows), size=count)]
+            anchor = torch.from_numpy(self._real_std[picked]).to(self.device_)
+        return self.modules_.generate(z, y, anchor)
 
     def _to_caller_scale(self, x_std):
         """Undo the internal standardization of a tensor, as float64 numpy."""

@@ -37,6 +37,29 @@ class Generator(nn.Module):
         return self.out(self.body(torch.cat([z, one_hot], dim=1)))
 
 
+class AnchoredGenerator(nn.Module):
+    """G(z, y, a): a real anchor row ``a`` of class y plus a bounded learned shift.
+
+    ``G(z, y, a) = a + r_y * tanh(|h|) * h / |h|`` with ``h`` an MLP of (z, y, a):
+    the shift's length stays under the class radius ``r_y``, so samples cannot
+    leave the neighbourhood of the real data (a departure from the paper, for
+    small data sets).
+    """
+
+    def __init__(self, latent_dim, n_classes, n_features, hidden_layer_sizes, radius):
+        super().__init__()
+        self.n_classes = n_classes
+        self.body, width = _mlp(latent_dim + n_classes + n_features, hidden_layer_sizes)
+        self.out = nn.Linear(width, n_features)
+        self.register_buffer("radius", torch.as_tensor(radius, dtype=torch.float32))
+
+    def forward(self, z, y, anchor):
+        one_hot = F.one_hot(y, self.n_classes).to(z.dtype)
+        shift = self.out(self.body(torch.cat([z, one_hot, anchor], dim=1)))
+        norm = shift.norm(dim=1, keepdim=True).clamp_min(1e-12)
+        return anchor + self.radius[y].unsqueeze(1) * torch.tanh(norm) * shift / norm
+
+
 class Discriminator(nn.Module):
     """D(x): a shared body with a real/fake head and a class head (eq. 4).
 

@@ -22,7 +22,7 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
-from ._networks import Discriminator, GaussianPolicy, Generator
+from ._networks import AnchoredGenerator, Discriminator, GaussianPolicy, Generator
 
 #: Columns of the per-iteration history, in order.
 HISTORY_COLUMNS = (
@@ -44,12 +44,21 @@ class ActiveGANModules(nn.Module):
     """The generator, discriminator and policy of one ActiveGAN, as one module."""
 
     def __init__(self, *, n_features, n_classes, latent_dim, hidden_layer_sizes,
-                 policy_hidden_layer_sizes, dropout):
+                 policy_hidden_layer_sizes, dropout, anchor_radius=None):
         super().__init__()
         self.latent_dim = latent_dim
-        self.generator = Generator(latent_dim, n_classes, n_features, hidden_layer_sizes)
+        self.anchored = anchor_radius is not None
+        if self.anchored:
+            self.generator = AnchoredGenerator(latent_dim, n_classes, n_features,
+                                               hidden_layer_sizes, anchor_radius)
+        else:
+            self.generator = Generator(latent_dim, n_classes, n_features, hidden_layer_sizes)
         self.discriminator = Discriminator(n_features, n_classes, hidden_layer_sizes, dropout)
         self.policy = GaussianPolicy(n_features, latent_dim, policy_hidden_layer_sizes)
+
+    def generate(self, z, y, anchor):
+        """``G(z, y)``, or ``G(z, y, anchor)`` for an anchored generator."""
+        return self.generator(z, y, anchor) if self.anchored else self.generator(z, y)
 
 
 class SampleBuffer:
@@ -200,7 +209,7 @@ def train(modules, X, y, reward_fn, schedule, progress=None, diagnostics_fn=None
     for it in range(schedule.n_iter):
         x_real, y_real = _real_batch(X, y, schedule.batch_size)
         z = torch.randn(schedule.batch_size, modules.latent_dim, device=device)
-        x_fake = modules.generator(z, y_real)
+        x_fake = modules.generate(z, y_real, x_real)  # anchors: the real batch
 
         d_loss = nan
         if it % schedule.discriminator_interval == 0:

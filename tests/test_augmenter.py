@@ -225,3 +225,15 @@ def test_pathwise_needs_a_differentiable_reward_model(blobs, fast_params):
                              reward_estimator=LogisticRegression())
     with pytest.raises(ValueError, match="pathwise"):
         aug.fit(*blobs)
+
+
+def test_anchored_generator_stays_within_the_radius(blobs, fast_params):
+    X, y = blobs
+    aug = ActiveGANAugmenter(**fast_params, anchor_radius=0.5, random_state=0).fit(X, y)
+    X_syn, y_syn, scores = aug.sample(20, return_scores=True)
+    # every sample lies within 0.5 class spacings of some real row of its class
+    assert scores["nn_distance_ratio"].max() <= 0.5 + 1e-4
+    assert scores["nn_distance_ratio"].max() > 0  # and is not a copy
+    np.testing.assert_array_equal(
+        ActiveGANAugmenter(**fast_params, anchor_radius=0.5, random_state=0).fit(X, y)
+        .sample(20)[0], X_syn)
