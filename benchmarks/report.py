@@ -57,7 +57,9 @@ def main():
         parts.append("No full run yet: `python benchmarks/paper_protocol.py`.")
     else:
         meta, summary = full["meta"], full["summary"]
-        methods = [m for m in protocol.METHODS if any(e["method"] == m for e in summary)]
+        present = list(dict.fromkeys(e["method"] for e in summary if e["method"] != "baseline"))
+        methods = [m for m in protocol.METHODS if m in present]
+        methods += [m for m in present if m not in methods]  # variants, e.g. ActiveGAN[anchored]
         first = load("full_standard_methods")
         parts += [
             f"Command: `{meta['command']}`  ",
@@ -86,7 +88,7 @@ def main():
             protocol.dataset_means(summary, methods),
             "",
         ]
-        for method in ("ActiveGAN", "AC-GAN", "BorderlineSMOTE"):
+        for method in methods:
             gains, reductions = headline(summary, method)
             if gains:
                 parts.append(f"- {method}: mean error reduction over data sets "
