@@ -1,6 +1,6 @@
 """The reward model of Algorithm 1, step 3: a grid-searched, calibrated SVM.
 
-``SVC(probability=True)`` is deprecated in scikit-learn 1.9, so probabilities come
+The built-in probability option of ``SVC`` is deprecated in scikit-learn 1.9, so probabilities come
 from :class:`~sklearn.calibration.CalibratedClassifierCV` with Platt (sigmoid)
 calibration and ``ensemble=False``: one SVM fitted on all the data, calibrated on
 cross-validated decision values.
