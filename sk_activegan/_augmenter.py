@@ -363,7 +363,7 @@ class ActiveGANAugmenter(BaseSampler):
         self.classes_ = encoder.classes_
         self.scaler_ = scaler
         self.reward_estimator_ = reward_model
-        self._reward_proba_module = None
+        self._reward_proba_module = self._caller_affine = None  # derived, built on first use
         self.reward_params_ = reward_params
         self.device_ = device
         self.warm_up_iter_ = self._warm_up_iterations()
@@ -455,9 +455,20 @@ class ActiveGANAugmenter(BaseSampler):
 
     def _proba(self, x_std):
         """Reward-model class probabilities of standardized samples, as a tensor."""
-        scale = torch.as_tensor(self.scaler_.scale_, device=x_std.device)
-        mean = torch.as_tensor(self.scaler_.mean_, device=x_std.device)
+        affine = self.__dict__.get("_caller_affine")
+        if affine is None:  # copied to the device once, not at every iteration
+            affine = tuple(torch.as_tensor(v, dtype=torch.float64, device=self.device_)
+                           for v in (self.scaler_.scale_, self.scaler_.mean_))
+            self._caller_affine = affine
+        scale, mean = affine
         return self._reward_proba(x_std.to(torch.float64) * scale + mean)
+
+    def _reward_from_proba(self, proba, y_encoded):
+        """Uncertainty reward (eq. 9) with this augmenter's settings."""
+        return uncertainty_reward(
+            proba, alpha=self.alpha, epsilon=self.epsilon, constant=self.reward_constant,
+            y=y_encoded if self.reward_margin == "conditioned" else None,
+        )
 
     def _reward(self, x_std, y_encoded):
         """Uncertainty reward (eq. 9) of generated standardized samples.
@@ -465,11 +476,7 @@ class ActiveGANAugmenter(BaseSampler):
         Differentiable in ``x_std`` when it requires grad (``reward_gradient="pathwise"``).
         """
         with torch.set_grad_enabled(x_std.requires_grad):
-            return uncertainty_reward(
-                self._proba(x_std).to(x_std.dtype), alpha=self.alpha, epsilon=self.epsilon,
-                constant=self.reward_constant,
-                y=y_encoded if self.reward_margin == "conditioned" else None,
-            )
+            return self._reward_from_proba(self._proba(x_std).to(x_std.dtype), y_encoded)
 
     # -------------------------------------------------------------- diagnostics
 
@@ -498,12 +505,9 @@ class ActiveGANAugmenter(BaseSampler):
     @torch.no_grad()
     def _scores_std(self, x_std, y_encoded):
         proba = self._proba(x_std)
-        reward = uncertainty_reward(
-            proba, alpha=self.alpha, epsilon=self.epsilon, constant=self.reward_constant,
-            y=y_encoded if self.reward_margin == "conditioned" else None)
         source, _ = self.modules_.discriminator(x_std)
         return {
-            "reward": reward,
+            "reward": self._reward_from_proba(proba, y_encoded),
             "margin": top_two_margin(proba),
             "conditioned_margin": conditioned_margin(proba, y_encoded),
             "realism": torch.sigmoid(source),
@@ -709,7 +713,8 @@ class ActiveGANAugmenter(BaseSampler):
     def __getstate__(self):
         """Pickle device-independent state: the networks are stored on the CPU."""
         state = dict(super().__getstate__())  # a copy: Python may return __dict__ itself
-        state.pop("_reward_proba_module", None)  # derived from reward_estimator_
+        for derived in ("_reward_proba_module", "_caller_affine"):  # rebuilt on first use
+            state.pop(derived, None)
         if "modules_" in state:
             state["modules_"] = copy.deepcopy(self.modules_).to("cpu")
             state["device_"] = str(self.device_)
