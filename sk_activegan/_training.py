@@ -195,12 +195,10 @@ def train(modules, X, y, reward_fn, schedule, progress=None, diagnostics_fn=None
         away from the ActiveGAN phase and logging points).
     """
     device = X.device
-    opt_d = torch.optim.Adam(modules.discriminator.parameters(), lr=schedule.learning_rate,
-                             betas=(0.5, 0.999))
-    opt_g = torch.optim.Adam(modules.generator.parameters(), lr=schedule.learning_rate,
-                             betas=(0.5, 0.999))
-    opt_policy = torch.optim.Adam(modules.policy.parameters(), lr=schedule.learning_rate,
-                                  betas=(0.5, 0.999))
+    opt_d, opt_g, opt_policy = (
+        torch.optim.Adam(net.parameters(), lr=schedule.learning_rate, betas=(0.5, 0.999))
+        for net in (modules.discriminator, modules.generator, modules.policy)
+    )
     buffer = SampleBuffer(schedule.buffer_size, X.shape[1], modules.latent_dim, device)
     history = torch.full((schedule.n_iter, len(HISTORY_COLUMNS)), float("nan"), device=device)
     nan = torch.tensor(float("nan"), device=device)
@@ -228,17 +226,15 @@ def train(modules, X, y, reward_fn, schedule, progress=None, diagnostics_fn=None
                 reward = reward * realism
 
         g_loss = generator_loss(source, classes, y_real)
-        u_loss = nan
+        total, u_loss = g_loss, nan
         if active:
             u_loss = (pathwise_uncertainty_loss(reward) if pathwise
                       else uncertainty_loss(modules, x_fake, z, reward))
-        p_loss = policy_fit_loss(modules, buffer, schedule.batch_size) if buffer.size else nan
-        total = g_loss
-        if active:
             weight = schedule.lambda_reward
             if schedule.scale_lambda:  # lambda relative to the AC-GAN loss's size
                 weight = weight * (g_loss.detach().abs() / (u_loss.detach().abs() + 1e-8))
             total = total + weight * u_loss
+        p_loss = policy_fit_loss(modules, buffer, schedule.batch_size) if buffer.size else nan
         if buffer.size:
             total = total + p_loss
         finite &= torch.isfinite(total)
