@@ -35,14 +35,17 @@ from sklearn.preprocessing import StandardScaler
 from sklearn.svm import SVC
 from tqdm.auto import tqdm
 
-from sk_activegan import ActiveGANAugmenter, make_reward_model
+from sk_activegan import ActiveGANAugmenter, AugmentedClassifierCV, make_reward_model
 
 HERE = Path(__file__).resolve().parent
 SHARED_DATA = HERE.parents[1] / "shared" / "data"
 
 DEFAULT_SIZES = {"digits": [200, 500], "optdigits": [500, 1000], "penbased": [500, 1000],
                  "satimage": [500, 1000], "segment": [200, 500]}
-METHODS = ["AC-GAN", "AC-GAN+F", "ActiveGAN", "SMOTE", "BorderlineSMOTE", "SVMSMOTE"]
+METHODS = ["AC-GAN", "AC-GAN+F", "ActiveGAN[paper]", "ActiveGAN", "ActiveGAN+CV",
+           "SMOTE", "BorderlineSMOTE", "SVMSMOTE"]
+CV_BUDGETS = (0.0, 0.25, 0.5, 1.0)  # ActiveGAN+CV: candidate budgets, shares of n
+CV_FOLDS = 3
 FILTER_MARGINS = [0.1, 0.15, 0.2, 0.25, 0.3]  # the paper's tuning set for AC-GAN+F
 C_GRID = [1.0, 10.0, 100.0]
 GAMMA_FACTORS = [0.3, 1.0, 3.0]  # times 1 / n_features on standardized data
@@ -103,10 +106,20 @@ def budget_per_class(y, budget):
 
 
 def augmenter(kind, C, gamma, args, seed, **params):
+    """The library's augmenter for a method: AC-GAN baselines and the paper recipe use
+    the paper's free generator; "ActiveGAN" and its +CV form, the library defaults."""
+    paper = kind.startswith("AC-GAN") or kind == "ActiveGAN[paper]"
     settings = {"lambda_reward": 0.0 if kind.startswith("AC-GAN") else args.lambda_reward,
                 "n_iter": args.n_iter, "reward_estimator": make_reward_model(C=C, gamma=gamma),
-                "random_state": seed, **params}
+                "random_state": seed, **({"method": "paper"} if paper else {}), **params}
     return ActiveGANAugmenter(**settings)
+
+
+def fit_cv_classifier(X, y, C, gamma, args, seed):
+    """ActiveGAN+CV: the default augmenter, budget chosen by inner CV (0 allowed)."""
+    return AugmentedClassifierCV(augmenter("ActiveGAN+CV", C, gamma, args, seed), svm(C, gamma),
+                                 n_synthetic=CV_BUDGETS, cv=CV_FOLDS,
+                                 scoring="f1_macro").fit(X, y)
 
 
 def tune_filter_margin(X, y, C, gamma, args, seed):
@@ -128,6 +141,8 @@ def generate(method, X, y, C, gamma, args, seed):
     """Synthetic rows for one method, and facts about how they were made."""
     counts = budget_per_class(y, args.budget)
     info = {}
+    if method == "ActiveGAN+CV":
+        raise ValueError("ActiveGAN+CV is a classifier, not a sampler: see run_split")
     if method in ("AC-GAN", "ActiveGAN", "AC-GAN+F") or method.startswith("ActiveGAN["):
         params = dict(args.method_params.get(method, {}))
         if method == "AC-GAN+F":
@@ -236,9 +251,19 @@ def run_split(dataset, n, seed, methods, args, cache, progress):
     for method in methods:
         if cached[method] is None:
             start = time.perf_counter()
-            X_syn, y_syn, info = generate(method, X_train, y_train, C, gamma, args, seed)
-            model = svm(C, gamma).fit(np.vstack([X_train, X_syn]),
-                                      np.concatenate([y_train, y_syn]))
+            if method == "ActiveGAN+CV":
+                model = fit_cv_classifier(X_train, y_train, C, gamma, args, seed)
+                info = {"chosen_budget": model.n_synthetic_,
+                        "inner_cv_f1": dict(zip(map(str, CV_BUDGETS),
+                                                model.cv_results_["mean_test_score"].tolist()))}
+                X_syn, y_syn = X_train[:0], y_train[:0]
+                if model.augmenter_ is not None:  # fresh rows of the final generator, for
+                    X_syn, y_syn = model.augmenter_.sample(  # the diagnostics only
+                        budget_per_class(y_train, model.n_synthetic_))
+            else:
+                X_syn, y_syn, info = generate(method, X_train, y_train, C, gamma, args, seed)
+                model = svm(C, gamma).fit(np.vstack([X_train, X_syn]),
+                                          np.concatenate([y_train, y_syn]))
             row = {**key, "method": method, "f1": macro_f1(model, X_test, y_test),
                    "per_class_f1": per_class_f1(model, X_test, y_test),
                    "n_synthetic": int(len(X_syn)), "seconds": time.perf_counter() - start,
@@ -357,7 +382,7 @@ def ablation_methods():
     variants = {}
     for param, values in ABLATIONS.items():
         for value in values:
-            variants[f"ActiveGAN[{param}={value}]"] = {param: value}
+            variants[f"ActiveGAN[paper,{param}={value}]"] = {"method": "paper", param: value}
     return variants
 
 
@@ -398,7 +423,7 @@ def main(argv=None):
         dataset, n = args.ablation.split(":")
         args.datasets, args.sizes = [dataset], [int(n)]
         args.method_params = ablation_methods()
-        args.methods = ["ActiveGAN", *args.method_params]
+        args.methods = ["ActiveGAN[paper]", *args.method_params]
 
     # AC-GAN+F at a tight margin often finds too few samples and fills up with the
     # lowest-margin rest; the library warns each time, which would flood the log
@@ -435,7 +460,8 @@ def main(argv=None):
     (output / f"{tag}.md").write_text("\n".join(report) + "\n")
     print("\n".join(report))
     first = splits[0]
-    figure_method = "ActiveGAN" if "ActiveGAN" in args.methods else args.methods[0]
+    figure_method = next((m for m in ("ActiveGAN", "ActiveGAN[paper]") if m in args.methods),
+                         args.methods[0])
     try:
         per_class_figure(rows, Path(first[0]).stem, first[1], figure_method,
                          output / f"{tag}_per_class_gain.png")

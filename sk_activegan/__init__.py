@@ -2,10 +2,12 @@
 
 from ._augmenter import ActiveGANAugmenter
 from ._classifier import AugmentedClassifier
+from ._classifier_cv import AugmentedClassifierCV
 from ._plotting import plot_history
 from ._reward_model import make_reward_model
 from ._training import TrainingDivergedError
 
-__all__ = ["ActiveGANAugmenter", "AugmentedClassifier", "TrainingDivergedError",
+__all__ = ["ActiveGANAugmenter", "AugmentedClassifier", "AugmentedClassifierCV",
+           "TrainingDivergedError",
            "make_reward_model", "plot_history"]
 __version__ = "0.1.0"

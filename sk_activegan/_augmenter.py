@@ -53,8 +53,20 @@ class ActiveGANAugmenter(BaseSampler):
     per class is ``n_synthetic``. After ``fit_resample``, ``sampling_strategy_``
     holds the number of rows added per class, as imbalanced-learn's samplers do.
 
+    By default the generator is *anchored* (``method="anchored"``): each sample is a
+    real row of its class moved by a learned, bounded shift, which the benchmark
+    found to lose far less than the paper's free generator on small tabular data
+    (see the method page of the documentation). ``method="paper"`` is the paper's
+    method exactly, as long as the options marked "a departure from the paper" keep
+    their defaults.
+
     Parameters
     ----------
+    method : {"anchored", "paper"}, default="anchored"
+        ``"paper"``: the generator maps noise and a label to a sample, ``G(z, y)``,
+        as in the paper. ``"anchored"``: ``G(z, y, a)`` is a real row ``a`` of class
+        ``y`` plus a learned shift no longer than ``anchor_radius`` (a departure
+        from the paper).
     lambda_reward : float, default=0.1
         Weight λ of the uncertainty loss in the generator loss (eq. 11).
         0 trains plain AC-GAN.
@@ -106,10 +118,10 @@ class ActiveGANAugmenter(BaseSampler):
         ``"pathwise"`` follows the exact gradient of the reward through the torch
         port of the reward model (default SVM or skorch net; a departure from the
         paper).
-    anchor_radius : float or None, default=None
-        When set, the generator is anchored: every sample is a real row of its
-        class plus a learned shift no longer than ``anchor_radius`` times that
-        class's median nearest-neighbour distance (a departure from the paper).
+    anchor_radius : float, default=0.5
+        With ``method="anchored"``, the longest shift from the anchor row, in units
+        of that class's median nearest-neighbour distance (standardized features).
+        Ignored with ``method="paper"``.
     scale_lambda : bool, default=False
         Scale λ by ``|L_AC-GAN| / |L_u|`` at every step, so that λ weighs the two
         losses' sizes rather than their raw values.
@@ -173,6 +185,7 @@ class ActiveGANAugmenter(BaseSampler):
     _sampling_type = "bypass"
 
     _parameter_constraints = {
+        "method": [StrOptions({"anchored", "paper"})],
         "lambda_reward": [Interval(numbers.Real, 0, None, closed="left")],
         "epsilon": [Interval(numbers.Real, 0, 1, closed="both")],
         "alpha": [Interval(numbers.Real, 0, 1, closed="both")],
@@ -200,7 +213,7 @@ class ActiveGANAugmenter(BaseSampler):
         "realism_gate": ["boolean"],
         "reward_gradient": [StrOptions({"policy", "pathwise"})],
         "scale_lambda": ["boolean"],
-        "anchor_radius": [Interval(numbers.Real, 0, None, closed="neither"), None],
+        "anchor_radius": [Interval(numbers.Real, 0, None, closed="neither")],
         "reward_estimator": [HasMethods(["fit", "predict_proba"]), None],
         "reward_param_grid": [dict, None],
         "device": [str, torch.device],
@@ -212,6 +225,7 @@ class ActiveGANAugmenter(BaseSampler):
     def __init__(
         self,
         *,
+        method="anchored",
         lambda_reward=0.1,
         epsilon=0.2,
         alpha=0.5,
@@ -232,7 +246,7 @@ class ActiveGANAugmenter(BaseSampler):
         realism_gate=False,
         reward_gradient="policy",
         scale_lambda=False,
-        anchor_radius=None,
+        anchor_radius=0.5,
         reward_estimator=None,
         reward_param_grid=None,
         device="auto",
@@ -240,6 +254,7 @@ class ActiveGANAugmenter(BaseSampler):
         verbose=0,
         log_interval=50,
     ):
+        self.method = method
         self.lambda_reward = lambda_reward
         self.epsilon = epsilon
         self.alpha = alpha
@@ -403,7 +418,7 @@ class ActiveGANAugmenter(BaseSampler):
                 hidden_layer_sizes=tuple(self.hidden_layer_sizes),
                 policy_hidden_layer_sizes=tuple(self.policy_hidden_layer_sizes),
                 dropout=self.dropout,
-                anchor_radius=None if self.anchor_radius is None
+                anchor_radius=None if self.method == "paper"
                 else self.anchor_radius * self._real_spacing,
             ).to(device)
             X_tensor = torch.as_tensor(X_std, dtype=torch.float32, device=device)

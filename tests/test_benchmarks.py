@@ -33,16 +33,21 @@ def test_paper_protocol_end_to_end_and_resumes(tmp_path):
     assert len(result["rows"]) == 2 * (1 + len(protocol.METHODS))
     for row in result["rows"]:
         assert 0 <= row["f1"] <= 100
-        if row["method"] in ("AC-GAN", "AC-GAN+F", "ActiveGAN", "SMOTE"):
+        if row["method"] in ("AC-GAN", "AC-GAN+F", "ActiveGAN[paper]", "ActiveGAN", "SMOTE"):
             assert row["n_synthetic"] == 24  # +50 % of 15 per class: round(7.5) = 8, 3 classes
             assert 0 <= row["share_conditioned_class"] <= 1
             assert row["median_nn_distance_ratio"] > 0
+        elif row["method"] == "ActiveGAN+CV":  # the budget its inner CV chose
+            assert row["chosen_budget"] in protocol.CV_BUDGETS
+            assert set(row["inner_cv_f1"]) == {str(b) for b in protocol.CV_BUDGETS}
+            assert row["n_synthetic"] == sum(protocol.budget_per_class(
+                np.repeat([0, 1, 2], 15), row["chosen_budget"]).values())
         elif row["method"] != "baseline":  # boundary-aware: at most the budget
             assert 0 <= row["n_synthetic"] <= 24
     filtered = [r for r in result["rows"] if r["method"] == "AC-GAN+F"]
     assert all(r["filter_margin"] in protocol.FILTER_MARGINS for r in filtered)
     summary = {(e["method"]): e for e in result["summary"]}
-    assert summary["ActiveGAN"]["seeds"] == 2
+    assert summary["ActiveGAN"]["seeds"] == summary["ActiveGAN[paper]"]["seeds"] == 2
     assert "gain" in summary["SMOTE"] and "error_reduction" in summary["SMOTE"]
     report = (tmp_path / "out" / "full.md").read_text()
     assert "baseline SVM" in report and "BorderlineSMOTE" in report
@@ -69,3 +74,25 @@ def test_variants_run_as_named_methods(tmp_path):
                    "--cache-dir", str(tmp_path / "cache"), "--output-dir", str(tmp_path)])
     rows = json.loads((tmp_path / "full.json").read_text())["rows"]
     assert {r["method"] for r in rows} == {"baseline", "ActiveGAN", "ActiveGAN[gated]"}
+
+
+def test_budget_sweep_scores_nested_budgets(tmp_path):
+    sweep = _load("budget_sweep")
+    rng = np.random.default_rng(2)
+    X = np.concatenate([c + rng.normal(size=(40, 3)) for c in rng.normal(scale=3, size=(2, 3))])
+    np.savez(tmp_path / "two.npz", X=X, y=np.repeat([0, 1], 40))
+    argv = ["--datasets", f"{tmp_path / 'two.npz'}:30", "--seeds", "2", "--n-iter", "10",
+            "--budgets", "0.2", "1.0", "--cache-dir", str(tmp_path / "cache"),
+            "--output-dir", str(tmp_path)]
+    sweep.main(argv)
+    rows = json.loads((tmp_path / "budget.json").read_text())["rows"]
+    assert [(r["n"], r["seed"]) for r in rows] == [(30, 0), (30, 1)]
+    for row in rows:
+        assert set(row["ActiveGAN"]) == set(row["SMOTE"]) == {"0.2", "1.0"}
+        assert all(0 <= f1 <= 100 for f1 in [row["baseline"], *row["ActiveGAN"].values()])
+    assert "+20%" in (tmp_path / "budget.md").read_text()
+    # nested budgets: the first rows of every class
+    X_syn, y_syn = np.arange(12.0).reshape(6, 2), np.array([0, 1, 0, 1, 0, 1])
+    X_sub, y_sub = sweep.nested(X_syn, y_syn, {0: 2, 1: 1})
+    np.testing.assert_array_equal(X_sub, [[0, 1], [2, 3], [4, 5]])
+    np.testing.assert_array_equal(y_sub, [0, 1, 0])
