@@ -30,11 +30,11 @@ def load_case(name):
     raise ValueError(name)
 
 
-def measure(case, lambda_reward, n_iter, device, sample_rows):
+def measure(case, lambda_reward, n_iter, device, sample_rows, method="anchored"):
     X, y = load_case(case)
     reward_model = make_reward_model(C=10.0).fit(X, y)  # fitted once, outside the timing
-    aug = ActiveGANAugmenter(lambda_reward=lambda_reward, n_iter=n_iter, device=device,
-                             reward_estimator=reward_model, random_state=0)
+    aug = ActiveGANAugmenter(method=method, lambda_reward=lambda_reward, n_iter=n_iter,
+                             device=device, reward_estimator=reward_model, random_state=0)
     # time the GAN training only: the reward model's own fit is the same for both methods
     aug._fit_reward_model = lambda X, y: (reward_model, {})
     start = time.perf_counter()
@@ -48,7 +48,7 @@ def measure(case, lambda_reward, n_iter, device, sample_rows):
     X_syn, _ = aug.sample(per_class)
     sample_seconds = time.perf_counter() - start
     result = {
-        "case": case, "n_samples": X.shape[0], "n_features": X.shape[1],
+        "case": case, "method": method, "n_samples": X.shape[0], "n_features": X.shape[1],
         "lambda_reward": lambda_reward, "n_iter": n_iter, "device": str(aug.device_),
         "fit_seconds": fit_seconds, "iterations_per_second": n_iter / fit_seconds,
         "sample_rows_per_second": len(X_syn) / sample_seconds,
@@ -66,6 +66,8 @@ def main(argv=None):
     parser.add_argument("--device", default="auto")
     parser.add_argument("--sample-rows", type=int, default=500_000)
     parser.add_argument("--repeats", type=int, default=2)
+    parser.add_argument("--method", default="anchored", choices=["anchored", "paper"],
+                        help="the generator, for both AC-GAN and ActiveGAN")
     parser.add_argument("--output", default=None, help="write the raw results as JSON")
     parser.add_argument("--one", default=None, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -73,7 +75,7 @@ def main(argv=None):
     if args.one:  # child process: one measurement, printed as JSON
         case, lambda_reward = args.one.split(":")
         print(json.dumps(measure(case, float(lambda_reward), args.n_iter, args.device,
-                                 args.sample_rows)))
+                                 args.sample_rows, args.method)))
         return
 
     results = []
@@ -82,14 +84,15 @@ def main(argv=None):
             for lambda_reward in (0.0, 0.1):
                 command = [sys.executable, __file__, "--one", f"{case}:{lambda_reward}",
                            "--n-iter", str(args.n_iter), "--device", args.device,
-                           "--sample-rows", str(args.sample_rows)]
+                           "--sample-rows", str(args.sample_rows), "--method", args.method]
                 output = subprocess.run(command, capture_output=True, text=True, check=True)
                 results.append({**json.loads(output.stdout.strip().splitlines()[-1]),
                                 "repeat": repeat})
                 print(json.dumps(results[-1]), flush=True)
 
     print(f"\nhost: {platform.processor() or platform.machine()}, "
-          f"{torch.get_num_threads()} torch threads, torch {torch.__version__}")
+          f"{torch.get_num_threads()} torch threads, torch {torch.__version__}; "
+          f"method={args.method!r}")
     print("| case | device | n_iter | AC-GAN fit s | ActiveGAN fit s | ratio | "
           "ActiveGAN it/s | sample rows/s | peak RSS MiB |")
     print("| --- | --- | --- | --- | --- | --- | --- | --- | --- |")

@@ -212,7 +212,8 @@ def test_history_has_per_iteration_diagnostics(blobs, fast_params):
 def test_design_options_train_and_differ_from_the_paper(blobs, fast_params, options):
     X, y = blobs
     X = X / 4.0  # overlapping classes: the rewards are not all zero
-    fast_params.update(lambda_reward=1.0, epsilon=1.0)  # every margin earns a reward
+    # every margin earns a reward; on the paper's free generator
+    fast_params.update(lambda_reward=1.0, epsilon=1.0, method="paper")
     paper = ActiveGANAugmenter(**fast_params, random_state=0).fit(X, y)
     other = ActiveGANAugmenter(**fast_params, **options,
                                random_state=0).fit(X, y)
@@ -229,7 +230,8 @@ def test_pathwise_needs_a_differentiable_reward_model(blobs, fast_params):
 
 def test_anchored_generator_stays_within_the_radius(blobs, fast_params):
     X, y = blobs
-    aug = ActiveGANAugmenter(**fast_params, anchor_radius=0.5, random_state=0).fit(X, y)
+    aug = ActiveGANAugmenter(**fast_params, random_state=0).fit(X, y)  # the default
+    assert aug.modules_.anchored
     X_syn, y_syn, scores = aug.sample(20, return_scores=True)
     # every sample lies within 0.5 class spacings of some real row of its class
     assert scores["nn_distance_ratio"].max() <= 0.5 + 1e-4
@@ -237,3 +239,17 @@ def test_anchored_generator_stays_within_the_radius(blobs, fast_params):
     np.testing.assert_array_equal(
         ActiveGANAugmenter(**fast_params, anchor_radius=0.5, random_state=0).fit(X, y)
         .sample(20)[0], X_syn)
+    tight = ActiveGANAugmenter(**fast_params, anchor_radius=0.1, random_state=0).fit(X, y)
+    assert tight.sample(20, return_scores=True)[2]["nn_distance_ratio"].max() <= 0.1 + 1e-4
+
+
+def test_paper_method_has_a_free_generator(blobs, fast_params):
+    X, y = blobs
+    paper = ActiveGANAugmenter(**fast_params, method="paper", random_state=0).fit(X, y)
+    assert not paper.modules_.anchored
+    X_syn, _, scores = paper.sample(50, return_scores=True)
+    assert scores["nn_distance_ratio"].max() > 0.5  # not held near the real rows
+    # anchor_radius plays no part in the paper's method
+    other = ActiveGANAugmenter(**fast_params, method="paper", anchor_radius=3.0,
+                               random_state=0).fit(X, y)
+    np.testing.assert_array_equal(other.sample(50)[0], X_syn)

@@ -134,3 +134,23 @@ def test_folds_too_small_for_the_augmenter_are_named(fast_params):
         clf.fit(X, y)
     # budget 0 alone trains no augmenter, so the same folds are fine
     AugmentedClassifierCV(ActiveGANAugmenter(**fast_params), cv=2, n_synthetic=(0.0,)).fit(X, y)
+
+
+def test_in_a_pipeline_and_after_pickling(blobs, fast_params):
+    import pickle
+
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    X, y = blobs
+    pipe = make_pipeline(StandardScaler(), AugmentedClassifierCV(
+        ActiveGANAugmenter(**fast_params, random_state=0), LogisticRegression(),
+        n_synthetic=(0.5, 1.0), cv=2))
+    pipe.fit(X, y)
+    clf = pipe[-1]
+    assert clf.augmenter_ is not None  # 0 is not a candidate here
+    restored = pickle.loads(pickle.dumps(pipe))
+    np.testing.assert_array_equal(restored.predict_proba(X), pipe.predict_proba(X))
+    # the restored augmenter continues the same sample stream
+    np.testing.assert_array_equal(restored[-1].augmenter_.sample(3)[0],
+                                  clf.augmenter_.sample(3)[0])
