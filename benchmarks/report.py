@@ -133,7 +133,7 @@ def main():
         methods += [m for m in present if m not in methods]  # variants, if any
         provenance = RESULTS / "full_provenance.md"
         parts += [
-            f"Command: `{meta['command']}`  ",
+            f"Command: `{meta['command'].strip()}`  ",
             *([provenance.read_text().strip() + "  "] if provenance.exists() else []),
             f"Date: {meta['date']}; host: {meta['host']}, torch {meta['torch']}; "
             f"{meta['n_iter']} generator iterations; synthetic budget "
