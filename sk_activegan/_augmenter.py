@@ -69,7 +69,7 @@ class ActiveGANAugmenter(BaseSampler):
         from the paper).
     lambda_reward : float, default=0.1
         Weight λ of the uncertainty loss in the generator loss (eq. 11).
-        0 trains plain AC-GAN.
+        0 trains plain AC-GAN (with the generator ``method`` names).
     epsilon : float, default=0.2
         Margin threshold ε of the margin reward (eq. 8), in [0, 1].
     alpha : float, default=0.5
