@@ -93,7 +93,8 @@ def main(argv=None):
               for seed in range(args.seeds)]
     started, rows = time.perf_counter(), []
     for dataset, n, seed in tqdm(splits, desc="budget sweep"):
-        path = cache / f"{Path(dataset).stem}__n{n}__seed{seed}__it{args.n_iter}.json"
+        path = cache / (f"{Path(dataset).stem}__n{n}__seed{seed}__it{args.n_iter}"
+                        f"__lambda{args.lambda_reward}.json")
         row = json.loads(path.read_text()) if path.exists() else None
         if row is None or set(row["ActiveGAN"]) != {str(b) for b in args.budgets}:
             row = run_split(dataset, n, seed, args)

@@ -11,11 +11,13 @@ public API only.
     python benchmarks/paper_protocol.py                          # the full run
     python benchmarks/paper_protocol.py --ablation digits:200    # eps, alpha, lambda sweeps
 
-Results are cached per (data set, n, seed, method) as JSON under --cache-dir, so an
-interrupted run resumes where it stopped.
+Results are cached per (data set, n, seed, method, settings) as JSON under
+--cache-dir, so an interrupted run resumes where it stopped and a run with other
+settings (--n-iter, --budget, --lambda-reward, a variant's parameters) computes its own.
 """
 
 import argparse
+import hashlib
 import json
 import platform
 import time
@@ -210,14 +212,28 @@ def diagnostics(X, y, X_syn, y_syn, C, gamma, epsilon=0.2, alpha=0.5):
 # --------------------------------------------------------------------------- runner
 
 class Cache:
-    """One JSON file per (data set, n, seed, method)."""
+    """One JSON file per (data set, n, seed, method, settings).
 
-    def __init__(self, root):
+    The settings that change a method's rows (iterations, budget, λ, a variant's
+    parameters) are part of the file name as a short hash, so a run with other
+    settings never reads rows it did not compute.
+    """
+
+    def __init__(self, root, args=None):
         self.root = Path(root)
         self.root.mkdir(parents=True, exist_ok=True)
+        self.args = args
+
+    def settings(self, method):
+        if method == "baseline" or self.args is None:
+            return ""
+        blob = json.dumps({"n_iter": self.args.n_iter, "budget": self.args.budget,
+                           "lambda_reward": self.args.lambda_reward,
+                           "params": self.args.method_params.get(method, {})}, sort_keys=True)
+        return "__" + hashlib.sha1(blob.encode()).hexdigest()[:8]
 
     def path(self, dataset, n, seed, method):
-        safe = method.replace("/", "_").replace(" ", "_")
+        safe = method.replace("/", "_").replace(" ", "_") + self.settings(method)
         return self.root / f"{Path(dataset).stem}__n{n}__seed{seed}__{safe}.json"
 
     def get(self, *key):
@@ -434,7 +450,7 @@ def main(argv=None):
             else (entry, "", "")
         sizes = [int(size)] if size else (args.sizes or DEFAULT_SIZES.get(Path(name).stem, [200]))
         splits += [(name, n, s) for n in sizes for s in range(args.seeds)]
-    cache = Cache(args.cache_dir)
+    cache = Cache(args.cache_dir, args)
     started = time.perf_counter()
     rows = []
     with tqdm(total=len(splits) * (1 + len(args.methods)), desc="benchmark") as progress:

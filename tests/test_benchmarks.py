@@ -96,3 +96,22 @@ def test_budget_sweep_scores_nested_budgets(tmp_path):
     X_sub, y_sub = sweep.nested(X_syn, y_syn, {0: 2, 1: 1})
     np.testing.assert_array_equal(X_sub, [[0, 1], [2, 3], [4, 5]])
     np.testing.assert_array_equal(y_sub, [0, 1, 0])
+
+
+def test_cache_is_keyed_by_the_settings(tmp_path):
+    protocol = _load("paper_protocol")
+    rng = np.random.default_rng(3)
+    X = np.concatenate([c + rng.normal(size=(40, 3)) for c in rng.normal(scale=3, size=(2, 3))])
+    np.savez(tmp_path / "two.npz", X=X, y=np.repeat([0, 1], 40))
+    common = ["--datasets", str(tmp_path / "two.npz"), "--sizes", "30", "--seeds", "1",
+              "--methods", "ActiveGAN", "--cache-dir", str(tmp_path / "cache"),
+              "--output-dir", str(tmp_path)]
+    protocol.main([*common, "--n-iter", "10"])
+    protocol.main([*common, "--n-iter", "12"])
+    protocol.main([*common, "--n-iter", "12", "--budget", "1.0"])
+    names = sorted(p.name for p in (tmp_path / "cache").glob("*.json"))
+    # one baseline (it depends on the split only), one ActiveGAN row per setting
+    assert len([n for n in names if "baseline" in n]) == 1
+    assert len([n for n in names if "ActiveGAN" in n]) == 3
+    rows = json.loads((tmp_path / "full.json").read_text())["rows"]
+    assert [r["n_synthetic"] for r in rows if r["method"] == "ActiveGAN"] == [30]
