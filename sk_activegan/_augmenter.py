@@ -24,6 +24,8 @@ from ._training import ActiveGANModules, TrainingSchedule, train
 
 #: Rows generated per forward pass in :meth:`ActiveGANAugmenter.sample`.
 SAMPLE_CHUNK_ROWS = 65_536
+#: Same-class neighbours an interpolating generator draws its segment ends from (as SMOTE).
+INTERPOLATION_NEIGHBOURS = 5
 #: Candidate rounds the margin filter draws before it fills up with the closest rejects.
 MAX_FILTER_ROUNDS = 20
 
@@ -62,11 +64,14 @@ class ActiveGANAugmenter(BaseSampler):
 
     Parameters
     ----------
-    method : {"anchored", "paper"}, default="anchored"
+    method : {"anchored", "interpolated", "paper"}, default="anchored"
         ``"paper"``: the generator maps noise and a label to a sample, ``G(z, y)``,
         as in the paper. ``"anchored"``: ``G(z, y, a)`` is a real row ``a`` of class
-        ``y`` plus a learned shift no longer than ``anchor_radius`` (a departure
-        from the paper).
+        ``y`` plus a learned shift no longer than ``anchor_radius``.
+        ``"interpolated"``: ``G(z, y, a, b)`` is a learned point on the segment from
+        ``a`` to ``b``, one of its 5 nearest neighbours in its class (SMOTE's
+        interpolation, its position chosen by the GAN and the reward). Both are
+        departures from the paper.
     lambda_reward : float, default=0.1
         Weight λ of the uncertainty loss in the generator loss (eq. 11).
         0 trains plain AC-GAN (with the generator ``method`` names).
@@ -185,7 +190,7 @@ class ActiveGANAugmenter(BaseSampler):
     _sampling_type = "bypass"
 
     _parameter_constraints = {
-        "method": [StrOptions({"anchored", "paper"})],
+        "method": [StrOptions({"anchored", "interpolated", "paper"})],
         "lambda_reward": [Interval(numbers.Real, 0, None, closed="left")],
         "epsilon": [Interval(numbers.Real, 0, 1, closed="both")],
         "alpha": [Interval(numbers.Real, 0, 1, closed="both")],
@@ -418,8 +423,9 @@ class ActiveGANAugmenter(BaseSampler):
                 hidden_layer_sizes=tuple(self.hidden_layer_sizes),
                 policy_hidden_layer_sizes=tuple(self.policy_hidden_layer_sizes),
                 dropout=self.dropout,
-                anchor_radius=None if self.method == "paper"
+                anchor_radius=None if self.method != "anchored"
                 else self.anchor_radius * self._real_spacing,
+                interpolate=self.method == "interpolated",
             ).to(device)
             X_tensor = torch.as_tensor(X_std, dtype=torch.float32, device=device)
             y_tensor = torch.as_tensor(y_encoded, dtype=torch.long, device=device)
@@ -438,8 +444,10 @@ class ActiveGANAugmenter(BaseSampler):
             )
             progress = self._progress_bar()
             try:
+                partners = (None if self._real_partners is None
+                            else torch.as_tensor(self._real_partners, device=device))
                 history = train(modules, X_tensor, y_tensor, self._reward, schedule, progress,
-                                diagnostics_fn=self._batch_diagnostics)
+                                diagnostics_fn=self._batch_diagnostics, partners=partners)
             finally:
                 if progress is not None:
                     progress.close()
@@ -506,6 +514,10 @@ class ActiveGANAugmenter(BaseSampler):
                 distances, _ = NearestNeighbors(n_neighbors=2).fit(rows).kneighbors(rows)
                 spacing[c] = max(float(np.median(distances[:, 1])), 1e-12)
         self._real_spacing = spacing
+        self._real_partners = None
+        if self.method == "interpolated":
+            self._real_partners = _class_neighbours(self._real_std, y_encoded,
+                                                    INTERPOLATION_NEIGHBOURS)
 
     def _nn_distance_ratio(self, x_std, y_encoded):
         """Distance to the nearest real row of the same class, over that class's spacing."""
@@ -686,7 +698,12 @@ class ActiveGANAugmenter(BaseSampler):
         if self.modules_.anchored:  # real rows of the class, drawn from the same stream
             rows = np.flatnonzero(self._real_labels == class_index)
             picked = rows[self._sample_rng.integers(len(rows), size=count)]
-            anchor = torch.from_numpy(self._real_std[picked]).to(self.device_)
+            anchor = self._real_std[picked]
+            if self.modules_.interpolating:  # beside one of its same-class neighbours
+                slot = self._sample_rng.integers(self._real_partners.shape[1], size=count)
+                anchor = np.concatenate(
+                    [anchor, self._real_std[self._real_partners[picked, slot]]], axis=1)
+            anchor = torch.from_numpy(anchor).to(self.device_)
         return self.modules_.generate(z, y, anchor)
 
     def _to_caller_scale(self, x_std):
@@ -750,6 +767,22 @@ class ActiveGANAugmenter(BaseSampler):
         tags.input_tags.allow_nan = False
         tags.non_deterministic = self.random_state is None
         return tags
+
+
+def _class_neighbours(X, labels, k):
+    """(n, k) indices of each row's k nearest neighbours within its class (cycled when
+    the class has fewer than k other rows; the row itself when it is alone)."""
+    partners = np.empty((len(X), k), dtype=np.int64)
+    for c in np.unique(labels):
+        rows = np.flatnonzero(labels == c)
+        if len(rows) == 1:
+            partners[rows] = rows[0]
+            continue
+        n_neighbors = min(k + 1, len(rows))
+        _, nearest = NearestNeighbors(n_neighbors=n_neighbors).fit(X[rows]).kneighbors(X[rows])
+        others = nearest[:, 1:]  # column 0 is the row itself
+        partners[rows] = rows[others[:, np.arange(k) % others.shape[1]]]
+    return partners
 
 
 def _check_count(count, name):

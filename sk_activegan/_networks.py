@@ -60,6 +60,30 @@ class AnchoredGenerator(nn.Module):
         return anchor + self.radius[y].unsqueeze(1) * torch.tanh(norm) * shift / norm
 
 
+class InterpolatingGenerator(nn.Module):
+    """G(z, y, a, b): a point on the segment from a real row ``a`` of class y to ``b``.
+
+    ``b`` is one of ``a``'s nearest neighbours in its class, and
+    ``G = a + t (b - a)`` with ``t = sigmoid(h(z, y, a, b))`` in (0, 1): SMOTE's
+    interpolation with a learned position, which the adversarial and the
+    uncertainty losses choose (a departure from the paper, for small data sets).
+    The anchor argument holds ``a`` and ``b`` side by side, shape (n, 2 n_features).
+    """
+
+    def __init__(self, latent_dim, n_classes, n_features, hidden_layer_sizes):
+        super().__init__()
+        self.n_classes = n_classes
+        self.n_features = n_features
+        self.body, width = _mlp(latent_dim + n_classes + 2 * n_features, hidden_layer_sizes)
+        self.out = nn.Linear(width, 1)
+
+    def forward(self, z, y, anchor):
+        one_hot = F.one_hot(y, self.n_classes).to(z.dtype)
+        t = torch.sigmoid(self.out(self.body(torch.cat([z, one_hot, anchor], dim=1))))
+        start, end = anchor[:, :self.n_features], anchor[:, self.n_features:]
+        return start + t * (end - start)
+
+
 class Discriminator(nn.Module):
     """D(x): a shared body with a real/fake head and a class head (eq. 4).
 

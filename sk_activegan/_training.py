@@ -22,7 +22,8 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
-from ._networks import AnchoredGenerator, Discriminator, GaussianPolicy, Generator
+from ._networks import (AnchoredGenerator, Discriminator, GaussianPolicy, Generator,
+                        InterpolatingGenerator)
 
 #: Columns of the per-iteration history, in order.
 HISTORY_COLUMNS = (
@@ -44,11 +45,15 @@ class ActiveGANModules(nn.Module):
     """The generator, discriminator and policy of one ActiveGAN, as one module."""
 
     def __init__(self, *, n_features, n_classes, latent_dim, hidden_layer_sizes,
-                 policy_hidden_layer_sizes, dropout, anchor_radius=None):
+                 policy_hidden_layer_sizes, dropout, anchor_radius=None, interpolate=False):
         super().__init__()
         self.latent_dim = latent_dim
-        self.anchored = anchor_radius is not None
-        if self.anchored:
+        self.interpolating = interpolate
+        self.anchored = anchor_radius is not None or interpolate
+        if interpolate:
+            self.generator = InterpolatingGenerator(latent_dim, n_classes, n_features,
+                                                    hidden_layer_sizes)
+        elif self.anchored:
             self.generator = AnchoredGenerator(latent_dim, n_classes, n_features,
                                                hidden_layer_sizes, anchor_radius)
         else:
@@ -57,7 +62,8 @@ class ActiveGANModules(nn.Module):
         self.policy = GaussianPolicy(n_features, latent_dim, policy_hidden_layer_sizes)
 
     def generate(self, z, y, anchor):
-        """``G(z, y)``, or ``G(z, y, anchor)`` for an anchored generator."""
+        """``G(z, y)``, or ``G(z, y, anchor)`` for an anchored or interpolating generator
+        (whose anchor holds the row and its neighbour side by side)."""
         return self.generator(z, y, anchor) if self.anchored else self.generator(z, y)
 
 
@@ -169,10 +175,20 @@ class TrainingDivergedError(FloatingPointError):
 
 def _real_batch(X, y, batch_size):
     index = torch.randint(len(X), (batch_size,), device=X.device)
-    return X[index], y[index]
+    return X[index], y[index], index
 
 
-def train(modules, X, y, reward_fn, schedule, progress=None, diagnostics_fn=None):
+def _anchors(modules, X, x_real, index, partners):
+    """The generator's anchor for a real batch: the batch itself, or, to interpolate,
+    each row beside one of its same-class neighbours (``partners``, (n, k) indices)."""
+    if not modules.interpolating:
+        return x_real
+    slot = torch.randint(partners.shape[1], (len(index),), device=X.device)
+    return torch.cat([x_real, X[partners[index, slot]]], dim=1)
+
+
+def train(modules, X, y, reward_fn, schedule, progress=None, diagnostics_fn=None,
+          partners=None):
     """Run Algorithm 1 on standardized tensors ``X`` and encoded labels ``y``.
 
     Parameters
@@ -186,6 +202,8 @@ def train(modules, X, y, reward_fn, schedule, progress=None, diagnostics_fn=None
         Advanced by ``log_interval`` with the latest losses in its postfix.
     diagnostics_fn : callable ``(x, y) -> tensor`` of :data:`DIAGNOSTIC_COLUMNS`, or None
         Batch summaries recorded at logging points.
+    partners : LongTensor of shape (n_samples, k) or None
+        For an interpolating generator: indices of each row's same-class neighbours.
 
     Returns
     -------
@@ -205,9 +223,9 @@ def train(modules, X, y, reward_fn, schedule, progress=None, diagnostics_fn=None
     finite = torch.tensor(True, device=device)
     modules.train()
     for it in range(schedule.n_iter):
-        x_real, y_real = _real_batch(X, y, schedule.batch_size)
+        x_real, y_real, index = _real_batch(X, y, schedule.batch_size)
         z = torch.randn(schedule.batch_size, modules.latent_dim, device=device)
-        x_fake = modules.generate(z, y_real, x_real)  # anchors: the real batch
+        x_fake = modules.generate(z, y_real, _anchors(modules, X, x_real, index, partners))
 
         d_loss = nan
         if it % schedule.discriminator_interval == 0:

@@ -253,3 +253,42 @@ def test_paper_method_has_a_free_generator(blobs, fast_params):
     other = ActiveGANAugmenter(**fast_params, method="paper", anchor_radius=3.0,
                                random_state=0).fit(X, y)
     np.testing.assert_array_equal(other.sample(50)[0], X_syn)
+
+
+def _distance_to_segments(x, rows):
+    """Distance from each row of x to the nearest segment between two of ``rows``."""
+    a, b = rows[:, None, :], rows[None, :, :]
+    direction = b - a  # (m, m, d)
+    length2 = np.maximum((direction ** 2).sum(-1), 1e-300)
+    best = np.full(len(x), np.inf)
+    for i, point in enumerate(x):
+        t = np.clip(((point - a) * direction).sum(-1) / length2, 0, 1)
+        best[i] = np.sqrt(((a + t[..., None] * direction - point) ** 2).sum(-1)).min()
+    return best
+
+
+def test_interpolated_generator_samples_on_segments_within_a_class(blobs, fast_params):
+    X, y = blobs
+    aug = ActiveGANAugmenter(**fast_params, method="interpolated", random_state=0).fit(X, y)
+    assert aug.modules_.interpolating
+    X_syn, y_syn = aug.sample(15)
+    for label in (0, 1, 2):
+        distance = _distance_to_segments(X_syn[y_syn == label], X[y == label])
+        assert distance.max() < 1e-4 * np.abs(X).max()
+    # not copies of real rows
+    assert np.abs(X_syn[:, None, :] - X[None, :, :]).sum(-1).min() > 1e-6
+    again = ActiveGANAugmenter(**fast_params, method="interpolated", random_state=0).fit(X, y)
+    np.testing.assert_array_equal(again.sample(15)[0], X_syn)
+
+
+def test_class_neighbours_cycle_in_small_classes():
+    from sk_activegan._augmenter import _class_neighbours
+
+    X = np.array([[0.0], [1.0], [3.0], [10.0], [20.0]])
+    labels = np.array([0, 0, 0, 1, 2])
+    partners = _class_neighbours(X, labels, 3)
+    assert partners.shape == (5, 3)
+    np.testing.assert_array_equal(partners[0], [1, 2, 1])  # two others, cycled
+    np.testing.assert_array_equal(partners[2], [1, 0, 1])
+    np.testing.assert_array_equal(partners[3], [3, 3, 3])  # alone: itself
+    assert set(partners[:3].ravel()) <= {0, 1, 2}  # never across classes
