@@ -26,7 +26,48 @@ def _default_estimator():
     return make_pipeline(StandardScaler(), SVC())
 
 
-class AugmentedClassifier(ClassifierMixin, BaseEstimator):
+class _PredictFromEstimator:
+    """Prediction through the fitted ``estimator_``, for the augmenting classifiers.
+
+    Their shared surface: ``predict_proba``, ``predict_log_proba`` and
+    ``decision_function`` exist when the estimator has them; input must be dense.
+    """
+
+    def predict(self, X):
+        """Predict with the fitted estimator."""
+        check_is_fitted(self)
+        return self.estimator_.predict(self._check_X(X))
+
+    @available_if(_estimator_has("predict_proba"))
+    def predict_proba(self, X):
+        """Class probabilities of the fitted estimator."""
+        check_is_fitted(self)
+        return self.estimator_.predict_proba(self._check_X(X))
+
+    @available_if(_estimator_has("predict_log_proba"))
+    def predict_log_proba(self, X):
+        """Log class probabilities of the fitted estimator."""
+        check_is_fitted(self)
+        return self.estimator_.predict_log_proba(self._check_X(X))
+
+    @available_if(_estimator_has("decision_function"))
+    def decision_function(self, X):
+        """Decision values of the fitted estimator."""
+        check_is_fitted(self)
+        return self.estimator_.decision_function(self._check_X(X))
+
+    def _check_X(self, X):
+        return validate_data(self, X, reset=False)
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.sparse = False
+        augmenter = self.augmenter if self.augmenter is not None else ActiveGANAugmenter()
+        tags.non_deterministic = getattr(augmenter, "random_state", None) is None
+        return tags
+
+
+class AugmentedClassifier(_PredictFromEstimator, ClassifierMixin, BaseEstimator):
     """A classifier fitted on real data plus samples from an augmenter.
 
     ``fit`` runs ``augmenter.fit_resample(X, y)`` on a clone of the augmenter and
@@ -92,36 +133,3 @@ class AugmentedClassifier(ClassifierMixin, BaseEstimator):
         self.augmenter_ = augmenter
         self.classes_ = self.estimator_.classes_
         return self
-
-    def predict(self, X):
-        """Predict with the estimator fitted on the augmented data."""
-        check_is_fitted(self)
-        return self.estimator_.predict(self._check_X(X))
-
-    @available_if(_estimator_has("predict_proba"))
-    def predict_proba(self, X):
-        """Class probabilities of the fitted estimator."""
-        check_is_fitted(self)
-        return self.estimator_.predict_proba(self._check_X(X))
-
-    @available_if(_estimator_has("predict_log_proba"))
-    def predict_log_proba(self, X):
-        """Log class probabilities of the fitted estimator."""
-        check_is_fitted(self)
-        return self.estimator_.predict_log_proba(self._check_X(X))
-
-    @available_if(_estimator_has("decision_function"))
-    def decision_function(self, X):
-        """Decision values of the fitted estimator."""
-        check_is_fitted(self)
-        return self.estimator_.decision_function(self._check_X(X))
-
-    def _check_X(self, X):
-        return validate_data(self, X, reset=False)
-
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.input_tags.sparse = False
-        augmenter = self.augmenter if self.augmenter is not None else ActiveGANAugmenter()
-        tags.non_deterministic = getattr(augmenter, "random_state", None) is None
-        return tags

@@ -8,12 +8,11 @@ from sklearn.base import BaseEstimator, ClassifierMixin, clone, is_classifier
 from sklearn.metrics import check_scoring
 from sklearn.model_selection import check_cv
 from sklearn.utils._param_validation import HasMethods
-from sklearn.utils.metaestimators import available_if
 from sklearn.utils.multiclass import check_classification_targets
-from sklearn.utils.validation import check_is_fitted, validate_data
+from sklearn.utils.validation import validate_data
 
 from ._augmenter import ActiveGANAugmenter
-from ._classifier import _default_estimator, _estimator_has
+from ._classifier import _default_estimator, _PredictFromEstimator
 
 
 def _budget_counts(y, classes, share):
@@ -50,7 +49,7 @@ def _score_budgets(augmenter, estimator, scorer, X, y, train, test, budgets):
     return scores
 
 
-class AugmentedClassifierCV(ClassifierMixin, BaseEstimator):
+class AugmentedClassifierCV(_PredictFromEstimator, ClassifierMixin, BaseEstimator):
     """A classifier whose synthetic budget is chosen by inner cross-validation.
 
     For every fold of ``cv``, the augmenter is trained once on the fold's training
@@ -201,36 +200,3 @@ class AugmentedClassifierCV(ClassifierMixin, BaseEstimator):
                 f"{sorted(short, key=repr)}; the augmenter needs at least 2 per class. "
                 "Use fewer folds, or more rows of those classes."
             )
-
-    def predict(self, X):
-        """Predict with the estimator fitted with the chosen budget."""
-        check_is_fitted(self)
-        return self.estimator_.predict(self._check_X(X))
-
-    @available_if(_estimator_has("predict_proba"))
-    def predict_proba(self, X):
-        """Class probabilities of the fitted estimator."""
-        check_is_fitted(self)
-        return self.estimator_.predict_proba(self._check_X(X))
-
-    @available_if(_estimator_has("predict_log_proba"))
-    def predict_log_proba(self, X):
-        """Log class probabilities of the fitted estimator."""
-        check_is_fitted(self)
-        return self.estimator_.predict_log_proba(self._check_X(X))
-
-    @available_if(_estimator_has("decision_function"))
-    def decision_function(self, X):
-        """Decision values of the fitted estimator."""
-        check_is_fitted(self)
-        return self.estimator_.decision_function(self._check_X(X))
-
-    def _check_X(self, X):
-        return validate_data(self, X, reset=False)
-
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.input_tags.sparse = False
-        augmenter = self.augmenter if self.augmenter is not None else ActiveGANAugmenter()
-        tags.non_deterministic = getattr(augmenter, "random_state", None) is None
-        return tags
