@@ -108,18 +108,15 @@ def budget_section():
             text.strip(), ""]
 
 
-def radius_section():
-    radius = load("radius")
-    if radius is None:
+def study_section(tag, title, note):
+    """A smaller study from ``{tag}.json``: its command, a note, its compact table."""
+    study = load(tag)
+    if study is None:
         return []
-    names = [e["method"] for e in radius["summary"] if e["method"] != "baseline"]
-    return ["## Anchor radius", "",
-            f"Command: `{radius['meta']['command']}` ({radius['meta']['date']}). It ran "
-            "before the `method` parameter existed: there `ActiveGAN` is the paper's "
-            "method and `ActiveGAN[r025]` / `ActiveGAN[r1]` set `anchor_radius` to 0.25 / "
-            "1.0, which then switched the anchored generator on. Radius 0.5 (the default) "
-            "on the same splits: `ActiveGAN` rows of the full run.", "",
-            compact(radius["summary"], names), ""]
+    names = [e["method"] for e in study["summary"] if e["method"] != "baseline"]
+    return [f"## {title}", "",
+            f"Command: `{study['meta']['command']}` ({study['meta']['date']})", "",
+            note, "", compact(study["summary"], names), ""]
 
 
 def main():
@@ -180,29 +177,27 @@ def main():
             shutil.copy(figure, DOCS / "img" / "per_class_gain.png")
             parts += ["## Per-class gain (the paper's Figure 2)", "",
                       "![per-class F1 gain of ActiveGAN](img/per_class_gain.png)", ""]
-    parts += budget_section() + radius_section()
-    ablation = load("ablation")
-    if ablation is not None:
-        names = [e["method"] for e in ablation["summary"] if e["method"] != "baseline"]
-        parts += ["## Ablations (ε, α, λ)", "",
-                  f"Command: `{ablation['meta']['command']}` ({ablation['meta']['date']})", "",
-                  "These ablations ran before the default generator changed: their "
-                  "`ActiveGAN` rows are the paper's method (now `ActiveGAN[paper]`). "
-                  "The plain `ActiveGAN` row is read from the full run's cache; the "
-                  "variants ran later, after a change that computes the reward in float32 "
-                  "instead of float64. Rows with the paper's settings (`ActiveGAN`, "
-                  "`epsilon=0.2`, `alpha=0.5`, `lambda_reward=0.1`) therefore differ only "
-                  "by training noise: their spread is the noise floor of this table.", "",
-                  compact(ablation["summary"], names), ""]
-    design = load("design")
-    if design is not None:
-        names = [e["method"] for e in design["summary"] if e["method"] != "baseline"]
-        parts += ["## Design study (options beyond the paper)", "",
-                  f"Command: `{design['meta']['command']}` ({design['meta']['date']})", "",
-                  "It ran before the default generator changed: `ActiveGAN` and every "
-                  "variant without `anchor_radius` use the paper's free generator; "
-                  "`anchored` is today's default.", "",
-                  compact(design["summary"], names), ""]
+    parts += budget_section()
+    parts += study_section(
+        "radius", "Anchor radius",
+        "It ran before the `method` parameter existed: there `ActiveGAN` is the paper's "
+        "method and `ActiveGAN[r025]` / `ActiveGAN[r1]` set `anchor_radius` to 0.25 / "
+        "1.0, which then switched the anchored generator on. Radius 0.5 (the default) "
+        "on the same splits: `ActiveGAN` rows of the full run.")
+    parts += study_section(
+        "ablation", "Ablations (ε, α, λ)",
+        "These ablations ran before the default generator changed: their "
+        "`ActiveGAN` rows are the paper's method (now `ActiveGAN[paper]`). "
+        "The plain `ActiveGAN` row is read from the full run's cache; the "
+        "variants ran later, after a change that computes the reward in float32 "
+        "instead of float64. Rows with the paper's settings (`ActiveGAN`, "
+        "`epsilon=0.2`, `alpha=0.5`, `lambda_reward=0.1`) therefore differ only "
+        "by training noise: their spread is the noise floor of this table.")
+    parts += study_section(
+        "design", "Design study (options beyond the paper)",
+        "It ran before the default generator changed: `ActiveGAN` and every "
+        "variant without `anchor_radius` use the paper's free generator; "
+        "`anchored` is today's default.")
     parts += ["## The paper's Table 1, for context", "",
               "Image data sets with VGG-16 features (not reachable here):", "",
               "| data set | baseline | AC-GAN | AC-GAN+F | ActiveGAN | ActiveGAN gain | "
