@@ -31,13 +31,13 @@ from imblearn.over_sampling import SMOTE, SVMSMOTE, BorderlineSMOTE
 from sklearn.datasets import load_digits
 from sklearn.metrics import f1_score
 from sklearn.model_selection import GridSearchCV, StratifiedKFold, train_test_split
-from sklearn.neighbors import NearestNeighbors
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.svm import SVC
 from tqdm.auto import tqdm
 
-from sk_activegan import ActiveGANAugmenter, AugmentedClassifierCV, make_reward_model
+from sk_activegan import (ActiveGANAugmenter, AugmentedClassifierCV, make_reward_model,
+                          synthetic_counts, synthetic_diagnostics)
 
 HERE = Path(__file__).resolve().parent
 SHARED_DATA = HERE.parents[1] / "shared" / "data"
@@ -102,9 +102,9 @@ def per_class_f1(model, X, y):
 # -------------------------------------------------------------------------- methods
 
 def budget_per_class(y, budget):
-    """Synthetic rows per class: ``budget`` times each class's size, rounded."""
-    classes, counts = np.unique(y, return_counts=True)
-    return dict(zip(classes.tolist(), np.round(budget * counts).astype(int).tolist()))
+    """Synthetic rows per class: ``budget`` times each class's size, rounded (the
+    library's rule, ``synthetic_counts``)."""
+    return synthetic_counts(y, float(budget))
 
 
 def augmenter(kind, C, gamma, args, seed, **params):
@@ -132,8 +132,7 @@ def tune_filter_margin(X, y, C, gamma, args, seed):
     counts = budget_per_class(y_fit, args.budget)
     scores = {}
     for margin in FILTER_MARGINS:
-        aug.set_params(margin_filter=margin)
-        X_syn, y_syn = aug.sample(counts)
+        X_syn, y_syn = aug.sample(counts, margin_filter=margin)
         model = svm(C, gamma).fit(np.vstack([X_fit, X_syn]), np.concatenate([y_fit, y_syn]))
         scores[margin] = macro_f1(model, X_val, y_val)
     return max(scores, key=scores.get), scores
@@ -173,40 +172,13 @@ def generate(method, X, y, C, gamma, args, seed):
 
 # ---------------------------------------------------------------------- diagnostics
 
-def diagnostics(X, y, X_syn, y_syn, C, gamma, epsilon=0.2, alpha=0.5):
-    """Per-sample figures under the reward model, averaged over the synthetic rows."""
+def diagnostics(X, y, X_syn, y_syn, C, gamma):
+    """Per-sample figures under the reward model (the library's diagnostics),
+    averaged over the synthetic rows."""
     if len(X_syn) == 0:
         return {}
     reward_model = make_reward_model(C=C, gamma=gamma).fit(X, y)
-    proba = reward_model.predict_proba(X_syn)
-    classes = reward_model.classes_
-    top_two = np.sort(proba, axis=1)[:, -2:]
-    margin = top_two[:, 1] - top_two[:, 0]
-    entropy = -np.sum(np.where(proba > 0, proba * np.log(np.clip(proba, 1e-300, None)), 0), 1)
-    margin_reward = np.where(margin <= epsilon, np.exp(-margin), 0.0)
-    reward = alpha * margin_reward + (1 - alpha) * np.exp(entropy)
-    own = proba[np.arange(len(y_syn)), np.searchsorted(classes, y_syn)]
-    others = proba.copy()
-    others[np.arange(len(y_syn)), np.searchsorted(classes, y_syn)] = -np.inf
-    scaler = StandardScaler().fit(X)
-    Z, Z_syn = scaler.transform(X), scaler.transform(X_syn)
-    ratios = []
-    for c in classes:
-        real, syn = Z[y == c], Z_syn[y_syn == c]
-        if len(syn) == 0 or len(real) < 2:
-            continue
-        nn = NearestNeighbors(n_neighbors=2).fit(real)
-        own_spacing = np.median(nn.kneighbors(real)[0][:, 1])
-        ratios.append(nn.kneighbors(syn, n_neighbors=1)[0][:, 0] / max(own_spacing, 1e-12))
-    ratios = np.concatenate(ratios)
-    return {
-        "mean_reward": float(reward.mean()),
-        "share_margin_le_epsilon": float((margin <= epsilon).mean()),
-        "share_conditioned_class": float((classes[proba.argmax(1)] == y_syn).mean()),
-        "median_margin": float(np.median(margin)),
-        "median_conditioned_margin": float(np.median(own - others.max(1))),
-        "median_nn_distance_ratio": float(np.median(ratios)),
-    }
+    return synthetic_diagnostics(X, y, X_syn, y_syn, reward_model)[1]
 
 
 # --------------------------------------------------------------------------- runner

@@ -13,26 +13,19 @@ import argparse
 import json
 
 import numpy as np
-import torch
 from sklearn.datasets import load_digits
 from sklearn.model_selection import train_test_split
 
 from sk_activegan import ActiveGANAugmenter
-from sk_activegan._rewards import top_two_margin, uncertainty_reward
 
 
 def diagnostics(augmenter, n_per_class):
-    X_syn, y_syn = augmenter.sample(n_per_class)
-    proba = torch.as_tensor(augmenter.reward_estimator_.predict_proba(X_syn))
-    reward = uncertainty_reward(proba, alpha=augmenter.alpha, epsilon=augmenter.epsilon,
-                                constant=augmenter.reward_constant)
-    margin = top_two_margin(proba).numpy()
-    predicted = augmenter.classes_[proba.argmax(dim=1).numpy()]
+    scores = augmenter.sample(n_per_class, return_scores=True)[2]
     return {
-        "mean_reward": float(reward.mean()),
-        "share_margin_le_epsilon": float((margin <= augmenter.epsilon).mean()),
-        "median_margin": float(np.median(margin)),
-        "class_agreement": float((predicted == y_syn).mean()),
+        "mean_reward": float(scores["reward"].mean()),
+        "share_margin_le_epsilon": float((scores["margin"] <= augmenter.epsilon).mean()),
+        "median_margin": float(np.median(scores["margin"])),
+        "class_agreement": float((scores["conditioned_margin"] > 0).mean()),
     }
 
 

@@ -15,14 +15,13 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
-import torch  # noqa: E402
 from sklearn.datasets import load_digits  # noqa: E402
 from sklearn.manifold import TSNE  # noqa: E402
 from sklearn.model_selection import train_test_split  # noqa: E402
 from sklearn.preprocessing import StandardScaler  # noqa: E402
 
-from sk_activegan import ActiveGANAugmenter, make_reward_model  # noqa: E402
-from sk_activegan._rewards import top_two_margin  # noqa: E402
+from sk_activegan import (ActiveGANAugmenter, make_reward_model,  # noqa: E402
+                          synthetic_diagnostics)
 
 
 def main(argv=None):
@@ -34,10 +33,10 @@ def main(argv=None):
     n_iter, per_class = (40, 5) if args.fast else (3000, 30)
 
     X, y = load_digits(return_X_y=True)
-    X_train, X_pool, y_train, _ = train_test_split(X, y, train_size=300, stratify=y,
-                                                   random_state=0)
+    X_train, X_pool, y_train, y_pool = train_test_split(X, y, train_size=300, stratify=y,
+                                                        random_state=0)
     reward_model = make_reward_model(C=10.0).fit(X_train, y_train)
-    margin = top_two_margin(torch.as_tensor(reward_model.predict_proba(X_pool))).numpy()
+    margin = synthetic_diagnostics(X_train, y_train, X_pool, y_pool, reward_model)[0]["margin"]
     hard = X_pool[margin <= 0.2]
 
     generated = {}

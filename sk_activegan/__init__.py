@@ -3,11 +3,13 @@
 from ._augmenter import ActiveGANAugmenter
 from ._classifier import AugmentedClassifier
 from ._classifier_cv import AugmentedClassifierCV
+from ._counts import synthetic_counts
+from ._diagnostics import synthetic_diagnostics
 from ._plotting import plot_history
-from ._reward_model import make_reward_model
+from ._reward import make_reward_model
 from ._training import TrainingDivergedError
 
 __all__ = ["ActiveGANAugmenter", "AugmentedClassifier", "AugmentedClassifierCV",
-           "TrainingDivergedError",
-           "make_reward_model", "plot_history"]
-__version__ = "0.1.0"
+           "TrainingDivergedError", "make_reward_model", "plot_history", "synthetic_counts",
+           "synthetic_diagnostics"]
+__version__ = "0.2.0.dev0"

@@ -13,11 +13,7 @@ from sklearn.utils.validation import validate_data
 
 from ._augmenter import ActiveGANAugmenter
 from ._classifier import _default_estimator, _PredictFromEstimator
-
-
-def _budget_counts(y, classes, share):
-    """Rows per class for a budget given as a share of each class's size."""
-    return {label: int(np.round(share * np.sum(y == label))) for label in classes}
+from ._counts import synthetic_counts
 
 
 def _nested_subset(X_syn, y_syn, counts):
@@ -31,16 +27,15 @@ def _nested_subset(X_syn, y_syn, counts):
 def _score_budgets(augmenter, estimator, scorer, X, y, train, test, budgets):
     """Validation score of every budget on one fold, from one trained augmenter."""
     X_fit, y_fit = X[train], y[train]
-    classes = np.unique(y_fit)
     scores = []
     X_syn = y_syn = None
     if max(budgets) > 0:
         fitted = clone(augmenter).fit(X_fit, y_fit)
-        X_syn, y_syn = fitted.sample(_budget_counts(y_fit, classes, max(budgets)))
+        X_syn, y_syn = fitted.sample(synthetic_counts(y_fit, max(budgets)))
         X_syn, y_syn = np.asarray(X_syn), np.asarray(y_syn)
     for share in budgets:
         if share > 0:
-            X_add, y_add = _nested_subset(X_syn, y_syn, _budget_counts(y_fit, classes, share))
+            X_add, y_add = _nested_subset(X_syn, y_syn, synthetic_counts(y_fit, share))
             X_aug, y_aug = np.concatenate([X_fit, X_add]), np.concatenate([y_fit, y_add])
         else:
             X_aug, y_aug = X_fit, y_fit
@@ -180,8 +175,7 @@ class AugmentedClassifierCV(_PredictFromEstimator, ClassifierMixin, BaseEstimato
         X_aug, y_aug = X, y
         if self.n_synthetic_ > 0:
             self.augmenter_ = clone(augmenter).fit(X, y)
-            X_add, y_add = self.augmenter_.sample(
-                _budget_counts(y, np.unique(y), self.n_synthetic_))
+            X_add, y_add = self.augmenter_.sample(synthetic_counts(y, self.n_synthetic_))
             X_aug = np.concatenate([X, np.asarray(X_add)])
             y_aug = np.concatenate([y, np.asarray(y_add)])
         self.estimator_ = clone(estimator).fit(X_aug, y_aug)

@@ -19,11 +19,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import torch
-from torch import nn
 from torch.nn import functional as F
-
-from ._networks import (AnchoredGenerator, Discriminator, GaussianPolicy, Generator,
-                        InterpolatingGenerator)
 
 #: Columns of the per-iteration history, in order.
 HISTORY_COLUMNS = (
@@ -37,34 +33,8 @@ HISTORY_COLUMNS = (
     "conditioned_share",
     "nn_distance_ratio",
 )
-#: Columns filled by the augmenter's diagnostics at logging points.
+#: Columns filled by the diagnostics at logging points.
 DIAGNOSTIC_COLUMNS = HISTORY_COLUMNS[-3:]
-
-
-class ActiveGANModules(nn.Module):
-    """The generator, discriminator and policy of one ActiveGAN, as one module."""
-
-    def __init__(self, *, n_features, n_classes, latent_dim, hidden_layer_sizes,
-                 policy_hidden_layer_sizes, dropout, anchor_radius=None, interpolate=False):
-        super().__init__()
-        self.latent_dim = latent_dim
-        self.interpolating = interpolate
-        self.anchored = anchor_radius is not None or interpolate
-        if interpolate:
-            self.generator = InterpolatingGenerator(latent_dim, n_classes, n_features,
-                                                    hidden_layer_sizes)
-        elif self.anchored:
-            self.generator = AnchoredGenerator(latent_dim, n_classes, n_features,
-                                               hidden_layer_sizes, anchor_radius)
-        else:
-            self.generator = Generator(latent_dim, n_classes, n_features, hidden_layer_sizes)
-        self.discriminator = Discriminator(n_features, n_classes, hidden_layer_sizes, dropout)
-        self.policy = GaussianPolicy(n_features, latent_dim, policy_hidden_layer_sizes)
-
-    def generate(self, z, y, anchor):
-        """``G(z, y)``, or ``G(z, y, anchor)`` for an anchored or interpolating generator
-        (whose anchor holds the row and its neighbour side by side)."""
-        return self.generator(z, y, anchor) if self.anchored else self.generator(z, y)
 
 
 class SampleBuffer:
@@ -77,8 +47,8 @@ class SampleBuffer:
 
     def __init__(self, capacity, n_features, latent_dim, device):
         self.capacity = capacity
-        self.x = torch.empty(capacity, n_features, device=device)
-        self.z = torch.empty(capacity, latent_dim, device=device)
+        self.x = torch.empty(capacity, n_features, device=device, dtype=torch.float32)
+        self.z = torch.empty(capacity, latent_dim, device=device, dtype=torch.float32)
         self.size = 0
         self.position = 0
 
@@ -90,9 +60,9 @@ class SampleBuffer:
         self.position = (self.position + len(x)) % self.capacity
         self.size = min(self.size + len(x), self.capacity)
 
-    def draw(self, batch_size):
+    def draw(self, batch_size, generator=None):
         """A uniform minibatch (with replacement) of stored ``(x, z)`` pairs."""
-        index = torch.randint(self.size, (batch_size,), device=self.x.device)
+        index = torch.randint(self.size, (batch_size,), device=self.x.device, generator=generator)
         return self.x[index], self.z[index]
 
 
@@ -136,19 +106,9 @@ def uncertainty_loss(modules, x_fake, z, reward):
     return -(reward.detach() * modules.policy.log_prob(x_fake, z)).mean()
 
 
-def pathwise_uncertainty_loss(reward):
-    """``-mean(r(G(z, y)))`` with the reward differentiable in the sample.
-
-    A departure from the paper (option ``reward_gradient="pathwise"``): the
-    generator follows the exact gradient of the reward model's uncertainty instead
-    of the policy-gradient estimate of eq. 12.
-    """
-    return -reward.mean()
-
-
-def policy_fit_loss(modules, buffer, batch_size):
+def policy_fit_loss(modules, buffer, batch_size, generator=None):
     """Negative log-likelihood of buffered ``(x, z)`` pairs under the policy."""
-    x, z = buffer.draw(batch_size)
+    x, z = buffer.draw(batch_size, generator)
     return -modules.policy.log_prob(x, z).mean()
 
 
@@ -164,96 +124,90 @@ class TrainingSchedule:
     discriminator_interval: int
     buffer_size: int
     log_interval: int
-    reward_gradient: str = "policy"
-    realism_gate: bool = False
-    scale_lambda: bool = False
 
 
 class TrainingDivergedError(FloatingPointError):
     """Raised when a loss becomes NaN or infinite during training."""
 
 
-def _real_batch(X, y, batch_size):
-    index = torch.randint(len(X), (batch_size,), device=X.device)
-    return X[index], y[index], index
-
-
-def _anchors(modules, X, x_real, index, partners):
-    """The generator's anchor for a real batch: the batch itself, or, to interpolate,
-    each row beside one of its same-class neighbours (``partners``, (n, k) indices)."""
-    if not modules.interpolating:
-        return x_real
-    slot = torch.randint(partners.shape[1], (len(index),), device=X.device)
-    return torch.cat([x_real, X[partners[index, slot]]], dim=1)
-
-
-def train(modules, X, y, reward_fn, schedule, progress=None, diagnostics_fn=None,
-          partners=None):
-    """Run Algorithm 1 on standardized tensors ``X`` and encoded labels ``y``.
+def train(modules, X, y, schedule, *, generator, reward=None, diagnostics=None, progress=None):
+    """Run Algorithm 1 on model-space tensors ``X`` (float32) and encoded labels ``y``.
 
     Parameters
     ----------
     modules : ActiveGANModules
         On the same device as ``X`` and ``y``; trained in place.
-    reward_fn : callable ``(x, y) -> reward`` of shape (n,), or None
-        Uncertainty reward of generated samples (eq. 9); None trains plain AC-GAN.
     schedule : TrainingSchedule
+    generator : torch.Generator
+        On ``X``'s device: every random draw of the loop (batches, noise, dropout)
+        comes from it, never from torch's process-wide generator.
+    reward : nn.Module ``x -> reward`` of shape (n,), or None
+        Uncertainty reward of generated samples (eq. 9); None trains plain AC-GAN.
+    diagnostics : Diagnostics or None
+        Batch summaries of :data:`DIAGNOSTIC_COLUMNS` recorded at logging points.
     progress : tqdm-like or None
         Advanced by ``log_interval`` with the latest losses in its postfix.
-    diagnostics_fn : callable ``(x, y) -> tensor`` of :data:`DIAGNOSTIC_COLUMNS`, or None
-        Batch summaries recorded at logging points.
-    partners : LongTensor of shape (n_samples, k) or None
-        For an interpolating generator: indices of each row's same-class neighbours.
 
     Returns
     -------
     history : dict of ndarray of length n_iter, keyed by :data:`HISTORY_COLUMNS`.
         NaN where a value was not computed at that iteration (the D loss when D
         was not updated, the uncertainty loss during warm-up, the mean reward
-        away from the ActiveGAN phase and logging points).
+        away from the ActiveGAN phase and logging points, the diagnostics away
+        from logging points).
     """
+    modules.use_generator(generator)
+    try:
+        with torch.enable_grad():  # whatever the caller's grad mode
+            return _run(modules, X, y, schedule, generator, reward, diagnostics, progress)
+    finally:
+        modules.use_generator(None)
+        modules.eval()
+
+
+def _run(modules, X, y, schedule, generator, reward_module, diagnostics, progress):
     device = X.device
     opt_d, opt_g, opt_policy = (
         torch.optim.Adam(net.parameters(), lr=schedule.learning_rate, betas=(0.5, 0.999))
         for net in (modules.discriminator, modules.generator, modules.policy)
     )
     buffer = SampleBuffer(schedule.buffer_size, X.shape[1], modules.latent_dim, device)
-    history = torch.full((schedule.n_iter, len(HISTORY_COLUMNS)), float("nan"), device=device)
-    nan = torch.tensor(float("nan"), device=device)
+    history = torch.full((schedule.n_iter, len(HISTORY_COLUMNS)), float("nan"), device=device,
+                         dtype=torch.float32)
+    nan = torch.tensor(float("nan"), device=device, dtype=torch.float32)
+    no_diagnostics = [nan] * len(DIAGNOSTIC_COLUMNS)
     finite = torch.tensor(True, device=device)
+    batch = schedule.batch_size
     modules.train()
     for it in range(schedule.n_iter):
-        x_real, y_real, index = _real_batch(X, y, schedule.batch_size)
-        z = torch.randn(schedule.batch_size, modules.latent_dim, device=device)
-        x_fake = modules.generate(z, y_real, _anchors(modules, X, x_real, index, partners))
+        index = torch.randint(len(X), (batch,), device=device, generator=generator)
+        x_real, y_real = X[index], y[index]
+        z = torch.randn(batch, modules.latent_dim, device=device, dtype=torch.float32,
+                        generator=generator)
+        x_fake = modules.generate(z, y_real, x_real)  # the real batch anchors an anchored G
 
         d_loss = nan
         if it % schedule.discriminator_interval == 0:
             d_loss = discriminator_step(modules, opt_d, x_real, y_real, x_fake, y_real)
             finite &= torch.isfinite(d_loss)
 
-        active = reward_fn is not None and schedule.lambda_reward > 0 and it >= schedule.warm_up_iter
+        active = (reward_module is not None and schedule.lambda_reward > 0
+                  and it >= schedule.warm_up_iter)
         log_now = (it + 1) % schedule.log_interval == 0 or it + 1 == schedule.n_iter
         source, classes = modules.discriminator(x_fake)
-        realism = torch.sigmoid(source.detach())
-        pathwise = active and schedule.reward_gradient == "pathwise"
         reward = None
-        if reward_fn is not None and (active or log_now):
-            reward = reward_fn(x_fake if pathwise else x_fake.detach(), y_real)
-            if schedule.realism_gate:  # leaving the data earns nothing
-                reward = reward * realism
+        if reward_module is not None and (active or log_now):
+            with torch.no_grad():
+                reward = reward_module(x_fake.detach())
 
         g_loss = generator_loss(source, classes, y_real)
         total, u_loss = g_loss, nan
         if active:
-            u_loss = (pathwise_uncertainty_loss(reward) if pathwise
-                      else uncertainty_loss(modules, x_fake, z, reward))
-            weight = schedule.lambda_reward
-            if schedule.scale_lambda:  # lambda relative to the AC-GAN loss's size
-                weight = weight * (g_loss.detach().abs() / (u_loss.detach().abs() + 1e-8))
-            total = total + weight * u_loss
-        p_loss = policy_fit_loss(modules, buffer, schedule.batch_size) if buffer.size else nan
+            u_loss = uncertainty_loss(modules, x_fake, z, reward)
+            total = total + schedule.lambda_reward * u_loss
+        p_loss = nan
         if buffer.size:
+            p_loss = policy_fit_loss(modules, buffer, batch, generator)
             total = total + p_loss
         finite &= torch.isfinite(total)
         opt_g.zero_grad(set_to_none=True)
@@ -263,17 +217,16 @@ def train(modules, X, y, reward_fn, schedule, progress=None, diagnostics_fn=None
         opt_policy.step()
         buffer.add(x_fake, z)
 
-        mean_reward = reward.detach().mean() if reward is not None else nan
-        diagnostics = [nan] * len(DIAGNOSTIC_COLUMNS)
-        if log_now and diagnostics_fn is not None:
-            diagnostics = list(diagnostics_fn(x_fake.detach(), y_real))
+        mean_reward = reward.mean() if reward is not None else nan
+        summary = no_diagnostics
+        if log_now and diagnostics is not None:
+            summary = list(diagnostics.batch_summary(x_fake.detach(), y_real))
         history[it] = torch.stack([d_loss, g_loss.detach(), u_loss.detach(), p_loss.detach(),
-                                   mean_reward, realism.mean(), *diagnostics])
+                                   mean_reward, torch.sigmoid(source.detach()).mean(), *summary])
         if log_now:
             _check_finite(finite, it + 1)
             if progress is not None:
                 _report(progress, history, it + 1, schedule.log_interval)
-    modules.eval()
     return {name: history[:, i].cpu().numpy() for i, name in enumerate(HISTORY_COLUMNS)}
 
 

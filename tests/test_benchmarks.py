@@ -70,10 +70,10 @@ def test_variants_run_as_named_methods(tmp_path):
     np.savez(tmp_path / "two.npz", X=X, y=np.repeat([0, 1], 40))
     protocol.main(["--datasets", str(tmp_path / "two.npz"), "--sizes", "30", "--seeds", "1",
                    "--n-iter", "10", "--methods", "ActiveGAN",
-                   "--variant", 'gated={"realism_gate": true, "lambda_reward": 1.0}',
+                   "--variant", 'strong={"lambda_reward": 1.0, "epsilon": 0.5}',
                    "--cache-dir", str(tmp_path / "cache"), "--output-dir", str(tmp_path)])
     rows = json.loads((tmp_path / "full.json").read_text())["rows"]
-    assert {r["method"] for r in rows} == {"baseline", "ActiveGAN", "ActiveGAN[gated]"}
+    assert {r["method"] for r in rows} == {"baseline", "ActiveGAN", "ActiveGAN[strong]"}
 
 
 def test_budget_sweep_scores_nested_budgets(tmp_path):

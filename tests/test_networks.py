@@ -3,7 +3,8 @@ import math
 import torch
 
 from sk_activegan._networks import Discriminator, GaussianPolicy, Generator
-from sk_activegan._training import ActiveGANModules, uncertainty_loss
+from sk_activegan._networks import build_modules
+from sk_activegan._training import uncertainty_loss
 
 
 def test_generator_and_discriminator_shapes():
@@ -45,9 +46,9 @@ def test_gaussian_policy_matches_torch_normal():
 
 
 def _modules():
-    torch.manual_seed(0)
-    return ActiveGANModules(n_features=3, n_classes=2, latent_dim=2, hidden_layer_sizes=(8,),
-                            policy_hidden_layer_sizes=(8,), dropout=0.0)
+    return build_modules(n_features=3, n_classes=2, latent_dim=2, hidden_layer_sizes=(8,),
+                         policy_hidden_layer_sizes=(8,), dropout=0.0, anchor_radius=None,
+                         generator=torch.Generator().manual_seed(0))
 
 
 def _log_likelihood_after_step(reward):

@@ -5,7 +5,7 @@ from sklearn.datasets import load_digits
 from sklearn.svm import SVC
 
 from sk_activegan import make_reward_model
-from sk_activegan._reward_model import fit_default_reward_model, n_folds_for
+from sk_activegan._reward.svm import fit_default_reward_model, n_folds_for
 
 
 @pytest.mark.parametrize("counts, folds", [([2, 7, 9], 2), ([3, 30], 3), ([10, 10], 5)])

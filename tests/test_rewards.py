@@ -14,9 +14,8 @@ import math
 import pytest
 import torch
 
-from sk_activegan._rewards import (
+from sk_activegan._reward.uncertainty import (
     conditioned_margin,
-    conditioned_margin_reward,
     entropy_reward,
     label_entropy,
     margin_reward,
@@ -87,12 +86,3 @@ def test_conditioned_margin():
     y = torch.tensor([0, 1])
     # own class first: same as the top-two margin; own class second: 0.40 - 0.45
     close(conditioned_margin(P, y), [0.3, -0.05])
-
-
-def test_conditioned_margin_reward_only_on_the_own_side():
-    # sample 0: own class leads by 0.3 (> eps 0.2): C; sample 1: own class trails: C
-    close(conditioned_margin_reward(P, torch.tensor([0, 1]), epsilon=0.2), [0.0, 0.0])
-    # conditioned on class 0: leads by 0.3 and by 0.05, both within eps 0.5
-    close(conditioned_margin_reward(P, torch.tensor([0, 0]), epsilon=0.5),
-          [0.740818, 0.951229])
-    close(uncertainty_reward(P, alpha=1.0, epsilon=0.5, y=torch.tensor([1, 1])), [0.0, 0.0])

@@ -9,7 +9,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.svm import SVC
 
 from sk_activegan import make_reward_model
-from sk_activegan._torch_reward import (
+from sk_activegan._reward.torch_port import (
     NumpyProba,
     TorchCalibratedSVC,
     reward_proba_module,

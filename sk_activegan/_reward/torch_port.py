@@ -17,6 +17,7 @@ exactly scikit-learn's, while the gradient says which way the votes would move.
 import numpy as np
 import torch
 from sklearn.calibration import CalibratedClassifierCV, _SigmoidCalibration
+from sklearn.frozen import FrozenEstimator
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.svm import SVC
@@ -72,6 +73,18 @@ class TorchCalibratedSVC(nn.Module):
         n_features = svc.support_vectors_.shape[1]
         self.register_buffer("input_mean", _as_buffer(np.broadcast_to(mean, n_features)))
         self.register_buffer("input_scale", _as_buffer(np.broadcast_to(scale, n_features)))
+
+    def compose_input(self, scale, mean):
+        """Take inputs ``x`` with ``x * scale + mean`` in the fitted scale.
+
+        Folds that affine map into the port's own standardization, so that a model
+        space (for example standardized features) reaches the SVM in one step.
+        """
+        scale = _as_buffer(np.broadcast_to(scale, self.input_scale.shape)).to(self.input_scale)
+        mean = _as_buffer(np.broadcast_to(mean, self.input_mean.shape)).to(self.input_mean)
+        self.input_mean = (self.input_mean - mean) / scale
+        self.input_scale = self.input_scale / scale
+        return self
 
     def _pair_coefficients(self, svc):
         """Matrix W (n_SV, n_decisions) with decision values ``K(x, SV) @ W + b``.
@@ -140,6 +153,8 @@ class TorchCalibratedSVC(nn.Module):
 def _calibrated_svc_parts(estimator):
     """``(calibrated, scaler)`` when the estimator is a portable calibrated SVC."""
     scaler = None
+    if isinstance(estimator, FrozenEstimator):
+        estimator = estimator.estimator
     if isinstance(estimator, Pipeline):
         steps = [step for _, step in estimator.steps if step not in (None, "passthrough")]
         if len(steps) == 2 and isinstance(steps[0], StandardScaler):
@@ -161,10 +176,10 @@ def _calibrated_svc_parts(estimator):
 
 
 def _is_skorch_classifier(estimator):
-    try:
-        from skorch import NeuralNetClassifier
-    except ImportError:  # pragma: no cover - skorch is a dependency
-        return False
+    from skorch import NeuralNetClassifier
+
+    if isinstance(estimator, FrozenEstimator):
+        estimator = estimator.estimator
     return isinstance(estimator, NeuralNetClassifier)
 
 
@@ -173,6 +188,8 @@ class SkorchProba(nn.Module):
 
     def __init__(self, net):
         super().__init__()
+        if isinstance(net, FrozenEstimator):
+            net = net.estimator
         self.net = net
         self.module = net.module_
         self.nonlinearity = net._get_predict_nonlinearity()
@@ -194,17 +211,37 @@ class NumpyProba(nn.Module):
         return torch.as_tensor(proba, dtype=torch.float64, device=x.device)
 
 
-def reward_proba_module(estimator, device, vote_temperature=0.1):
+class AffineInput(nn.Module):
+    """``module(x * scale + mean)``, the affine map in float64 (for modules that
+    cannot fold it into their own input standardization)."""
+
+    def __init__(self, module, scale, mean, device):
+        super().__init__()
+        self.module = module
+        self.register_buffer("scale", _as_buffer(scale).to(device))
+        self.register_buffer("mean", _as_buffer(mean).to(device))
+
+    def forward(self, x):
+        return self.module(torch.addcmul(self.mean, x.to(torch.float64), self.scale))
+
+
+def reward_proba_module(estimator, device, vote_temperature=0.1, input_affine=None):
     """The fastest faithful way to get ``predict_proba`` of ``estimator`` in torch.
 
-    Returns a module mapping a batch (caller's feature scale) to class
-    probabilities: :class:`TorchCalibratedSVC` on ``device`` for a calibrated SVC,
+    Returns a module mapping a batch to class probabilities:
+    :class:`TorchCalibratedSVC` on ``device`` for a calibrated SVC,
     :class:`SkorchProba` for a skorch classifier, :class:`NumpyProba` otherwise.
+    The batch is in the scale the estimator was fitted in, or, with
+    ``input_affine=(scale, mean)``, in a model space with
+    ``caller = x * scale + mean``.
     """
     parts = _calibrated_svc_parts(estimator)
     if parts is not None:
         calibrated, scaler = parts
-        return TorchCalibratedSVC(calibrated, scaler, vote_temperature).to(device)
-    if _is_skorch_classifier(estimator):
-        return SkorchProba(estimator)
-    return NumpyProba(estimator)
+        module = TorchCalibratedSVC(calibrated, scaler, vote_temperature)
+        if input_affine is not None:
+            module.compose_input(*input_affine)
+        return module.to(device)
+    # a skorch net's module stays where the net put it; NumpyProba has no tensors
+    module = SkorchProba(estimator) if _is_skorch_classifier(estimator) else NumpyProba(estimator)
+    return module if input_affine is None else AffineInput(module, *input_affine, device)

@@ -19,7 +19,7 @@ def top_two_margin(proba):
 
 
 def conditioned_margin(proba, y):
-    """Margin for the conditioned class: ``p(y|x) - max_{c != y} p(c|x)``.
+    """Margin for the conditioned class: ``p(y|x) - max_{c != y} p(c|x)`` (a diagnostic).
 
     Lies in [-1, 1]; positive when ``x`` is on the side of class ``y``.
     Equals :func:`top_two_margin` whenever ``y`` is the most probable class.
@@ -45,31 +45,11 @@ def margin_reward(proba, epsilon, constant=0.0):
     )
 
 
-def conditioned_margin_reward(proba, y, epsilon, constant=0.0):
-    """Margin reward measured for the conditioned class (a departure from eq. 8).
-
-    ``exp(-u_c)`` where ``0 <= u_c <= epsilon`` for ``u_c`` the
-    :func:`conditioned_margin`, else ``constant``: a sample earns the reward only
-    when it is near the boundary *and on the side of its own label*.
-    """
-    margin = conditioned_margin(proba, y)
-    inside = (margin >= 0) & (margin <= epsilon)
-    return torch.where(inside, torch.exp(-margin), torch.full_like(margin, constant))
-
-
 def entropy_reward(proba):
     """Label-entropy reward ``r_le = exp(u_le)`` (text after eq. 8)."""
     return torch.exp(label_entropy(proba))
 
 
-def uncertainty_reward(proba, *, alpha, epsilon, constant=0.0, y=None):
-    """Mixed uncertainty reward ``r = alpha r_m + (1 - alpha) r_le`` (eq. 9).
-
-    With class labels ``y``, ``r_m`` is :func:`conditioned_margin_reward` instead
-    of the paper's :func:`margin_reward`.
-    """
-    if y is None:
-        margin_part = margin_reward(proba, epsilon, constant)
-    else:
-        margin_part = conditioned_margin_reward(proba, y, epsilon, constant)
-    return alpha * margin_part + (1.0 - alpha) * entropy_reward(proba)
+def uncertainty_reward(proba, *, alpha, epsilon, constant=0.0):
+    """Mixed uncertainty reward ``r = alpha r_m + (1 - alpha) r_le`` (eq. 9)."""
+    return alpha * margin_reward(proba, epsilon, constant) + (1.0 - alpha) * entropy_reward(proba)

@@ -1,0 +1,494 @@
+"""The engine every front door shares: validation, fit, sample, diagnostics, pickling.
+
+``fit`` validates everything before any training, builds the whole fitted state as
+local values and assigns it in one step at the end: a fit that fails, at any
+point, leaves the previous model exactly as it was. The reward reaches the
+training loop as a torch module built once; ``sample`` reads fitted state only.
+
+A front door (``ActiveGANAugmenter``; an over-sampler) subclasses
+:class:`BaseActiveGAN`, lists its parameters in ``__init__`` and says, in
+``_counts_to_add``, how many rows ``fit_resample`` adds per class.
+"""
+
+import copy
+import numbers
+import sys
+import warnings
+
+import numpy as np
+import torch
+from imblearn.base import BaseSampler
+from imblearn.utils import check_target_type
+from imblearn.utils._validation import ArraysTransformer
+from sklearn.base import _fit_context, clone
+from sklearn.preprocessing import LabelEncoder, label_binarize
+from sklearn.utils import check_random_state
+from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
+from sklearn.utils.multiclass import check_classification_targets, type_of_target
+from sklearn.utils.validation import (_get_feature_names, check_is_fitted, check_X_y,
+                                      column_or_1d, validate_data)
+
+from ._counts import resolve_counts
+from ._diagnostics import CHUNK_ROWS, Diagnostics
+from ._networks import build_modules
+from ._reward import build_reward, fit_default_reward_model, n_folds_for, top_two_margin
+from ._spaces import TabularSpace
+from ._training import TrainingSchedule, train
+
+#: Candidate rounds the margin filter draws per chunk of rows asked for, before it
+#: fills up with the lowest-margin rejects.
+MAX_FILTER_ROUNDS = 20
+
+
+def resolve_device(device):
+    """``"auto"`` is CUDA when available, else the CPU; a device that this machine
+    does not have is a ``ValueError``, raised before any training."""
+    if isinstance(device, str) and device == "auto":
+        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    try:
+        device = torch.device(device)
+    except (RuntimeError, TypeError) as exc:
+        raise ValueError(f"Unknown device {device!r}: use 'auto', 'cpu' or 'cuda[:N]'.") from exc
+    if device.type == "cuda" and (not torch.cuda.is_available()
+                                  or (device.index or 0) >= torch.cuda.device_count()):
+        raise ValueError(f"device={str(device)!r} was asked for, but torch sees "
+                         f"{torch.cuda.device_count()} CUDA device(s) here; use 'auto' or 'cpu'.")
+    if device.type == "mps" and not torch.backends.mps.is_available():
+        raise ValueError("device='mps' was asked for, but the MPS backend is not available "
+                         "here; use 'auto' or 'cpu'.")
+    if device.type not in ("cpu", "cuda", "mps"):
+        raise ValueError(f"Unsupported device {str(device)!r}: use 'auto', 'cpu', 'cuda[:N]' "
+                         "or 'mps'.")
+    return device
+
+
+def check_layer_sizes(sizes, name):
+    """A sequence of positive integers, as a tuple."""
+    values = tuple(np.ravel(np.asarray(sizes, dtype=object)).tolist())
+    for size in values:
+        if isinstance(size, bool) or not isinstance(size, numbers.Integral) or size < 1:
+            raise ValueError(f"The '{name}' parameter must hold positive integers (layer "
+                             f"widths); got {sizes!r}.")
+    return tuple(int(size) for size in values)
+
+
+def _numpy_labels(y):
+    """pandas nullable integer / boolean labels as their numpy dtype (no float classes)."""
+    numpy_dtype = getattr(getattr(y, "dtype", None), "numpy_dtype", None)
+    if numpy_dtype is not None and hasattr(y, "isna") and not y.isna().any():
+        return y.to_numpy(dtype=numpy_dtype)
+    return y
+
+
+class BaseActiveGAN(BaseSampler):
+    """The ActiveGAN engine: see the front doors for the parameters' documentation."""
+
+    _parameter_constraints = {
+        "method": [StrOptions({"anchored", "paper"})],
+        "lambda_reward": [Interval(numbers.Real, 0, None, closed="left")],
+        "epsilon": [Interval(numbers.Real, 0, 1, closed="both")],
+        "alpha": [Interval(numbers.Real, 0, 1, closed="both")],
+        "reward_constant": [Interval(numbers.Real, None, None, closed="neither")],
+        "n_iter": [Interval(numbers.Integral, 1, None, closed="left")],
+        "warm_up": [Interval(numbers.Real, 0, 1, closed="left"),
+                    Interval(numbers.Integral, 0, None, closed="left")],
+        "discriminator_interval": [Interval(numbers.Integral, 1, None, closed="left")],
+        "buffer_size": [Interval(numbers.Integral, 1, None, closed="left")],
+        "latent_dim": [Interval(numbers.Integral, 1, None, closed="left")],
+        "hidden_layer_sizes": ["array-like"],
+        "policy_hidden_layer_sizes": ["array-like"],
+        "dropout": [Interval(numbers.Real, 0, 1, closed="left")],
+        "learning_rate": [Interval(numbers.Real, 0, None, closed="neither")],
+        "batch_size": [Interval(numbers.Integral, 1, None, closed="left")],
+        "margin_filter": [Interval(numbers.Real, 0, 1, closed="both"), None],
+        "anchor_radius": [Interval(numbers.Real, 0, None, closed="neither")],
+        "reward_estimator": [HasMethods(["fit", "predict_proba"]), None],
+        "reward_param_grid": [dict, None],
+        "device": [str, torch.device],
+        "random_state": ["random_state"],
+        "verbose": ["verbose"],
+        "log_interval": [Interval(numbers.Integral, 1, None, closed="left")],
+    }
+
+    def __init__(self, *, method="anchored", lambda_reward=0.1, epsilon=0.2, alpha=0.5,
+                 reward_constant=0.0, n_iter=3000, warm_up=1 / 3, discriminator_interval=1,
+                 buffer_size=1024, latent_dim=32, hidden_layer_sizes=(256, 256),
+                 policy_hidden_layer_sizes=(128,), dropout=0.3, learning_rate=2e-4,
+                 batch_size=64, margin_filter=None, anchor_radius=0.5, reward_estimator=None,
+                 reward_param_grid=None, device="auto", random_state=None, verbose=0,
+                 log_interval=50):
+        self.method = method
+        self.lambda_reward = lambda_reward
+        self.epsilon = epsilon
+        self.alpha = alpha
+        self.reward_constant = reward_constant
+        self.n_iter = n_iter
+        self.warm_up = warm_up
+        self.discriminator_interval = discriminator_interval
+        self.buffer_size = buffer_size
+        self.latent_dim = latent_dim
+        self.hidden_layer_sizes = hidden_layer_sizes
+        self.policy_hidden_layer_sizes = policy_hidden_layer_sizes
+        self.dropout = dropout
+        self.learning_rate = learning_rate
+        self.batch_size = batch_size
+        self.margin_filter = margin_filter
+        self.anchor_radius = anchor_radius
+        self.reward_estimator = reward_estimator
+        self.reward_param_grid = reward_param_grid
+        self.device = device
+        self.random_state = random_state
+        self.verbose = verbose
+        self.log_interval = log_interval
+
+    # ------------------------------------------------------------------ fitting
+
+    @_fit_context(prefer_skip_nested_validation=False)
+    def fit(self, X, y):
+        """Fit the reward model, then train the AC-GAN and the ActiveGAN phase.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Dense, finite, numeric features.
+        y : array-like of shape (n_samples,)
+            Class labels (at least two classes, two samples each).
+
+        Returns
+        -------
+        self : object
+            The fitted estimator. On any error the previous fit is kept as it was.
+        """
+        X_caller, X, y, y_meta, _ = self._check_X_y(X, y)
+        self._assign(self._fit_state(X_caller, X, y, y_meta))
+        return self
+
+    @_fit_context(prefer_skip_nested_validation=False)
+    def fit_resample(self, X, y):
+        """Fit, then return the real rows followed by the synthetic ones.
+
+        Parameters
+        ----------
+        X : array-like or DataFrame of shape (n_samples, n_features)
+        y : array-like or Series of shape (n_samples,)
+
+        Returns
+        -------
+        X_resampled : ndarray or DataFrame of shape (n_samples + n_new, n_features)
+            The real rows, then the synthetic rows grouped by class, in the
+            caller's dtype(s).
+        y_resampled : ndarray or Series of shape (n_samples + n_new,)
+        """
+        arrays_transformer = ArraysTransformer(X, y)
+        X_caller, X, y, y_meta, binarized = self._check_X_y(X, y)
+        X_res, y_res = self._resample(X_caller, X, y, y_meta)
+        if binarized:
+            y_res = label_binarize(y_res, classes=self.classes_)
+        return arrays_transformer.transform(X_res, y_res)
+
+    def _fit_resample(self, X, y):
+        return self._resample(X, X, y, None)
+
+    def _resample(self, X_caller, X, y, y_meta):
+        classes, sizes = np.unique(y, return_counts=True)
+        counts = self._counts_to_add(classes, sizes)  # checked before any training
+        self._assign(self._fit_state(X_caller, X, y, y_meta))
+        X_new, y_new = self._generate(counts, self._margin_filter)
+        self.sampling_strategy_ = dict(zip(classes.tolist(), counts.tolist()))
+        return np.concatenate([X.astype(X_new.dtype), X_new]), np.concatenate([y, y_new])
+
+    def _counts_to_add(self, classes, class_sizes):
+        """Rows per class ``fit_resample`` adds (aligned with ``classes``)."""
+        raise NotImplementedError
+
+    def _check_X_y(self, X, y):
+        """Validated ``(X as given, X as a float array, y, y_meta, binarized)``, where
+        ``y_meta`` is a Series' ``(name, dtype)`` (else None); no side effects."""
+        if y is None:
+            raise ValueError(f"{type(self).__name__} requires y to be passed, but the target "
+                             "y is None.")
+        y_meta = (y.name, y.dtype) if hasattr(y, "to_numpy") and y.ndim == 1 else None
+        y = _numpy_labels(y)
+        check_classification_targets(y)
+        y, binarized = check_target_type(y, indicate_one_vs_all=True)
+        X_array, y = check_X_y(X, y, accept_sparse=False, dtype=[np.float64, np.float32],
+                               ensure_all_finite=True, ensure_min_samples=2, estimator=self)
+        if type_of_target(y) not in ("binary", "multiclass"):
+            raise ValueError(f"Unknown label type: {type_of_target(y)!r}.")
+        return X, X_array, y, y_meta, binarized
+
+    def _assign(self, state):
+        """Replace the fitted state in one step (the fit has succeeded)."""
+        if "feature_names_in_" not in state:
+            self.__dict__.pop("feature_names_in_", None)
+        self.__dict__.update(state)
+
+    def _fit_state(self, X_caller, X, y, y_meta):
+        """Every fitted attribute, built as locals; nothing on ``self`` changes."""
+        encoder = LabelEncoder().fit(y)
+        if len(encoder.classes_) < 2:
+            raise ValueError(f"{type(self).__name__} needs at least 2 classes in y; got 1 "
+                             f"class ({encoder.classes_[0]!r}).")
+        device = resolve_device(self.device)
+        hidden = check_layer_sizes(self.hidden_layer_sizes, "hidden_layer_sizes")
+        policy_hidden = check_layer_sizes(self.policy_hidden_layer_sizes,
+                                          "policy_hidden_layer_sizes")
+        if self.reward_estimator is None:
+            n_folds_for(y)  # fail early, naming the caller's labels
+        y_encoded = encoder.transform(y)
+        n_classes = len(encoder.classes_)
+        space = TabularSpace().fit(X_caller, X, y_encoded, n_classes)
+        seeds = check_random_state(self.random_state).randint(np.iinfo(np.int32).max, size=3)
+
+        reward_model, reward_params = self._fit_reward_model(X, y_encoded)
+        settings = {"alpha": self.alpha, "epsilon": self.epsilon,
+                    "constant": self.reward_constant}
+        reward = build_reward(reward_model, space, device, **settings)
+        diagnostics = Diagnostics(reward, space, device)
+        modules = build_modules(
+            n_features=space.n_features, n_classes=n_classes, latent_dim=self.latent_dim,
+            hidden_layer_sizes=hidden, policy_hidden_layer_sizes=policy_hidden,
+            dropout=self.dropout,
+            anchor_radius=(self.anchor_radius * space.spacing if self.method == "anchored"
+                           else None),
+            generator=torch.Generator().manual_seed(int(seeds[0])),
+        ).to(device)
+        warm_up_iter = (int(min(self.warm_up, self.n_iter))
+                        if isinstance(self.warm_up, numbers.Integral)
+                        else int(self.warm_up * self.n_iter))
+        schedule = TrainingSchedule(
+            n_iter=self.n_iter, warm_up_iter=warm_up_iter,
+            lambda_reward=float(self.lambda_reward), batch_size=self.batch_size,
+            learning_rate=float(self.learning_rate),
+            discriminator_interval=self.discriminator_interval, buffer_size=self.buffer_size,
+            log_interval=self.log_interval)
+        history = self._train(modules, space, y_encoded, schedule, reward, diagnostics, device,
+                              int(seeds[1]))
+        state = {
+            "classes_": encoder.classes_, "n_features_in_": X.shape[1],
+            "reward_estimator_": reward_model, "reward_params_": reward_params,
+            "modules_": modules, "history_": history, "device_": device,
+            "warm_up_iter_": warm_up_iter, "_space": space, "_reward": reward,
+            "_reward_settings": settings, "_diagnostics": diagnostics,
+            "_margin_filter": self.margin_filter,
+            "_sample_rng": np.random.default_rng(int(seeds[2])), "_y_meta": y_meta,
+        }
+        names = _get_feature_names(X_caller)
+        if names is not None:
+            state["feature_names_in_"] = names
+        return state
+
+    def _fit_reward_model(self, X, y_encoded):
+        if self.reward_estimator is not None:
+            return clone(self.reward_estimator).fit(X, y_encoded), {}
+        if self.verbose:
+            print(f"{type(self).__name__}: fitting the reward model (grid-searched, calibrated "
+                  "RBF SVM)", file=sys.stderr, flush=True)
+        return fit_default_reward_model(X, y_encoded, self.reward_param_grid)
+
+    def _train(self, modules, space, y_encoded, schedule, reward, diagnostics, device, seed):
+        generator = torch.Generator(device=device).manual_seed(seed)
+        X = torch.as_tensor(space.real, device=device)
+        y = torch.as_tensor(y_encoded, dtype=torch.long, device=device)
+        progress = None
+        if self.verbose:
+            from tqdm.auto import tqdm
+
+            progress = tqdm(total=schedule.n_iter, desc=type(self).__name__, unit="it")
+        try:
+            return train(modules, X, y, schedule, generator=generator, reward=reward,
+                         diagnostics=diagnostics, progress=progress)
+        finally:
+            if progress is not None:
+                progress.close()
+
+    # ----------------------------------------------------------------- sampling
+
+    def sample(self, n_per_class, *, margin_filter="fitted", return_scores=False):
+        """Generate labeled samples from the trained generator.
+
+        Successive calls continue one random stream seeded from ``random_state``,
+        so they give new rows; a refit with the same seed repeats the sequence.
+        Only fitted state is read: parameters changed after the fit do not apply.
+
+        Parameters
+        ----------
+        n_per_class : int or dict
+            Rows per class: one count for every class, or ``{label: count}``
+            (classes not named get none).
+        margin_filter : float, None or "fitted", default="fitted"
+            Keep only rows whose top-two margin (eq. 6) under the reward model is
+            at most this value; "fitted" uses the ``margin_filter`` the model was
+            fitted with, None keeps every row.
+        return_scores : bool, default=False
+            Also return :meth:`sample_diagnostics` of the generated rows.
+
+        Returns
+        -------
+        X_syn : ndarray or DataFrame of shape (n_rows, n_features)
+            In the caller's scale and dtype(s), grouped by class; a DataFrame with
+            the fitted columns and dtypes when fitted on one.
+        y_syn : ndarray or Series of shape (n_rows,)
+            The conditioned labels, as the caller gave them (a Series when fitted
+            on one).
+        scores : dict of ndarray
+            Only with ``return_scores=True``: see :meth:`sample_diagnostics`.
+        """
+        check_is_fitted(self, "modules_")
+        counts = resolve_counts(n_per_class, self.classes_, name="n_per_class")
+        if isinstance(margin_filter, str) and margin_filter == "fitted":
+            margin_filter = self._margin_filter
+        elif margin_filter is not None and not 0 <= margin_filter <= 1:
+            raise ValueError(f"margin_filter must be in [0, 1], None or 'fitted'; "
+                             f"got {margin_filter!r}.")
+        X_new, y_new = self._generate(counts, margin_filter)
+        scores = self._scores(X_new, y_new) if return_scores else None
+        X_new = self._space.as_frame(X_new)
+        if self._y_meta is not None:
+            import pandas as pd
+
+            name, dtype = self._y_meta
+            y_new = pd.Series(y_new, name=name).astype(dtype)
+        return (X_new, y_new, scores) if return_scores else (X_new, y_new)
+
+    def _generate(self, counts, margin_filter):
+        """Rows per class in the caller's scale, dtype and labels, chunk by chunk
+        (memory beyond the result stays bounded by the chunk size)."""
+        X_new = np.empty((int(counts.sum()), self._space.n_features), dtype=self._space.dtype)
+        stop = 0
+        for class_index, count in enumerate(counts.tolist()):
+            start, stop = stop, stop + count
+            if margin_filter is not None and count:
+                self._fill_filtered(X_new[start:stop], class_index, margin_filter)
+                continue
+            for chunk in range(start, stop, CHUNK_ROWS):
+                end = min(chunk + CHUNK_ROWS, stop)
+                self._space.to_caller(self._draw(class_index, end - chunk), X_new[chunk:end])
+        return X_new, np.repeat(self.classes_, counts)
+
+    @torch.inference_mode()
+    def _draw(self, class_index, count):
+        """``count`` model-space samples of one class from the sampling stream."""
+        rng = self._sample_rng
+        z = torch.from_numpy(rng.standard_normal((count, self.modules_.latent_dim),
+                                                 dtype=np.float32)).to(self.device_)
+        y = torch.full((count,), class_index, dtype=torch.long, device=self.device_)
+        anchor = None
+        if self.modules_.anchored:  # real rows of the class, drawn from the same stream
+            rows = self._space.class_rows(class_index)
+            anchor = torch.from_numpy(self._space.real[rows[rng.integers(len(rows), size=count)]])
+            anchor = anchor.to(self.device_)
+        return self.modules_.generate(z, y, anchor)
+
+    def _fill_filtered(self, out, class_index, limit):
+        """AC-GAN+F: rows whose top-two margin (eq. 6) is at most ``limit``.
+
+        Draws rounds of candidates until ``out`` is full or ``MAX_FILTER_ROUNDS``
+        rounds per chunk of ``out`` were drawn; then fills up with the lowest-margin
+        rejects (kept bounded: at most ``len(out)`` of them), with a warning.
+        """
+        count, kept = len(out), 0
+        rejects = margins = None
+        for _ in range(MAX_FILTER_ROUNDS * -(-count // CHUNK_ROWS)):
+            if kept >= count:
+                break
+            x = self._draw(class_index, min(max(4 * (count - kept), 256), CHUNK_ROWS))
+            with torch.inference_mode():
+                margin = top_two_margin(self._reward.proba(x)).float()
+            passing = margin <= limit
+            take = x[passing][:count - kept]
+            self._space.to_caller(take, out[kept:kept + len(take)])
+            kept += len(take)
+            rejects = x[~passing] if rejects is None else torch.cat([rejects, x[~passing]])
+            margins = margin[~passing] if margins is None else torch.cat([margins, margin[~passing]])
+            order = torch.argsort(margins)[:count]
+            rejects, margins = rejects[order], margins[order]
+        if kept < count:
+            warnings.warn(
+                f"Only {kept} of {count} samples of class "
+                f"{self.classes_[class_index].tolist()!r} had a margin <= {limit}; filled up "
+                "with the lowest-margin rest.", stacklevel=4)
+            self._space.to_caller(rejects[:count - kept], out[kept:])
+
+    # -------------------------------------------------------------- diagnostics
+
+    def sample_diagnostics(self, X, y):
+        """Per-sample figures for rows ``X`` labeled ``y`` (generated or not).
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            In the caller's scale, as ``sample`` returns them.
+        y : array-like of shape (n_samples,)
+            Their (conditioned) labels, among ``classes_``.
+
+        Returns
+        -------
+        scores : dict of ndarray of shape (n_samples,)
+            ``reward``: the uncertainty reward (eq. 9, with the fitted settings);
+            ``margin``: the reward model's top-two margin (eq. 6);
+            ``conditioned_margin``: p(y|x) - max p(other|x), negative when the
+            reward model assigns the row to another class; ``realism``: the
+            discriminator's probability that the row is real;
+            ``nn_distance_ratio``: distance to the nearest real training row of the
+            same class, over the median nearest-neighbour distance among that
+            class's distinct real rows (standardized features; about 1 means "as
+            close as real rows are to each other").
+        """
+        check_is_fitted(self, "modules_")
+        X = validate_data(self, X, reset=False, dtype=[np.float64, np.float32])
+        y = column_or_1d(_numpy_labels(y))
+        if len(y) != len(X):
+            raise ValueError(f"X has {len(X)} rows but y has {len(y)} labels.")
+        return self._scores(X, y)
+
+    def _scores(self, X, y):
+        known = {label: i for i, label in enumerate(self.classes_.tolist())}
+        unknown = set(y.tolist()) - set(known)
+        if unknown:
+            raise ValueError(f"y names classes {sorted(map(repr, unknown))} that are not "
+                             f"among the fitted classes {self.classes_.tolist()}.")
+        x = torch.as_tensor(self._space.to_model(np.asarray(X, dtype=np.float64)),
+                            device=self.device_)
+        y_encoded = torch.as_tensor([known[label] for label in y.tolist()], dtype=torch.long,
+                                    device=self.device_)
+        scores = self._diagnostics.scores(x, y_encoded, self.modules_.discriminator)
+        bad = ~np.logical_and.reduce([np.isfinite(v) for v in scores.values()])
+        if bad.any():
+            raise ValueError(
+                f"{int(bad.sum())} rows (the first at index {int(np.flatnonzero(bad)[0])}) lie "
+                "too far from the training data for finite scores: their features are "
+                "beyond the fitted scale by many orders of magnitude.")
+        return scores
+
+    # ------------------------------------------------------------- persistence
+
+    def __getstate__(self):
+        """Pickle device-independent state: networks on the CPU; the reward and
+        diagnostics modules are rebuilt from the fitted reward model on load."""
+        state = dict(super().__getstate__())  # a copy: Python may return __dict__ itself
+        for derived in ("_reward", "_diagnostics"):
+            state.pop(derived, None)
+        if "modules_" in state:
+            state["modules_"] = copy.deepcopy(self.modules_).to("cpu")
+            state["device_"] = str(self.device_)
+        return state
+
+    def __setstate__(self, state):
+        super().__setstate__(state)
+        if "modules_" in state:
+            device = torch.device(state["device_"])
+            if device.type == "cuda" and not torch.cuda.is_available():
+                device = torch.device("cpu")
+            self.device_ = device
+            self.modules_.to(device)
+            self._reward = build_reward(self.reward_estimator_, self._space, device,
+                                        **self._reward_settings)
+            self._diagnostics = Diagnostics(self._reward, self._space, device)
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.sparse = False
+        tags.input_tags.allow_nan = False
+        tags.non_deterministic = self.random_state is None
+        return tags

@@ -1,0 +1,89 @@
+"""The networks of ActiveGAN and the factory that sizes them from a data space.
+
+Add a network family (for example convolutional networks for an image space) as a
+module beside ``mlp.py`` and a branch of :func:`build_modules`.
+"""
+
+import math
+
+import torch
+from torch import nn
+
+from .mlp import AnchoredGenerator, Discriminator, Generator, SeededDropout
+from .policy import GaussianPolicy
+
+
+class ActiveGANModules(nn.Module):
+    """The generator, discriminator and policy of one ActiveGAN, as one module."""
+
+    def __init__(self, generator, discriminator, policy, latent_dim):
+        super().__init__()
+        self.generator = generator
+        self.discriminator = discriminator
+        self.policy = policy
+        self.latent_dim = latent_dim
+
+    @property
+    def anchored(self):
+        """Whether the generator takes a real row of the class as its anchor."""
+        return self.generator.anchored
+
+    def generate(self, z, y, anchor=None):
+        """``G(z, y)``, or ``G(z, y, anchor)`` for an anchored generator."""
+        return self.generator(z, y, anchor)
+
+    def use_generator(self, generator):
+        """Draw dropout masks from ``generator`` (None: torch's default)."""
+        for module in self.modules():
+            if isinstance(module, SeededDropout):
+                module.generator = generator
+
+
+@torch.no_grad()
+def reset_parameters(module, generator):
+    """Draw every Linear layer's initial weights from ``generator``; zero the policy's
+    log-standard-deviation.
+
+    The same distributions as ``nn.Linear``'s own initialisation, drawn from a
+    generator the estimator owns instead of torch's process-wide one.
+    """
+    for layer in module.modules():
+        if isinstance(layer, nn.Linear):
+            nn.init.kaiming_uniform_(layer.weight, a=math.sqrt(5), generator=generator)
+            if layer.bias is not None:
+                bound = 1.0 / math.sqrt(layer.in_features) if layer.in_features else 0.0
+                nn.init.uniform_(layer.bias, -bound, bound, generator=generator)
+        elif isinstance(layer, GaussianPolicy):
+            layer.log_std.zero_()
+
+
+def build_modules(*, n_features, n_classes, latent_dim, hidden_layer_sizes,
+                  policy_hidden_layer_sizes, dropout, anchor_radius, generator):
+    """Generator, discriminator and policy sized for ``n_features`` and ``n_classes``.
+
+    ``anchor_radius`` (one radius per class, model-space units) gives the anchored
+    generator; None the paper's free generator. Parameters are float32 whatever
+    torch's default dtype, and initialised from ``generator``.
+    """
+    hidden = tuple(int(h) for h in hidden_layer_sizes)
+    with torch.device("meta"):  # no draw from torch's process-wide generator
+        if anchor_radius is None:
+            net = Generator(latent_dim, n_classes, n_features, hidden)
+        else:
+            net = AnchoredGenerator(latent_dim, n_classes, n_features, hidden, anchor_radius)
+        modules = ActiveGANModules(
+            net,
+            Discriminator(n_features, n_classes, hidden, dropout),
+            GaussianPolicy(n_features, latent_dim,
+                           tuple(int(h) for h in policy_hidden_layer_sizes)),
+            latent_dim,
+        )
+    modules = modules.to_empty(device="cpu").to(torch.float32)
+    reset_parameters(modules, generator)
+    if anchor_radius is not None:
+        net.radius.copy_(torch.as_tensor(anchor_radius, dtype=torch.float32))
+    return modules
+
+
+__all__ = ["ActiveGANModules", "AnchoredGenerator", "Discriminator", "GaussianPolicy",
+           "Generator", "build_modules", "reset_parameters"]
