@@ -13,7 +13,6 @@ A front door (``ActiveGANAugmenter``; an over-sampler) subclasses
 import copy
 import numbers
 import sys
-import warnings
 
 import numpy as np
 import torch
@@ -29,16 +28,12 @@ from sklearn.utils.validation import (_get_feature_names, check_is_fitted, check
                                       column_or_1d, validate_data)
 
 from ._counts import resolve_counts
-from ._diagnostics import CHUNK_ROWS, Diagnostics
+from ._diagnostics import Diagnostics
 from ._networks import build_modules
-from ._reward import build_reward, fit_default_reward_model, n_folds_for, top_two_margin
+from ._reward import build_reward, fit_default_reward_model, n_folds_for
+from ._sampling import generate
 from ._spaces import TabularSpace
 from ._training import TrainingSchedule, train
-
-#: Candidate rounds the margin filter draws per chunk of rows asked for, before it
-#: fills up with the lowest-margin rejects.
-MAX_FILTER_ROUNDS = 20
-
 
 def resolve_device(device):
     """``"auto"`` is CUDA when available, else the CPU; a device that this machine
@@ -160,6 +155,7 @@ class BaseActiveGAN(BaseSampler):
             The fitted estimator. On any error the previous fit is kept as it was.
         """
         X_caller, X, y, y_meta, _ = self._check_X_y(X, y)
+        self._counts_to_add(*np.unique(y, return_counts=True))  # a bad count fails now
         self._assign(self._fit_state(X_caller, X, y, y_meta))
         return self
 
@@ -224,7 +220,16 @@ class BaseActiveGAN(BaseSampler):
         self.__dict__.update(state)
 
     def _fit_state(self, X_caller, X, y, y_meta):
-        """Every fitted attribute, built as locals; nothing on ``self`` changes."""
+        """Every fitted attribute, built as locals; nothing on ``self`` changes.
+
+        Runs with gradients on and outside inference mode whatever the caller's
+        torch settings (which it leaves as they were); every tensor it makes has
+        an explicit dtype, so torch's default dtype plays no part.
+        """
+        with torch.inference_mode(False), torch.enable_grad():
+            return self._build_state(X_caller, X, y, y_meta)
+
+    def _build_state(self, X_caller, X, y, y_meta):
         encoder = LabelEncoder().fit(y)
         if len(encoder.classes_) < 2:
             raise ValueError(f"{type(self).__name__} needs at least 2 classes in y; got 1 "
@@ -352,63 +357,8 @@ class BaseActiveGAN(BaseSampler):
         return (X_new, y_new, scores) if return_scores else (X_new, y_new)
 
     def _generate(self, counts, margin_filter):
-        """Rows per class in the caller's scale, dtype and labels, chunk by chunk
-        (memory beyond the result stays bounded by the chunk size)."""
-        X_new = np.empty((int(counts.sum()), self._space.n_features), dtype=self._space.dtype)
-        stop = 0
-        for class_index, count in enumerate(counts.tolist()):
-            start, stop = stop, stop + count
-            if margin_filter is not None and count:
-                self._fill_filtered(X_new[start:stop], class_index, margin_filter)
-                continue
-            for chunk in range(start, stop, CHUNK_ROWS):
-                end = min(chunk + CHUNK_ROWS, stop)
-                self._space.to_caller(self._draw(class_index, end - chunk), X_new[chunk:end])
-        return X_new, np.repeat(self.classes_, counts)
-
-    @torch.inference_mode()
-    def _draw(self, class_index, count):
-        """``count`` model-space samples of one class from the sampling stream."""
-        rng = self._sample_rng
-        z = torch.from_numpy(rng.standard_normal((count, self.modules_.latent_dim),
-                                                 dtype=np.float32)).to(self.device_)
-        y = torch.full((count,), class_index, dtype=torch.long, device=self.device_)
-        anchor = None
-        if self.modules_.anchored:  # real rows of the class, drawn from the same stream
-            rows = self._space.class_rows(class_index)
-            anchor = torch.from_numpy(self._space.real[rows[rng.integers(len(rows), size=count)]])
-            anchor = anchor.to(self.device_)
-        return self.modules_.generate(z, y, anchor)
-
-    def _fill_filtered(self, out, class_index, limit):
-        """AC-GAN+F: rows whose top-two margin (eq. 6) is at most ``limit``.
-
-        Draws rounds of candidates until ``out`` is full or ``MAX_FILTER_ROUNDS``
-        rounds per chunk of ``out`` were drawn; then fills up with the lowest-margin
-        rejects (kept bounded: at most ``len(out)`` of them), with a warning.
-        """
-        count, kept = len(out), 0
-        rejects = margins = None
-        for _ in range(MAX_FILTER_ROUNDS * -(-count // CHUNK_ROWS)):
-            if kept >= count:
-                break
-            x = self._draw(class_index, min(max(4 * (count - kept), 256), CHUNK_ROWS))
-            with torch.inference_mode():
-                margin = top_two_margin(self._reward.proba(x)).float()
-            passing = margin <= limit
-            take = x[passing][:count - kept]
-            self._space.to_caller(take, out[kept:kept + len(take)])
-            kept += len(take)
-            rejects = x[~passing] if rejects is None else torch.cat([rejects, x[~passing]])
-            margins = margin[~passing] if margins is None else torch.cat([margins, margin[~passing]])
-            order = torch.argsort(margins)[:count]
-            rejects, margins = rejects[order], margins[order]
-        if kept < count:
-            warnings.warn(
-                f"Only {kept} of {count} samples of class "
-                f"{self.classes_[class_index].tolist()!r} had a margin <= {limit}; filled up "
-                "with the lowest-margin rest.", stacklevel=4)
-            self._space.to_caller(rejects[:count - kept], out[kept:])
+        return generate(self.modules_, self._space, self._reward, self._sample_rng, counts,
+                        self.classes_, self.device_, margin_filter)
 
     # -------------------------------------------------------------- diagnostics
 

@@ -120,3 +120,61 @@ def test_failed_refit_keeps_the_fitted_model(fitted, blobs):
         fitted.fit(X, np.zeros(len(X)))
     assert fitted.modules_ is before["modules_"]
     assert fitted.classes_ is before["classes_"]
+
+
+def test_margin_filter_beyond_twenty_chunks(fitted, monkeypatch):
+    from sk_activegan import _sampling
+
+    monkeypatch.setattr(_sampling, "CHUNK_ROWS", 64)  # 20 rounds of a chunk: 1,280 rows
+    X_syn, y_syn = fitted.sample({0: 3000}, margin_filter=1.0)
+    assert X_syn.shape == (3000, 5) and np.isfinite(X_syn).all() and (y_syn == 0).all()
+    with pytest.warns(UserWarning, match="lowest-margin"):  # hardly any pass: filled up
+        X_syn, _ = fitted.sample({1: 3000}, margin_filter=0.0)
+    assert X_syn.shape == (3000, 5) and np.isfinite(X_syn).all()
+
+
+def test_zero_rows_with_scores(fitted):
+    X_syn, y_syn, scores = fitted.sample(0, return_scores=True)
+    assert X_syn.shape == (0, 5) and len(y_syn) == 0
+    assert set(scores) == {"reward", "margin", "conditioned_margin", "realism",
+                           "nn_distance_ratio"}
+    assert all(v.shape == (0,) for v in scores.values())
+
+
+@pytest.mark.parametrize("sizes", [(0,), (-3,), (True,), (8, 2.5)])
+@pytest.mark.parametrize("param", ["hidden_layer_sizes", "policy_hidden_layer_sizes"])
+def test_bad_layer_sizes_fail_before_the_reward_model(blobs, fast_params, monkeypatch, param,
+                                                       sizes):
+    from sk_activegan import _base
+
+    monkeypatch.setattr(_base, "fit_default_reward_model",
+                        lambda *a, **k: pytest.fail("the reward model was fitted"))
+    with pytest.raises(ValueError, match=f"'{param}' parameter must hold positive integers"):
+        ActiveGANAugmenter(**{**fast_params, param: sizes}).fit(*blobs)
+
+
+@pytest.mark.parametrize("device", ["cuda", "cuda:7", "mps"])
+def test_missing_devices_fail_before_the_reward_model(blobs, fast_params, monkeypatch, device):
+    import torch
+
+    from sk_activegan import _base
+
+    if device.startswith("cuda") and torch.cuda.is_available() and device == "cuda":
+        pytest.skip("this machine has CUDA")
+    monkeypatch.setattr(_base, "fit_default_reward_model",
+                        lambda *a, **k: pytest.fail("the reward model was fitted"))
+    with pytest.raises(ValueError, match="not available|CUDA device"):
+        ActiveGANAugmenter(**{**fast_params, "device": device}).fit(*blobs)
+
+
+def test_nullable_integer_labels_stay_integers(blobs, fast_params):
+    import pandas as pd
+
+    X, y = blobs
+    labels = pd.Series(y, dtype="Int64", name="label")
+    aug = ActiveGANAugmenter(**fast_params, random_state=0)
+    X_res, y_res = aug.fit_resample(X, labels)
+    assert aug.classes_.dtype.kind == "i" and aug.classes_.tolist() == [0, 1, 2]
+    assert str(y_res.dtype) == "Int64"
+    _, y_syn = aug.sample(2)
+    assert str(y_syn.dtype) == "Int64" and y_syn.tolist() == [0, 0, 1, 1, 2, 2]

@@ -1,0 +1,80 @@
+"""Drawing samples from a trained generator: chunked, from the fitted sampling
+stream, optionally through the AC-GAN+F margin filter."""
+
+import warnings
+
+import numpy as np
+import torch
+
+from ._diagnostics import CHUNK_ROWS
+from ._reward import top_two_margin
+
+#: Candidate rounds the margin filter draws per chunk of rows asked for, before it
+#: fills up with the lowest-margin rejects.
+MAX_FILTER_ROUNDS = 20
+
+
+def generate(modules, space, reward, rng, counts, classes, device, margin_filter=None):
+    """``counts[c]`` rows of every class ``c`` in the caller's scale and dtype, and
+    their labels; memory beyond the result stays bounded by :data:`CHUNK_ROWS`."""
+    X_new = np.empty((int(counts.sum()), space.n_features), dtype=space.dtype)
+    stop = 0
+    for class_index, count in enumerate(counts.tolist()):
+        start, stop = stop, stop + count
+        draw = _Draw(modules, space, rng, class_index, device)
+        if margin_filter is not None and count:
+            _fill_filtered(X_new[start:stop], draw, space, reward, margin_filter,
+                           classes[class_index])
+            continue
+        for chunk in range(start, stop, CHUNK_ROWS):
+            end = min(chunk + CHUNK_ROWS, stop)
+            space.to_caller(draw(end - chunk), X_new[chunk:end])
+    return X_new, np.repeat(classes, counts)
+
+
+class _Draw:
+    """Model-space samples of one class from the sampling stream ``rng``."""
+
+    def __init__(self, modules, space, rng, class_index, device):
+        self.modules, self.space, self.rng = modules, space, rng
+        self.class_index, self.device = class_index, device
+        self.rows = space.class_rows(class_index)
+
+    @torch.inference_mode()
+    def __call__(self, count):
+        z = self.rng.standard_normal((count, self.modules.latent_dim), dtype=np.float32)
+        y = torch.full((count,), self.class_index, dtype=torch.long, device=self.device)
+        anchor = None
+        if self.modules.anchored:  # real rows of the class, drawn from the same stream
+            picked = self.rows[self.rng.integers(len(self.rows), size=count)]
+            anchor = torch.from_numpy(self.space.real[picked]).to(self.device)
+        return self.modules.generate(torch.from_numpy(z).to(self.device), y, anchor)
+
+
+def _fill_filtered(out, draw, space, reward, limit, label):
+    """AC-GAN+F: rows whose top-two margin (eq. 6) is at most ``limit``.
+
+    Draws rounds of candidates until ``out`` is full or ``MAX_FILTER_ROUNDS``
+    rounds per chunk of ``out`` were drawn; then fills up with the lowest-margin
+    rejects (kept bounded: at most ``len(out)`` of them), with a warning.
+    """
+    count, kept = len(out), 0
+    rejects = margins = None
+    for _ in range(MAX_FILTER_ROUNDS * -(-count // CHUNK_ROWS)):
+        if kept >= count:
+            break
+        x = draw(min(max(4 * (count - kept), 256), CHUNK_ROWS))
+        with torch.inference_mode():
+            margin = top_two_margin(reward.proba(x)).float()
+        passing = margin <= limit
+        take = x[passing][:count - kept]
+        space.to_caller(take, out[kept:kept + len(take)])
+        kept += len(take)
+        rejects = x[~passing] if rejects is None else torch.cat([rejects, x[~passing]])
+        margins = margin[~passing] if margins is None else torch.cat([margins, margin[~passing]])
+        order = torch.argsort(margins)[:count]
+        rejects, margins = rejects[order], margins[order]
+    if kept < count:
+        warnings.warn(f"Only {kept} of {count} samples of class {label.tolist()!r} had a "
+                      f"margin <= {limit}; filled up with the lowest-margin rest.", stacklevel=5)
+        space.to_caller(rejects[:count - kept], out[kept:])

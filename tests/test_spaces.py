@@ -1,0 +1,108 @@
+"""The tabular data space: scaling, column kinds, pandas round trips, class spacing."""
+
+import numpy as np
+import pandas as pd
+import pytest
+import torch
+from sklearn.datasets import load_digits, load_iris
+
+from sk_activegan import ActiveGANAugmenter
+from sk_activegan._spaces import TabularSpace, class_spacing, robust_standardization
+
+
+def _space(X_caller):
+    X = np.asarray(X_caller, dtype=np.float64)
+    return TabularSpace().fit(X_caller, X, np.repeat([0, 1], len(X) // 2), 2)
+
+
+def test_integer_columns_are_rounded_within_their_range_and_booleans_thresholded():
+    frame = pd.DataFrame({"f": [0.5, 1.5, 2.5, 3.5], "i": [0, 1, 2, 3],
+                          "b": [True, False, True, False]})
+    space = _space(frame)
+    assert space.kinds.tolist() == ["float", "int", "bool"]
+    caller = np.array([[0.25, 1.9, 0.6], [0.25, 1.2, 0.4], [0.25, -0.7, 0.5], [0.25, 9.0, 1.3]])
+    x = torch.as_tensor((caller - space.mean) / space.scale)
+    out = space.to_caller(x, np.empty((4, 3)))
+    np.testing.assert_allclose(out[:, 0], 0.25)
+    assert out[:, 1].tolist() == [2.0, 1.0, 0.0, 3.0]  # rounded, clipped to [0, 3]
+    assert out[:, 2].tolist() == [1.0, 0.0, 1.0, 1.0]
+    frame_out = space.as_frame(out)
+    assert frame_out.dtypes.tolist() == frame.dtypes.tolist()
+    assert frame_out["i"].tolist() == [2, 1, 0, 3]
+
+
+def test_pandas_round_trip_keeps_int_and_bool_columns_valid(fast_params):
+    rng = np.random.default_rng(0)
+    n = 120
+    y = np.repeat([0, 1], n // 2)
+    frame = pd.DataFrame({"x": rng.normal(size=n) + y, "count": rng.integers(0, 10, n),
+                          "flag": rng.random(n) < 0.55})
+    aug = ActiveGANAugmenter(**{**fast_params, "n_iter": 100, "n_synthetic": 2.0},
+                             random_state=0)
+    X_res, y_res = aug.fit_resample(frame, pd.Series(y, name="target"))
+    assert X_res.dtypes.tolist() == frame.dtypes.tolist()
+    synthetic = X_res.iloc[n:]
+    assert synthetic["count"].between(0, 9).all()
+    assert 0 < synthetic["flag"].mean() < 1  # both values, as in the real data
+    X_syn, y_syn = aug.sample(200)
+    assert X_syn.dtypes.tolist() == frame.dtypes.tolist()
+    # rounding, not truncation: no downward bias of half a unit
+    assert abs(X_syn["count"].mean() - frame["count"].mean()) < 0.35
+    assert isinstance(y_syn, pd.Series) and y_syn.name == "target"
+
+
+@pytest.mark.parametrize("dtype", [np.uint8, np.int16, np.int64])
+def test_integer_arrays_come_back_in_their_dtype_and_the_datas_range(fast_params, dtype):
+    X, y = load_digits(return_X_y=True)
+    X, y = X[:300].astype(dtype), y[:300]  # pixels 0..16
+    aug = ActiveGANAugmenter(**{**fast_params, "method": "paper"}, random_state=0).fit(X, y)
+    X_syn, _ = aug.sample(30)
+    assert X_syn.dtype == dtype
+    assert X_syn.min() >= X.min() and X_syn.max() <= X.max()
+    X_res, _ = aug.fit_resample(X, y)
+    assert X_res.dtype == dtype
+    np.testing.assert_array_equal(X_res[:300], X)
+
+
+def test_duplicate_heavy_class_gets_a_spacing_from_distinct_rows(fast_params):
+    rng = np.random.default_rng(0)
+    distinct = rng.normal(size=(5, 3))
+    class_0 = np.concatenate([np.repeat(distinct[:1], 25, axis=0), distinct[1:]])  # 29 rows
+    X = np.concatenate([class_0, rng.normal(size=(30, 3)) + 4])
+    y = np.repeat([0, 1], [29, 30])
+    spacing = class_spacing(X, y, 2)
+    assert spacing[0] > 0.1  # not the 0 that the duplicates' own distances give
+    aug = ActiveGANAugmenter(**fast_params, random_state=0).fit(X, y)
+    scores = aug.sample(40, return_scores=True)[2]
+    assert (scores["nn_distance_ratio"] > 1e-3).mean() > 0.9  # not copies
+
+
+def test_class_of_identical_rows_warns_and_takes_the_data_sets_spacing():
+    X = np.concatenate([np.zeros((6, 2)), np.arange(12.0).reshape(6, 2)])
+    labels = np.repeat([0, 1], 6)
+    with pytest.warns(UserWarning, match="fewer than 2 distinct rows"):
+        spacing = class_spacing(X, labels, 2)
+    assert spacing[0] > 0 and spacing[1] > 0
+
+
+@pytest.mark.parametrize("factor", [1e300, 1e-300])
+def test_extreme_scales_are_refused_before_training(fast_params, factor):
+    X, y = load_iris(return_X_y=True)
+    with pytest.raises(ValueError, match="Rescale X"):
+        ActiveGANAugmenter(**fast_params).fit(X * factor, y)
+
+
+def test_large_but_representable_scales_work(fast_params):
+    X, y = load_iris(return_X_y=True)
+    mean, scale = robust_standardization(X * 1e100)
+    np.testing.assert_allclose(scale, X.std(axis=0) * 1e100, rtol=1e-12)
+    aug = ActiveGANAugmenter(**fast_params, random_state=0).fit(X * 1e100, y)
+    X_syn, _ = aug.sample(5)
+    assert np.isfinite(X_syn).all() and 1e99 < np.abs(X_syn).max() < 1e102
+
+
+def test_diagnostics_of_rows_far_off_the_scale_raise(fast_params):
+    X, y = load_iris(return_X_y=True)
+    aug = ActiveGANAugmenter(**fast_params, random_state=0).fit(X, y)
+    with pytest.raises(ValueError, match="too far"):
+        aug.sample_diagnostics(X[:2] * 1e300, y[:2])
