@@ -1,6 +1,7 @@
 """sk_activegan: informative labeled samples from ActiveGAN, for scikit-learn."""
 
 from ._augmenter import ActiveGANAugmenter
+from ._over_sampler import ActiveGANOverSampler
 from ._classifier import AugmentedClassifier
 from ._classifier_cv import AugmentedClassifierCV
 from ._counts import synthetic_counts
@@ -9,7 +10,7 @@ from ._plotting import plot_history
 from ._reward import make_reward_model
 from ._training import TrainingDivergedError
 
-__all__ = ["ActiveGANAugmenter", "AugmentedClassifier", "AugmentedClassifierCV",
+__all__ = ["ActiveGANAugmenter", "ActiveGANOverSampler", "AugmentedClassifier", "AugmentedClassifierCV",
            "TrainingDivergedError", "make_reward_model", "plot_history", "synthetic_counts",
            "synthetic_diagnostics"]
 __version__ = "0.2.0.dev0"

@@ -5,7 +5,7 @@ import numbers
 from sklearn.utils._param_validation import Interval
 
 from ._base import BaseActiveGAN
-from ._counts import resolve_counts
+from ._counts import synthetic_counts
 
 
 class ActiveGANAugmenter(BaseActiveGAN):
@@ -186,6 +186,6 @@ class ActiveGANAugmenter(BaseActiveGAN):
             verbose=verbose, log_interval=log_interval)
         self.n_synthetic = n_synthetic
 
-    def _counts_to_add(self, classes, class_sizes):
+    def _counts_to_add(self, y):
         """``n_synthetic`` per class: a share of each class's size, a count, or a dict."""
-        return resolve_counts(self.n_synthetic, classes, class_sizes, name="n_synthetic")
+        return synthetic_counts(y, self.n_synthetic)

@@ -7,7 +7,9 @@ training loop as a torch module built once; ``sample`` reads fitted state only.
 
 A front door (``ActiveGANAugmenter``; an over-sampler) subclasses
 :class:`BaseActiveGAN`, lists its parameters in ``__init__`` and says, in
-``_counts_to_add``, how many rows ``fit_resample`` adds per class.
+``_counts_to_add``, how many rows ``fit_resample`` adds per class. A front door
+whose classes are imbalanced sets ``_balanced_batches``: every training batch then
+draws its real rows class-balanced.
 """
 
 import copy
@@ -73,6 +75,13 @@ def _numpy_labels(y):
     if numpy_dtype is not None and hasattr(y, "isna") and not y.isna().any():
         return y.to_numpy(dtype=numpy_dtype)
     return y
+
+
+def _too_far(rows):
+    raise ValueError(
+        f"{len(rows)} rows (the first at index {int(rows[0])}) lie too far from the training "
+        "data for finite scores: their features are beyond the fitted scale by many orders "
+        "of magnitude.")
 
 
 class BaseActiveGAN(BaseSampler):
@@ -155,8 +164,8 @@ class BaseActiveGAN(BaseSampler):
             The fitted estimator. On any error the previous fit is kept as it was.
         """
         X_caller, X, y, y_meta, _ = self._check_X_y(X, y)
-        self._counts_to_add(*np.unique(y, return_counts=True))  # a bad count fails now
-        self._assign(self._fit_state(X_caller, X, y, y_meta))
+        strategy = self._counts_to_add(y)  # a bad count or sampling strategy fails now
+        self._assign({**self._fit_state(X_caller, X, y, y_meta), "sampling_strategy_": strategy})
         return self
 
     @_fit_context(prefer_skip_nested_validation=False)
@@ -186,15 +195,18 @@ class BaseActiveGAN(BaseSampler):
         return self._resample(X, X, y, None)
 
     def _resample(self, X_caller, X, y, y_meta):
-        classes, sizes = np.unique(y, return_counts=True)
-        counts = self._counts_to_add(classes, sizes)  # checked before any training
-        self._assign(self._fit_state(X_caller, X, y, y_meta))
+        strategy = self._counts_to_add(y)  # checked before any training
+        self._assign({**self._fit_state(X_caller, X, y, y_meta), "sampling_strategy_": strategy})
+        counts = np.array([strategy.get(label, 0) for label in self.classes_.tolist()],
+                          dtype=np.int64)
         X_new, y_new = self._generate(counts, self._margin_filter)
-        self.sampling_strategy_ = dict(zip(classes.tolist(), counts.tolist()))
         return np.concatenate([X.astype(X_new.dtype), X_new]), np.concatenate([y, y_new])
 
-    def _counts_to_add(self, classes, class_sizes):
-        """Rows per class ``fit_resample`` adds (aligned with ``classes``)."""
+    #: Draw every training batch's real rows class-balanced (for imbalanced classes).
+    _balanced_batches = False
+
+    def _counts_to_add(self, y):
+        """``{label: rows}`` that ``fit_resample`` adds (labels absent add none)."""
         raise NotImplementedError
 
     def _check_X_y(self, X, y):
@@ -266,7 +278,7 @@ class BaseActiveGAN(BaseSampler):
             lambda_reward=float(self.lambda_reward), batch_size=self.batch_size,
             learning_rate=float(self.learning_rate),
             discriminator_interval=self.discriminator_interval, buffer_size=self.buffer_size,
-            log_interval=self.log_interval)
+            log_interval=self.log_interval, balanced_batches=self._balanced_batches)
         history = self._train(modules, space, y_encoded, schedule, reward, diagnostics, device,
                               int(seeds[1]))
         state = {
@@ -398,17 +410,18 @@ class BaseActiveGAN(BaseSampler):
         if unknown:
             raise ValueError(f"y names classes {sorted(map(repr, unknown))} that are not "
                              f"among the fitted classes {self.classes_.tolist()}.")
-        x = torch.as_tensor(self._space.to_model(np.asarray(X, dtype=np.float64)),
-                            device=self.device_)
+        with np.errstate(over="ignore"):
+            x = self._space.to_model(np.asarray(X, dtype=np.float64))
+        far = ~np.isfinite(x).all(axis=1)
+        if far.any():
+            _too_far(np.flatnonzero(far))
+        x = torch.as_tensor(x, device=self.device_)
         y_encoded = torch.as_tensor([known[label] for label in y.tolist()], dtype=torch.long,
                                     device=self.device_)
         scores = self._diagnostics.scores(x, y_encoded, self.modules_.discriminator)
         bad = ~np.logical_and.reduce([np.isfinite(v) for v in scores.values()])
         if bad.any():
-            raise ValueError(
-                f"{int(bad.sum())} rows (the first at index {int(np.flatnonzero(bad)[0])}) lie "
-                "too far from the training data for finite scores: their features are "
-                "beyond the fitted scale by many orders of magnitude.")
+            _too_far(np.flatnonzero(bad))
         return scores
 
     # ------------------------------------------------------------- persistence

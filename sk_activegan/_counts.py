@@ -77,3 +77,4 @@ def synthetic_counts(y, n_synthetic):
     classes, sizes = np.unique(np.asarray(y), return_counts=True)
     counts = resolve_counts(n_synthetic, classes, sizes)
     return dict(zip(classes.tolist(), counts.tolist()))
+

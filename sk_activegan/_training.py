@@ -124,6 +124,7 @@ class TrainingSchedule:
     discriminator_interval: int
     buffer_size: int
     log_interval: int
+    balanced_batches: bool = False
 
 
 class TrainingDivergedError(FloatingPointError):
@@ -178,9 +179,15 @@ def _run(modules, X, y, schedule, generator, reward_module, diagnostics, progres
     no_diagnostics = [nan] * len(DIAGNOSTIC_COLUMNS)
     finite = torch.tensor(True, device=device)
     batch = schedule.batch_size
+    row_weights = None
+    if schedule.balanced_batches:  # every class equally often, rows uniform within it
+        sizes = torch.bincount(y)
+        row_weights = 1.0 / (len(sizes) * sizes[y].to(torch.float64))
     modules.train()
     for it in range(schedule.n_iter):
-        index = torch.randint(len(X), (batch,), device=device, generator=generator)
+        index = (torch.randint(len(X), (batch,), device=device, generator=generator)
+                 if row_weights is None else
+                 torch.multinomial(row_weights, batch, replacement=True, generator=generator))
         x_real, y_real = X[index], y[index]
         z = torch.randn(batch, modules.latent_dim, device=device, dtype=torch.float32,
                         generator=generator)

@@ -5,10 +5,13 @@ from sklearn.utils.estimator_checks import parametrize_with_checks as sklearn_ch
 
 from sklearn.linear_model import LogisticRegression
 
-from sk_activegan import ActiveGANAugmenter, AugmentedClassifier, AugmentedClassifierCV
+from sk_activegan import (ActiveGANAugmenter, ActiveGANOverSampler, AugmentedClassifier,
+                          AugmentedClassifierCV)
 from conftest import FAST
 
 AUGMENTER = ActiveGANAugmenter(**{**FAST, "n_iter": 12}, random_state=0)
+
+OVER_SAMPLER = ActiveGANOverSampler(**{**FAST, "n_iter": 12}, random_state=0)
 
 CLASSIFIER = AugmentedClassifier(AUGMENTER, LogisticRegression())
 
@@ -32,12 +35,13 @@ IMBLEARN_EXPECTED_FAILURES = {
 }
 
 
-@sklearn_checks([AUGMENTER, CLASSIFIER, CLASSIFIER_CV],
+@sklearn_checks([AUGMENTER, OVER_SAMPLER, CLASSIFIER, CLASSIFIER_CV],
                 expected_failed_checks=lambda est: SKLEARN_EXPECTED_FAILURES.get(type(est), {}))
 def test_sklearn_compatible(estimator, check):
     check(estimator)
 
 
-@imblearn_checks([AUGMENTER], expected_failed_checks=lambda est: IMBLEARN_EXPECTED_FAILURES)
+@imblearn_checks([AUGMENTER, OVER_SAMPLER],
+                 expected_failed_checks=lambda est: IMBLEARN_EXPECTED_FAILURES)
 def test_imblearn_compatible(estimator, check):
     check(estimator)
