@@ -111,7 +111,6 @@ class BaseActiveGAN(BaseSampler):
         "device": [str, torch.device],
         "random_state": ["random_state"],
         "verbose": ["verbose"],
-        "log_interval": [Interval(numbers.Integral, 1, None, closed="left")],
     }
 
     def __init__(self, *, method="anchored", lambda_reward=0.1, epsilon=0.2, alpha=0.5,
@@ -119,8 +118,7 @@ class BaseActiveGAN(BaseSampler):
                  buffer_size=1024, latent_dim=32, hidden_layer_sizes=(256, 256),
                  policy_hidden_layer_sizes=(128,), dropout=0.3, learning_rate=2e-4,
                  batch_size=64, margin_filter=None, anchor_radius=0.5, reward_estimator=None,
-                 reward_param_grid=None, device="auto", random_state=None, verbose=0,
-                 log_interval=50):
+                 reward_param_grid=None, device="auto", random_state=None, verbose=0):
         self.method = method
         self.lambda_reward = lambda_reward
         self.epsilon = epsilon
@@ -143,7 +141,6 @@ class BaseActiveGAN(BaseSampler):
         self.device = device
         self.random_state = random_state
         self.verbose = verbose
-        self.log_interval = log_interval
 
     # ------------------------------------------------------------------ fitting
 
@@ -278,7 +275,7 @@ class BaseActiveGAN(BaseSampler):
             lambda_reward=float(self.lambda_reward), batch_size=self.batch_size,
             learning_rate=float(self.learning_rate),
             discriminator_interval=self.discriminator_interval, buffer_size=self.buffer_size,
-            log_interval=self.log_interval, balanced_batches=self._balanced_batches)
+            balanced_batches=self._balanced_batches)
         history = self._train(modules, space, y_encoded, schedule, reward, diagnostics, device,
                               int(seeds[1]))
         state = {

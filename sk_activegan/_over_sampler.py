@@ -104,8 +104,6 @@ class ActiveGANOverSampler(BaseActiveGAN, BaseOverSampler):
         count: see the FAQ).
     verbose : int, default=0
         Above 0, a progress bar shows the losses and the mean reward.
-    log_interval : int, default=50
-        Iterations between host synchronisations (divergence check, progress bar).
 
     Attributes
     ----------
@@ -176,7 +174,7 @@ class ActiveGANOverSampler(BaseActiveGAN, BaseOverSampler):
                  hidden_layer_sizes=(256, 256), policy_hidden_layer_sizes=(128,), dropout=0.3,
                  learning_rate=2e-4, batch_size=64, margin_filter=None, anchor_radius=0.5,
                  reward_estimator=None, reward_param_grid=None, device="auto",
-                 random_state=None, verbose=0, log_interval=50):
+                 random_state=None, verbose=0):
         super().__init__(
             method=method, lambda_reward=lambda_reward, epsilon=epsilon, alpha=alpha,
             reward_constant=reward_constant, n_iter=n_iter, warm_up=warm_up,
@@ -186,7 +184,7 @@ class ActiveGANOverSampler(BaseActiveGAN, BaseOverSampler):
             learning_rate=learning_rate, batch_size=batch_size, margin_filter=margin_filter,
             anchor_radius=anchor_radius, reward_estimator=reward_estimator,
             reward_param_grid=reward_param_grid, device=device, random_state=random_state,
-            verbose=verbose, log_interval=log_interval)
+            verbose=verbose)
         self.sampling_strategy = sampling_strategy
 
     def _counts_to_add(self, y):

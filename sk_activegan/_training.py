@@ -35,6 +35,9 @@ HISTORY_COLUMNS = (
 )
 #: Columns filled by the diagnostics at logging points.
 DIAGNOSTIC_COLUMNS = HISTORY_COLUMNS[-3:]
+#: Iterations between logging points: one host synchronisation (divergence check,
+#: progress bar) and the diagnostics of ``history_``; the last iteration logs too.
+LOG_INTERVAL = 50
 
 
 class SampleBuffer:
@@ -123,7 +126,7 @@ class TrainingSchedule:
     learning_rate: float
     discriminator_interval: int
     buffer_size: int
-    log_interval: int
+    log_interval: int = LOG_INTERVAL
     balanced_batches: bool = False
 
 

@@ -14,7 +14,6 @@ FAST = dict(
     latent_dim=4,
     batch_size=16,
     buffer_size=64,
-    log_interval=10,
     reward_param_grid={"C": [1.0], "gamma": ["scale"]},
     device="cpu",
 )

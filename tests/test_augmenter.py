@@ -196,11 +196,16 @@ def test_sample_with_scores(blobs, fast_params):
 
 
 def test_history_has_per_iteration_diagnostics(blobs, fast_params):
+    from sk_activegan._training import LOG_INTERVAL
+
+    fast_params["n_iter"] = 2 * LOG_INTERVAL + 7
     aug = ActiveGANAugmenter(**fast_params, random_state=0).fit(*blobs)
     history = aug.history_
     assert np.isfinite(history["realism"]).all()
     logged = np.isfinite(history["conditioned_share"])
-    assert logged.sum() == fast_params["n_iter"] // fast_params["log_interval"]
+    # every LOG_INTERVAL iterations, and the last
+    assert np.flatnonzero(logged).tolist() == [LOG_INTERVAL - 1, 2 * LOG_INTERVAL - 1,
+                                               2 * LOG_INTERVAL + 6]
     assert ((history["conditioned_share"][logged] >= 0)
             & (history["conditioned_share"][logged] <= 1)).all()
     assert (history["nn_distance_ratio"][logged] > 0).all()
