@@ -90,6 +90,16 @@ class ActiveGANAugmenter(BaseActiveGAN):
         as given. None builds the paper's grid-searched, sigmoid-calibrated RBF SVM.
     reward_param_grid : dict or None, default=None
         Grid over ``C`` and ``gamma`` for the default reward model.
+    categorical_features : "auto", array-like or None, default="auto"
+        Columns holding categories, as imbalanced-learn's ``SMOTENC``: column
+        indices, a boolean mask, or column names (DataFrames); "auto" takes the
+        columns of pandas ``category`` dtype (none for arrays). Each becomes a one-hot
+        block for the networks; synthetic rows always carry a category seen in fit
+        (the anchor's with ``method="anchored"``, a generated exact one-hot vector with
+        ``method="paper"``), given back as the caller gave it (pandas dtypes kept). The
+        reward model sees such columns as numbers: numeric categories as they are,
+        other categories as their index among the sorted categories. Missing values in
+        them are refused.
     device : str or torch.device, default="auto"
         Where the networks train: ``"auto"`` picks CUDA when present; a device
         this machine lacks is a ``ValueError`` before any training.
@@ -170,8 +180,8 @@ class ActiveGANAugmenter(BaseActiveGAN):
                  buffer_size=1024, latent_dim=32, hidden_layer_sizes=(256, 256),
                  policy_hidden_layer_sizes=(128,), dropout=0.3, learning_rate=2e-4,
                  batch_size=64, n_synthetic=0.5, margin_filter=None, anchor_radius=0.5,
-                 reward_estimator=None, reward_param_grid=None, device="auto",
-                 random_state=None, verbose=0):
+                 reward_estimator=None, reward_param_grid=None, categorical_features="auto",
+                 device="auto", random_state=None, verbose=0):
         super().__init__(
             method=method, lambda_reward=lambda_reward, epsilon=epsilon, alpha=alpha,
             reward_constant=reward_constant, n_iter=n_iter, warm_up=warm_up,
@@ -180,8 +190,8 @@ class ActiveGANAugmenter(BaseActiveGAN):
             policy_hidden_layer_sizes=policy_hidden_layer_sizes, dropout=dropout,
             learning_rate=learning_rate, batch_size=batch_size, margin_filter=margin_filter,
             anchor_radius=anchor_radius, reward_estimator=reward_estimator,
-            reward_param_grid=reward_param_grid, device=device, random_state=random_state,
-            verbose=verbose)
+            reward_param_grid=reward_param_grid, categorical_features=categorical_features,
+            device=device, random_state=random_state, verbose=verbose)
         self.n_synthetic = n_synthetic
 
     def _counts_to_add(self, y):

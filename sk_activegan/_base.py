@@ -15,6 +15,7 @@ draws its real rows class-balanced.
 import copy
 import numbers
 import sys
+from typing import NamedTuple
 
 import numpy as np
 import torch
@@ -34,7 +35,7 @@ from ._diagnostics import Diagnostics
 from ._networks import build_modules
 from ._reward import build_reward, fit_default_reward_model, n_folds_for
 from ._sampling import generate
-from ._spaces import TabularSpace
+from ._spaces import TabularSpace, encode_categorical, resolve_categorical
 from ._training import TrainingSchedule, train
 
 def resolve_device(device):
@@ -77,6 +78,20 @@ def _numpy_labels(y):
     return y
 
 
+class CheckedData(NamedTuple):
+    """Validated training data: X as given and as a float array (categorical columns
+    encoded), labels, a Series' ``(name, dtype)``, whether y was one-vs-all
+    binarized, and the categorical columns with their categories."""
+
+    X_caller: object
+    X: np.ndarray
+    y: np.ndarray
+    y_meta: object
+    binarized: bool
+    categorical: list
+    categories: list
+
+
 def _too_far(rows):
     raise ValueError(
         f"{len(rows)} rows (the first at index {int(rows[0])}) lie too far from the training "
@@ -108,6 +123,7 @@ class BaseActiveGAN(BaseSampler):
         "anchor_radius": [Interval(numbers.Real, 0, None, closed="neither")],
         "reward_estimator": [HasMethods(["fit", "predict_proba"]), None],
         "reward_param_grid": [dict, None],
+        "categorical_features": [StrOptions({"auto"}), "array-like", None],
         "device": [str, torch.device],
         "random_state": ["random_state"],
         "verbose": ["verbose"],
@@ -118,7 +134,8 @@ class BaseActiveGAN(BaseSampler):
                  buffer_size=1024, latent_dim=32, hidden_layer_sizes=(256, 256),
                  policy_hidden_layer_sizes=(128,), dropout=0.3, learning_rate=2e-4,
                  batch_size=64, margin_filter=None, anchor_radius=0.5, reward_estimator=None,
-                 reward_param_grid=None, device="auto", random_state=None, verbose=0):
+                 reward_param_grid=None, categorical_features="auto", device="auto",
+                 random_state=None, verbose=0):
         self.method = method
         self.lambda_reward = lambda_reward
         self.epsilon = epsilon
@@ -138,6 +155,7 @@ class BaseActiveGAN(BaseSampler):
         self.anchor_radius = anchor_radius
         self.reward_estimator = reward_estimator
         self.reward_param_grid = reward_param_grid
+        self.categorical_features = categorical_features
         self.device = device
         self.random_state = random_state
         self.verbose = verbose
@@ -160,9 +178,9 @@ class BaseActiveGAN(BaseSampler):
         self : object
             The fitted estimator. On any error the previous fit is kept as it was.
         """
-        X_caller, X, y, y_meta, _ = self._check_X_y(X, y)
-        strategy = self._counts_to_add(y)  # a bad count or sampling strategy fails now
-        self._assign({**self._fit_state(X_caller, X, y, y_meta), "sampling_strategy_": strategy})
+        data = self._check_X_y(X, y)
+        strategy = self._counts_to_add(data.y)  # a bad count or sampling strategy fails now
+        self._assign({**self._fit_state(data), "sampling_strategy_": strategy})
         return self
 
     @_fit_context(prefer_skip_nested_validation=False)
@@ -182,22 +200,31 @@ class BaseActiveGAN(BaseSampler):
         y_resampled : ndarray or Series of shape (n_samples + n_new,)
         """
         arrays_transformer = ArraysTransformer(X, y)
-        X_caller, X, y, y_meta, binarized = self._check_X_y(X, y)
-        X_res, y_res = self._resample(X_caller, X, y, y_meta)
-        if binarized:
+        data = self._check_X_y(X, y)
+        X_new, y_new = self._resample(data)
+        if hasattr(data.X_caller, "iloc"):  # a DataFrame: real rows as given, then samples
+            import pandas as pd
+
+            X_res = pd.concat([data.X_caller, self._space.as_frame(X_new)], ignore_index=True)
+        else:
+            X_res = np.concatenate([data.X.astype(X_new.dtype), X_new])
+        y_res = np.concatenate([data.y, y_new])
+        if data.binarized:
             y_res = label_binarize(y_res, classes=self.classes_)
         return arrays_transformer.transform(X_res, y_res)
 
     def _fit_resample(self, X, y):
-        return self._resample(X, X, y, None)
+        data = self._check_X_y(X, y)
+        X_new, y_new = self._resample(data)
+        return np.concatenate([data.X.astype(X_new.dtype), X_new]), np.concatenate([data.y, y_new])
 
-    def _resample(self, X_caller, X, y, y_meta):
-        strategy = self._counts_to_add(y)  # checked before any training
-        self._assign({**self._fit_state(X_caller, X, y, y_meta), "sampling_strategy_": strategy})
+    def _resample(self, data):
+        """Fit on checked data, then the rows ``fit_resample`` adds, per the front door."""
+        strategy = self._counts_to_add(data.y)  # checked before any training
+        self._assign({**self._fit_state(data), "sampling_strategy_": strategy})
         counts = np.array([strategy.get(label, 0) for label in self.classes_.tolist()],
                           dtype=np.int64)
-        X_new, y_new = self._generate(counts, self._margin_filter)
-        return np.concatenate([X.astype(X_new.dtype), X_new]), np.concatenate([y, y_new])
+        return self._generate(counts, self._margin_filter)
 
     #: Draw every training batch's real rows class-balanced (for imbalanced classes).
     _balanced_batches = False
@@ -207,8 +234,7 @@ class BaseActiveGAN(BaseSampler):
         raise NotImplementedError
 
     def _check_X_y(self, X, y):
-        """Validated ``(X as given, X as a float array, y, y_meta, binarized)``, where
-        ``y_meta`` is a Series' ``(name, dtype)`` (else None); no side effects."""
+        """The validated training data (:class:`CheckedData`); no side effects."""
         if y is None:
             raise ValueError(f"{type(self).__name__} requires y to be passed, but the target "
                              "y is None.")
@@ -216,11 +242,16 @@ class BaseActiveGAN(BaseSampler):
         y = _numpy_labels(y)
         check_classification_targets(y)
         y, binarized = check_target_type(y, indicate_one_vs_all=True)
-        X_array, y = check_X_y(X, y, accept_sparse=False, dtype=[np.float64, np.float32],
-                               ensure_all_finite=True, ensure_min_samples=2, estimator=self)
+        categorical, categories, X_numeric = [], [], X
+        if np.ndim(X) == 2 and not hasattr(X, "tocsr"):
+            categorical = resolve_categorical(self.categorical_features, X, np.shape(X)[1])
+            X_numeric, categories = encode_categorical(X, categorical)
+        X_array, y = check_X_y(X_numeric, y, accept_sparse=False,
+                               dtype=[np.float64, np.float32], ensure_all_finite=True,
+                               ensure_min_samples=2, estimator=self)
         if type_of_target(y) not in ("binary", "multiclass"):
             raise ValueError(f"Unknown label type: {type_of_target(y)!r}.")
-        return X, X_array, y, y_meta, binarized
+        return CheckedData(X, X_array, y, y_meta, binarized, categorical, categories)
 
     def _assign(self, state):
         """Replace the fitted state in one step (the fit has succeeded)."""
@@ -228,7 +259,7 @@ class BaseActiveGAN(BaseSampler):
             self.__dict__.pop("feature_names_in_", None)
         self.__dict__.update(state)
 
-    def _fit_state(self, X_caller, X, y, y_meta):
+    def _fit_state(self, data):
         """Every fitted attribute, built as locals; nothing on ``self`` changes.
 
         Runs with gradients on and outside inference mode whatever the caller's
@@ -236,9 +267,10 @@ class BaseActiveGAN(BaseSampler):
         an explicit dtype, so torch's default dtype plays no part.
         """
         with torch.inference_mode(False), torch.enable_grad():
-            return self._build_state(X_caller, X, y, y_meta)
+            return self._build_state(data)
 
-    def _build_state(self, X_caller, X, y, y_meta):
+    def _build_state(self, data):
+        X_caller, X, y = data.X_caller, data.X, data.y
         encoder = LabelEncoder().fit(y)
         if len(encoder.classes_) < 2:
             raise ValueError(f"{type(self).__name__} needs at least 2 classes in y; got 1 "
@@ -251,7 +283,8 @@ class BaseActiveGAN(BaseSampler):
             n_folds_for(y)  # fail early, naming the caller's labels
         y_encoded = encoder.transform(y)
         n_classes = len(encoder.classes_)
-        space = TabularSpace().fit(X_caller, X, y_encoded, n_classes)
+        space = TabularSpace().fit(X_caller, X, y_encoded, n_classes, data.categorical,
+                                   data.categories)
         seeds = check_random_state(self.random_state).randint(np.iinfo(np.int32).max, size=3)
 
         reward_model, reward_params = self._fit_reward_model(X, y_encoded)
@@ -260,12 +293,13 @@ class BaseActiveGAN(BaseSampler):
         reward = build_reward(reward_model, space, device, **settings)
         diagnostics = Diagnostics(reward, space, device)
         modules = build_modules(
-            n_features=space.n_features, n_classes=n_classes, latent_dim=self.latent_dim,
+            n_features=space.n_model, n_classes=n_classes, latent_dim=self.latent_dim,
             hidden_layer_sizes=hidden, policy_hidden_layer_sizes=policy_hidden,
             dropout=self.dropout,
             anchor_radius=(self.anchor_radius * space.spacing if self.method == "anchored"
                            else None),
             generator=torch.Generator().manual_seed(int(seeds[0])),
+            layout=space.generator_layout(),
         ).to(device)
         warm_up_iter = (int(min(self.warm_up, self.n_iter))
                         if isinstance(self.warm_up, numbers.Integral)
@@ -285,7 +319,7 @@ class BaseActiveGAN(BaseSampler):
             "warm_up_iter_": warm_up_iter, "_space": space, "_reward": reward,
             "_reward_settings": settings, "_diagnostics": diagnostics,
             "_margin_filter": self.margin_filter,
-            "_sample_rng": np.random.default_rng(int(seeds[2])), "_y_meta": y_meta,
+            "_sample_rng": np.random.default_rng(int(seeds[2])), "_y_meta": data.y_meta,
         }
         names = _get_feature_names(X_caller)
         if names is not None:
@@ -395,6 +429,8 @@ class BaseActiveGAN(BaseSampler):
             close as real rows are to each other").
         """
         check_is_fitted(self, "modules_")
+        if np.ndim(X) == 2:
+            X = self._space.encode(X)
         X = validate_data(self, X, reset=False, dtype=[np.float64, np.float32])
         y = column_or_1d(_numpy_labels(y))
         if len(y) != len(X):

@@ -10,6 +10,7 @@ to the caller's scale, dtypes and pandas columns, with every column kept valid
 categorical columns) is another space with the same methods.
 """
 
+import numbers
 import warnings
 
 import numpy as np
@@ -27,14 +28,22 @@ def _caller_types(X_caller, X):
     column, from the caller's X (array, list or DataFrame) and its validated form."""
     dtypes = getattr(X_caller, "dtypes", None)
     if dtypes is not None:  # a DataFrame: one dtype per column
-        kinds = [_kind(np.dtype(getattr(d, "numpy_dtype", d)) if d != "category"
-                       else np.dtype(float)) for d in dtypes]
+        kinds = [_kind(_numpy_dtype(d)) for d in dtypes]
         return X.dtype, np.array(kinds)
     dtype = getattr(X_caller, "dtype", None)
     dtype = np.asarray(X_caller).dtype if dtype is None else np.dtype(dtype)
     if dtype.kind not in "biuf":
         dtype = X.dtype
     return dtype, np.full(X.shape[1], _kind(dtype))
+
+
+def _numpy_dtype(dtype):
+    """A pandas column dtype as numpy's (categories, strings and other extension
+    types without one count as float: they are categorical columns, encoded)."""
+    try:
+        return np.dtype(getattr(dtype, "numpy_dtype", dtype))
+    except TypeError:
+        return np.dtype(float)
 
 
 def _kind(dtype):
@@ -97,17 +106,111 @@ def class_spacing(X, labels, n_classes):
     return spacing
 
 
+def _is_category_dtype(dtype):
+    return str(dtype) == "category"
+
+
+def resolve_categorical(spec, X_caller, n_features):
+    """Sorted column indices that ``categorical_features`` names.
+
+    ``"auto"``: the columns of pandas ``category`` dtype (none for arrays); None:
+    none; else column indices, a boolean mask or column names (DataFrames).
+    """
+    if spec is None:
+        return []
+    dtypes = getattr(X_caller, "dtypes", None)
+    if isinstance(spec, str) and spec == "auto":
+        return [] if dtypes is None else [i for i, d in enumerate(dtypes)
+                                          if _is_category_dtype(d)]
+    values = np.asarray(spec)
+    if values.ndim != 1:
+        raise ValueError("categorical_features must be 'auto', None or a 1-d list of column "
+                         f"indices, names or a boolean mask; got {spec!r}.")
+    if values.dtype.kind == "b":
+        if len(values) != n_features:
+            raise ValueError(f"categorical_features as a boolean mask needs one entry per "
+                             f"feature ({n_features}); got {len(values)}.")
+        return np.flatnonzero(values).tolist()
+    if values.dtype.kind in "iu":
+        bad = values[(values < -n_features) | (values >= n_features)]
+        if len(bad):
+            raise ValueError(f"categorical_features index {int(bad[0])} is out of range for "
+                             f"{n_features} features.")
+        return sorted(set((values % n_features).tolist()))
+    if values.dtype.kind in "UO":
+        columns = getattr(X_caller, "columns", None)
+        if columns is None:
+            raise ValueError("categorical_features names columns, but X has no column "
+                             "names; give column indices or a boolean mask.")
+        names = list(map(str, columns))
+        unknown = [v for v in values.tolist() if str(v) not in names]
+        if unknown:
+            raise ValueError(f"categorical_features names {unknown}, which are not columns "
+                             f"of X ({names}).")
+        return sorted({names.index(str(v)) for v in values.tolist()})
+    raise TypeError(f"categorical_features must be 'auto', None or a list of column indices, "
+                    f"names or a boolean mask; got {spec!r}.")
+
+
+def encode_categorical(X_caller, categorical, categories=None):
+    """``X_caller`` with its categorical columns as numbers, and each one's categories.
+
+    Numeric categories stay as they are; other categories (strings) become their index
+    among the sorted categories. With ``categories`` given (a fitted space), a value
+    not among them is a ``ValueError``. Missing values are a ``ValueError``.
+    """
+    if not categorical:
+        return X_caller, []
+    is_frame = hasattr(X_caller, "iloc")
+    X_num = X_caller.copy() if is_frame else np.array(X_caller, dtype=object, copy=True)
+    found = []
+    for position, j in enumerate(categorical):
+        column = X_caller.iloc[:, j] if is_frame else np.asarray(X_num[:, j])
+        name = repr(X_caller.columns[j]) if is_frame else str(j)
+        values = np.asarray(column.astype(object) if is_frame else column, dtype=object)
+        missing = np.array([v is None or (isinstance(v, float) and np.isnan(v))
+                            for v in values.tolist()], dtype=bool)
+        if missing.any():
+            raise ValueError(f"Categorical column {name} holds missing values (row "
+                             f"{int(np.flatnonzero(missing)[0])}): every row needs a category.")
+        known = np.array(sorted(set(values.tolist())), dtype=object) if categories is None \
+            else categories[position]
+        numeric = all(isinstance(v, (numbers.Number, np.number)) and not isinstance(v, bool)
+                      for v in known.tolist())
+        index = {v: k for k, v in enumerate(known.tolist())}
+        unseen = [v for v in set(values.tolist()) if v not in index]
+        if unseen:
+            raise ValueError(f"Categorical column {name} holds categories {sorted(map(repr, unseen))} "
+                             f"that were not seen in fit ({known.tolist()}).")
+        codes = np.array([float(v) if numeric else float(index[v]) for v in values.tolist()])
+        if is_frame:
+            X_num.isetitem(j, codes)
+        else:
+            X_num[:, j] = codes
+        found.append(known)
+    return (X_num if is_frame else X_num.astype(np.float64)), found
+
+
 class TabularSpace:
-    """A feature table: standardized float32 model space, per-class real rows.
+    """A feature table: standardized continuous columns and one-hot categorical ones.
+
+    The model space holds the continuous columns standardized (in their order), then
+    one one-hot block per categorical column. Generated one-hot blocks are decoded by
+    their largest entry, so a sample always carries a category seen in fit.
 
     Attributes (after :meth:`fit`)
     ------------------------------
-    mean, scale : ndarray of shape (n_features,)
-        ``model = (caller - mean) / scale``.
+    continuous, categorical : list of int
+        Caller's column indices of each kind.
+    categories : list of ndarray
+        Per categorical column, its categories (numeric codes as the caller gave them,
+        or the sorted labels of a string column, encoded as their index).
+    mean, scale : ndarray of shape (n_continuous,)
+        ``model = (caller - mean) / scale`` on the continuous columns.
     kinds : ndarray of str
-        ``"float"``, ``"int"`` or ``"bool"`` per column.
-    low, high : ndarray of shape (n_features,)
-        The observed range of every column (integer columns are clipped to it).
+        ``"float"``, ``"int"`` or ``"bool"`` per continuous column.
+    low, high : ndarray of shape (n_continuous,)
+        The observed range of every continuous column (integers are clipped to it).
     dtype : numpy dtype
         The dtype of samples given as an array.
     columns, dtypes : pandas Index and Series or None
@@ -117,30 +220,63 @@ class TabularSpace:
         and each class's :func:`class_spacing`.
     """
 
-    def fit(self, X_caller, X, labels, n_classes):
+    def fit(self, X_caller, X, labels, n_classes, categorical=(), categories=()):
         """Learn the space from the caller's ``X_caller`` (array or DataFrame), its
-        validated float array ``X`` and encoded ``labels``."""
-        self.mean, self.scale = robust_standardization(X)
-        self.dtype, self.kinds = _caller_types(X_caller, X)
-        self.low, self.high = X.min(axis=0), X.max(axis=0)
+        validated float array ``X`` (categorical columns encoded), encoded ``labels``
+        and the categorical columns with their categories."""
+        self.n_features = X.shape[1]
+        self.categorical = list(categorical)
+        self.continuous = [j for j in range(self.n_features) if j not in self.categorical]
+        self.codes = [np.unique(X[:, j]) for j in self.categorical]
+        self.categories = list(categories)
+        cont = X[:, self.continuous]
+        self.mean, self.scale = robust_standardization(cont)
+        self.dtype, kinds = _caller_types(X_caller, X)
+        self.kinds = kinds[self.continuous]
+        self.low, self.high = cont.min(axis=0), cont.max(axis=0)
         self.columns = getattr(X_caller, "columns", None)
         self.dtypes = getattr(X_caller, "dtypes", None)
+        widths = [len(c) for c in self.codes]
+        starts = len(self.continuous) + np.concatenate([[0], np.cumsum(widths)])
+        self.blocks = [(int(a), int(b)) for a, b in zip(starts[:-1], starts[1:])]
+        self.n_model = int(starts[-1])
         self.real = self.to_model(X)
         self.labels = np.asarray(labels)
         self.spacing = class_spacing(self.real, self.labels, n_classes)
         return self
 
-    @property
-    def n_features(self):
-        return len(self.mean)
-
     def to_model(self, X):
-        """Caller's rows (float array) to float32 model-space rows."""
-        return ((X - self.mean) / self.scale).astype(np.float32)
+        """Caller's rows (float array, categorical columns encoded) to float32
+        model-space rows. A category code not seen in fit is a ``ValueError``."""
+        model = np.zeros((len(X), self.n_model), dtype=np.float32)
+        model[:, :len(self.continuous)] = (X[:, self.continuous] - self.mean) / self.scale
+        for j, codes, (start, _) in zip(self.categorical, self.codes, self.blocks):
+            index = np.searchsorted(codes, X[:, j]).clip(max=len(codes) - 1)
+            if not np.array_equal(codes[index], X[:, j]):
+                raise ValueError(f"Categorical column {j} holds values not seen in fit "
+                                 f"(seen: {codes.tolist()}).")
+            model[np.arange(len(X)), start + index] = 1.0
+        return model
 
-    def model_to_caller_affine(self):
-        """``(scale, mean)``: caller = model * scale + mean, for the reward module."""
-        return self.scale, self.mean
+    def caller_map(self):
+        """``(weight, offset, diagonal)``: caller = model * weight + offset (diagonal),
+        or model @ weight + offset, for the reward module."""
+        if not self.categorical:
+            return self.scale, self.mean, True
+        weight = np.zeros((self.n_model, self.n_features))
+        offset = np.zeros(self.n_features)
+        weight[np.arange(len(self.continuous)), self.continuous] = self.scale
+        offset[self.continuous] = self.mean
+        for j, codes, (start, stop) in zip(self.categorical, self.codes, self.blocks):
+            weight[start:stop, j] = codes  # an exact one-hot block gives its code
+        return weight, offset, False
+
+    def generator_layout(self):
+        """``(free, blocks)``: 1 where an anchored generator may shift (continuous
+        columns), 0 on one-hot blocks; and the one-hot blocks' model-space slices."""
+        free = np.zeros(self.n_model, dtype=np.float32)
+        free[:len(self.continuous)] = 1.0
+        return free, self.blocks
 
     def class_rows(self, class_index):
         """Indices of the real rows of one class."""
@@ -150,11 +286,16 @@ class TabularSpace:
         """Write model-space rows ``x`` (a tensor) into ``out`` in the caller's scale.
 
         Integer columns are rounded and clipped to their observed range, boolean
-        columns thresholded at 0.5; ``out`` has :attr:`dtype`.
+        columns thresholded at 0.5, each one-hot block decoded to its largest
+        entry's category; ``out`` has :attr:`dtype`.
         """
         values = x.to(torch.float64).cpu().numpy()
-        values *= self.scale
-        values += self.mean
+        if self.categorical:
+            cont = values[:, :len(self.continuous)]
+        else:
+            cont = values
+        cont *= self.scale
+        cont += self.mean
         if not np.isfinite(values).all():
             raise FloatingPointError(
                 "The generator produced non-finite values; refit with a lower learning_rate."
@@ -163,11 +304,20 @@ class TabularSpace:
             columns = np.flatnonzero(self.kinds == kind)
             if len(columns) == 0:
                 continue
-            part = values[:, columns]
-            values[:, columns] = (part >= 0.5 if kind == "bool" else
-                                  np.clip(np.rint(part), self.low[columns], self.high[columns]))
-        out[...] = values  # the cast to the caller's dtype is exact for valid values
+            part = cont[:, columns]
+            cont[:, columns] = (part >= 0.5 if kind == "bool" else
+                                np.clip(np.rint(part), self.low[columns], self.high[columns]))
+        if not self.categorical:
+            out[...] = values  # the cast to the caller's dtype is exact for valid values
+            return out
+        out[:, self.continuous] = cont
+        for j, codes, (start, stop) in zip(self.categorical, self.codes, self.blocks):
+            out[:, j] = codes[values[:, start:stop].argmax(axis=1)]
         return out
+
+    def encode(self, X_caller):
+        """New rows in the caller's form, categorical columns encoded as in fit."""
+        return encode_categorical(X_caller, self.categorical, self.categories)[0]
 
     def as_frame(self, X_new):
         """Samples as a DataFrame with the fitted columns and dtypes (or as they are)."""
@@ -176,4 +326,8 @@ class TabularSpace:
         import pandas as pd
 
         frame = pd.DataFrame(X_new, columns=self.columns)
+        for j, known in zip(self.categorical, self.categories):
+            numeric = all(isinstance(v, (numbers.Number, np.number)) for v in known.tolist())
+            if not numeric:  # string categories were encoded as their index
+                frame.isetitem(j, known[X_new[:, j].astype(np.int64)])
         return frame.astype(dict(zip(self.columns, self.dtypes)))

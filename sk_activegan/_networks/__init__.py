@@ -58,19 +58,24 @@ def reset_parameters(module, generator):
 
 
 def build_modules(*, n_features, n_classes, latent_dim, hidden_layer_sizes,
-                  policy_hidden_layer_sizes, dropout, anchor_radius, generator):
-    """Generator, discriminator and policy sized for ``n_features`` and ``n_classes``.
+                  policy_hidden_layer_sizes, dropout, anchor_radius, generator, layout=None):
+    """Generator, discriminator and policy sized for ``n_features`` (model-space
+    dimensions) and ``n_classes``.
 
     ``anchor_radius`` (one radius per class, model-space units) gives the anchored
-    generator; None the paper's free generator. Parameters are float32 whatever
-    torch's default dtype, and initialised from ``generator``.
+    generator; None the paper's free generator. ``layout``, a space's
+    ``generator_layout()``, names the one-hot blocks of categorical columns (kept
+    from the anchor, or generated as exact one-hot vectors). Parameters are
+    float32 whatever torch's default dtype, and initialised from ``generator``.
     """
     hidden = tuple(int(h) for h in hidden_layer_sizes)
+    free, blocks = layout if layout is not None and layout[1] else (None, ())
     with torch.device("meta"):  # no draw from torch's process-wide generator
         if anchor_radius is None:
-            net = Generator(latent_dim, n_classes, n_features, hidden)
+            net = Generator(latent_dim, n_classes, n_features, hidden, blocks)
         else:
-            net = AnchoredGenerator(latent_dim, n_classes, n_features, hidden, anchor_radius)
+            net = AnchoredGenerator(latent_dim, n_classes, n_features, hidden, anchor_radius,
+                                    free)
         modules = ActiveGANModules(
             net,
             Discriminator(n_features, n_classes, hidden, dropout),
@@ -82,6 +87,8 @@ def build_modules(*, n_features, n_classes, latent_dim, hidden_layer_sizes,
     reset_parameters(modules, generator)
     if anchor_radius is not None:
         net.radius.copy_(torch.as_tensor(anchor_radius, dtype=torch.float32))
+        if free is not None:
+            net.free.copy_(torch.as_tensor(free))
     return modules
 
 

@@ -42,20 +42,42 @@ def mlp(n_inputs, hidden_layer_sizes, dropout=0.0):
     return nn.Sequential(*layers), width
 
 
+def hard_one_hot(x, blocks):
+    """Each ``(start, stop)`` block of ``x`` as the one-hot vector of its largest entry
+    (forward), with the softmax's gradient (backward): a straight-through estimator,
+    so that generated categorical columns are exact one-hot vectors, as real ones."""
+    if not blocks:
+        return x
+    parts, stop = [], 0
+    for start, stop_block in blocks:
+        parts.append(x[:, stop:start])
+        soft = torch.softmax(x[:, start:stop_block], dim=1)
+        hard = F.one_hot(soft.argmax(dim=1), stop_block - start).to(x.dtype)
+        parts.append(hard + soft - soft.detach())
+        stop = stop_block
+    parts.append(x[:, stop:])
+    return torch.cat(parts, dim=1)
+
+
 class Generator(nn.Module):
-    """G(z, y): latent noise and a one-hot class label to a sample (AC-GAN, the paper's)."""
+    """G(z, y): latent noise and a one-hot class label to a sample (AC-GAN, the paper's).
+
+    Categorical columns (``blocks`` of the model space) come out as exact one-hot
+    vectors (:func:`hard_one_hot`).
+    """
 
     anchored = False
 
-    def __init__(self, latent_dim, n_classes, n_features, hidden_layer_sizes):
+    def __init__(self, latent_dim, n_classes, n_features, hidden_layer_sizes, blocks=()):
         super().__init__()
         self.n_classes = n_classes
+        self.blocks = [tuple(b) for b in blocks]
         self.body, width = mlp(latent_dim + n_classes, hidden_layer_sizes)
         self.out = nn.Linear(width, n_features)
 
     def forward(self, z, y, anchor=None):
         one_hot = F.one_hot(y, self.n_classes).to(z.dtype)
-        return self.out(self.body(torch.cat([z, one_hot], dim=1)))
+        return hard_one_hot(self.out(self.body(torch.cat([z, one_hot], dim=1))), self.blocks)
 
 
 class AnchoredGenerator(nn.Module):
@@ -64,21 +86,27 @@ class AnchoredGenerator(nn.Module):
     ``G(z, y, a) = a + r_y * tanh(|h|) * h / |h|`` with ``h`` an MLP of (z, y, a):
     the shift's length stays under the class radius ``r_y``, so samples cannot
     leave the neighbourhood of the real data (a departure from the paper, for
-    small data sets).
+    small data sets). With a ``free`` mask the shift is zero where it is 0: the
+    one-hot blocks of categorical columns keep the anchor's category.
     """
 
     anchored = True
 
-    def __init__(self, latent_dim, n_classes, n_features, hidden_layer_sizes, radius):
+    def __init__(self, latent_dim, n_classes, n_features, hidden_layer_sizes, radius,
+                 free=None):
         super().__init__()
         self.n_classes = n_classes
         self.body, width = mlp(latent_dim + n_classes + n_features, hidden_layer_sizes)
         self.out = nn.Linear(width, n_features)
         self.register_buffer("radius", torch.as_tensor(radius, dtype=torch.float32))
+        self.register_buffer("free", None if free is None
+                             else torch.as_tensor(free, dtype=torch.float32))
 
     def forward(self, z, y, anchor):
         one_hot = F.one_hot(y, self.n_classes).to(z.dtype)
         shift = self.out(self.body(torch.cat([z, one_hot, anchor], dim=1)))
+        if self.free is not None:
+            shift = shift * self.free
         norm = shift.norm(dim=1, keepdim=True).clamp_min(1e-12)
         return anchor + self.radius[y].unsqueeze(1) * torch.tanh(norm) * shift / norm
 

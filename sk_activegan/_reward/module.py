@@ -40,5 +40,5 @@ class UncertaintyReward(nn.Module):
 
 def build_reward(estimator, space, device, *, alpha, epsilon, constant):
     """The reward module of a fitted reward model, for inputs in ``space``'s model space."""
-    proba = reward_proba_module(estimator, device, input_affine=space.model_to_caller_affine())
+    proba = reward_proba_module(estimator, device, input_map=space.caller_map())
     return UncertaintyReward(proba, alpha=alpha, epsilon=epsilon, constant=constant)

@@ -211,37 +211,43 @@ class NumpyProba(nn.Module):
         return torch.as_tensor(proba, dtype=torch.float64, device=x.device)
 
 
-class AffineInput(nn.Module):
-    """``module(x * scale + mean)``, the affine map in float64 (for modules that
-    cannot fold it into their own input standardization)."""
+class InputMap(nn.Module):
+    """``module(x * weight + offset)`` (``diagonal``) or ``module(x @ weight + offset)``,
+    in float64: a model space mapped to the scale a module was fitted in."""
 
-    def __init__(self, module, scale, mean, device):
+    def __init__(self, module, weight, offset, diagonal, device):
         super().__init__()
         self.module = module
-        self.register_buffer("scale", _as_buffer(scale).to(device))
-        self.register_buffer("mean", _as_buffer(mean).to(device))
+        self.diagonal = bool(diagonal)
+        self.register_buffer("weight", _as_buffer(weight).to(device))
+        self.register_buffer("offset", _as_buffer(offset).to(device))
 
     def forward(self, x):
-        return self.module(torch.addcmul(self.mean, x.to(torch.float64), self.scale))
+        x = x.to(torch.float64)
+        if self.diagonal:
+            return self.module(torch.addcmul(self.offset, x, self.weight))
+        return self.module(torch.addmm(self.offset, x, self.weight))
 
 
-def reward_proba_module(estimator, device, vote_temperature=0.1, input_affine=None):
+def reward_proba_module(estimator, device, vote_temperature=0.1, input_map=None):
     """The fastest faithful way to get ``predict_proba`` of ``estimator`` in torch.
 
     Returns a module mapping a batch to class probabilities:
     :class:`TorchCalibratedSVC` on ``device`` for a calibrated SVC,
     :class:`SkorchProba` for a skorch classifier, :class:`NumpyProba` otherwise.
     The batch is in the scale the estimator was fitted in, or, with
-    ``input_affine=(scale, mean)``, in a model space with
-    ``caller = x * scale + mean``.
+    ``input_map=(weight, offset, diagonal)``, in a model space with
+    ``caller = x * weight + offset`` (diagonal; folded into the SVC port's own
+    standardization) or ``caller = x @ weight + offset``.
     """
     parts = _calibrated_svc_parts(estimator)
     if parts is not None:
         calibrated, scaler = parts
         module = TorchCalibratedSVC(calibrated, scaler, vote_temperature)
-        if input_affine is not None:
-            module.compose_input(*input_affine)
-        return module.to(device)
-    # a skorch net's module stays where the net put it; NumpyProba has no tensors
-    module = SkorchProba(estimator) if _is_skorch_classifier(estimator) else NumpyProba(estimator)
-    return module if input_affine is None else AffineInput(module, *input_affine, device)
+        if input_map is not None and input_map[2]:
+            return module.compose_input(*input_map[:2]).to(device)
+        module = module.to(device)
+    else:  # a skorch net's module stays where the net put it; NumpyProba has no tensors
+        module = (SkorchProba(estimator) if _is_skorch_classifier(estimator)
+                  else NumpyProba(estimator))
+    return module if input_map is None else InputMap(module, *input_map, device)
