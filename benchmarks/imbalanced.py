@@ -16,6 +16,7 @@ method), so an interrupted run resumes.
 """
 
 import argparse
+import hashlib
 import json
 import platform
 import time
@@ -72,8 +73,8 @@ def resample(method, X, y, categorical, seed, args):
     name = method.split("[")[0]
     k = int(min(5, np.bincount(y).min() - 1))
     if name == "ActiveGAN":
-        sampler = ActiveGANOverSampler(sampling_strategy=ratio, n_iter=args.n_iter,
-                                       random_state=seed)
+        params = {"sampling_strategy": ratio, **args.variants.get(method, {})}
+        sampler = ActiveGANOverSampler(n_iter=args.n_iter, random_state=seed, **params)
         if categorical and "categorical_features" in sampler.get_params():
             sampler.set_params(categorical_features=categorical)
     elif name == "RandomOverSampler":
@@ -195,7 +196,15 @@ def main(argv=None):
     parser.add_argument("--cache-dir", default=str(HERE / "results" / "cache_imbalanced"))
     parser.add_argument("--output-dir", default=str(HERE / "results"))
     parser.add_argument("--tag", default="imbalanced")
+    parser.add_argument("--variant", action="append", default=[], metavar="NAME=JSON",
+                        help='an over-sampler variant, e.g. r1=\'{"anchor_radius": 1.0}\'; '
+                             'run as method "ActiveGAN[NAME]" (repeatable)')
     args = parser.parse_args(argv)
+    args.variants = {}
+    for variant in args.variant:
+        name, params = variant.split("=", 1)
+        args.variants[f"ActiveGAN[{name}]"] = json.loads(params)
+        args.methods = [*args.methods, f"ActiveGAN[{name}]"]
     warnings.filterwarnings("ignore", category=UserWarning)
     cache = Path(args.cache_dir)
     cache.mkdir(parents=True, exist_ok=True)
@@ -204,7 +213,11 @@ def main(argv=None):
     jobs = [(d, s, m) for d in args.datasets for s in range(args.repeats) for m in args.methods]
     with tqdm(total=len(jobs), desc="imbalanced") as progress:
         for name, seed, method in jobs:
-            path = cache / f"{name}__seed{seed}__{method}__it{args.n_iter}.json"
+            settings = json.dumps(args.variants.get(method, {}), sort_keys=True)
+            key = f"{method}__it{args.n_iter}" + (
+                f"__{hashlib.sha1(settings.encode()).hexdigest()[:8]}"
+                if method in args.variants else "")
+            path = cache / f"{name}__seed{seed}__{key}.json"
             if path.exists():
                 row = json.loads(path.read_text())
             else:

@@ -4,6 +4,8 @@ Each measurement runs in a fresh subprocess, so peak memory is its own.
 
     python benchmarks/speed.py                      # digits and 5,000 x 256, CPU or CUDA
     python benchmarks/speed.py --n-iter 500 --cases digits
+    python benchmarks/speed.py --oversampler --repeats 3  # default ActiveGANOverSampler
+                                                         # fit on abalone19's training half
 """
 
 import argparse
@@ -19,7 +21,10 @@ import torch
 from sklearn.datasets import load_digits, make_classification
 from sklearn.frozen import FrozenEstimator
 
-from sk_activegan import ActiveGANAugmenter, make_reward_model
+from sk_activegan import ActiveGANAugmenter, ActiveGANOverSampler, make_reward_model
+
+SHARED_IMBALANCED = __import__("pathlib").Path(__file__).resolve().parents[2] / "shared" / \
+    "data" / "imbalanced"
 
 
 def load_case(name):
@@ -60,8 +65,29 @@ def measure(case, lambda_reward, n_iter, device, sample_rows, method="anchored")
     return result
 
 
+def measure_over_sampler(device):
+    """A default ActiveGANOverSampler's whole fit_resample (reward model search
+    included) on abalone19's stratified training half (about 2,100 rows)."""
+    from sklearn.model_selection import train_test_split
+
+    data = np.load(SHARED_IMBALANCED / "abalone19.npz")
+    X, _, y, _ = train_test_split(data["X"].astype(np.float64), data["y"], train_size=0.5,
+                                  stratify=data["y"], random_state=0)
+    sampler = ActiveGANOverSampler(categorical_features=data["categorical"].tolist(),
+                                   device=device, random_state=0)
+    start = time.perf_counter()
+    X_res, _ = sampler.fit_resample(X, y)
+    return {"case": "abalone19 over-sampler", "n_samples": len(X), "n_features": X.shape[1],
+            "n_minority": int(y.sum()), "device": str(sampler.device_),
+            "fit_resample_seconds": time.perf_counter() - start,
+            "n_synthetic": int(len(X_res) - len(X)),
+            "peak_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--oversampler", action="store_true",
+                        help="time the default over-sampler's fit on abalone19 instead")
     parser.add_argument("--cases", nargs="+", default=["digits", "large"])
     parser.add_argument("--n-iter", type=int, default=1000)
     parser.add_argument("--device", default="auto")
@@ -73,6 +99,26 @@ def main(argv=None):
     parser.add_argument("--one", default=None, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
 
+    if args.one == "oversampler":
+        print(json.dumps(measure_over_sampler(args.device)))
+        return
+    if args.oversampler:
+        runs = []
+        for repeat in range(args.repeats):
+            command = [sys.executable, __file__, "--one", "oversampler", "--device", args.device]
+            output = subprocess.run(command, capture_output=True, text=True, check=True)
+            runs.append({**json.loads(output.stdout.strip().splitlines()[-1]), "repeat": repeat})
+            print(json.dumps(runs[-1]), flush=True)
+        seconds = [r["fit_resample_seconds"] for r in runs]
+        print(f"\nabalone19 training half ({runs[0]['n_samples']} rows, "
+              f"{runs[0]['n_minority']} minority), default ActiveGANOverSampler on "
+              f"{runs[0]['device']}, {torch.get_num_threads()} torch threads: fit_resample "
+              f"median {np.median(seconds):.1f} s (min {min(seconds):.1f}, max "
+              f"{max(seconds):.1f}) over {len(runs)} runs")
+        if args.output:
+            with open(args.output, "w") as handle:
+                json.dump(runs, handle, indent=1)
+        return
     if args.one:  # child process: one measurement, printed as JSON
         case, lambda_reward = args.one.split(":")
         print(json.dumps(measure(case, float(lambda_reward), args.n_iter, args.device,

@@ -115,3 +115,32 @@ def test_cache_is_keyed_by_the_settings(tmp_path):
     assert len([n for n in names if "ActiveGAN" in n]) == 3
     rows = json.loads((tmp_path / "full.json").read_text())["rows"]
     assert [r["n_synthetic"] for r in rows if r["method"] == "ActiveGAN"] == [30]
+
+
+def test_imbalanced_benchmark_end_to_end(tmp_path):
+    bench = _load("imbalanced")
+    rng = np.random.default_rng(4)
+    for name, categorical in [("toy", []), ("toy_cat", [0])]:
+        X = np.column_stack([rng.integers(0, 3, 120).astype(float), rng.normal(size=(120, 2))])
+        y = np.repeat([0, 1], [104, 16])
+        X[y == 1, 1:] += 1.5
+        np.savez(tmp_path / f"{name}.npz", X=X, y=y, categorical=np.array(categorical))
+    argv = ["--datasets", "toy", "toy_cat", "--repeats", "1", "--n-iter", "10",
+            "--data-dir", str(tmp_path), "--cache-dir", str(tmp_path / "cache"),
+            "--output-dir", str(tmp_path / "out"),
+            "--variant", 'wide={"anchor_radius": 1.0}']
+    bench.main(argv)
+    result = json.loads((tmp_path / "out" / "imbalanced.json").read_text())
+    methods = {r["method"] for r in result["rows"]}
+    assert methods == {*bench.METHODS, "ActiveGAN[wide]"}
+    for row in result["rows"]:
+        assert "error" in row or 0 <= row["svm"]["macro_f1"] <= 100
+        if row["method"] == "ActiveGAN":  # full balance of the training half (52 vs 8)
+            assert row["n_synthetic"] == 44
+            assert 0 <= row["diagnostics"]["share_conditioned_class"] <= 1
+        if row["dataset"] == "toy_cat" and row["method"] in ("ActiveGAN", "SMOTE"):
+            assert row["diagnostics"]["share_valid_categories"] == 1.0
+    entries = {(e["classifier"], e["metric"], e["method"]) for e in result["summary"]}
+    assert ("svm", "g_mean", "ActiveGAN[wide]") in entries
+    assert ("knn", "macro_f1", "class_weight") not in entries  # k-NN has no class weights
+    assert "minority" in (tmp_path / "out" / "imbalanced.md").read_text()

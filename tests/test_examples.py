@@ -28,3 +28,13 @@ def test_tsne_example_saves_a_png(monkeypatch, tmp_path, capsys):
     runpy.run_path(str(EXAMPLES / "tsne_figure.py"), run_name="__main__")
     assert output.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert "ActiveGAN samples" in capsys.readouterr().out
+
+
+def test_oversampling_example_saves_a_png(monkeypatch, tmp_path, capsys):
+    pytest.importorskip("matplotlib")
+    output = tmp_path / "oversampling.png"
+    monkeypatch.setattr(sys, "argv", ["oversampling_2d.py", "--fast", "--output", str(output)])
+    runpy.run_path(str(EXAMPLES / "oversampling_2d.py"), run_name="__main__")
+    assert output.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    out = capsys.readouterr().out
+    assert "smoke test" in out and "ActiveGANOverSampler" in out
