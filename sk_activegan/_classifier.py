@@ -73,7 +73,7 @@ class AugmentedClassifier(_PredictFromEstimator, ClassifierMixin, BaseEstimator)
     ``fit`` runs ``augmenter.fit_resample(X, y)`` on a clone of the augmenter and
     fits a clone of ``estimator`` on the real + synthetic rows; prediction uses
     that estimator alone. Augmentation happens only at fit time, so the class
-    works in :class:`sklearn.pipeline.Pipeline`, ``cross_val_score`` and
+    works in scikit-learn's `Pipeline`, ``cross_val_score`` and
     ``GridSearchCV`` (``{"augmenter__lambda_reward": [...]}``) with no
     imbalanced-learn import.
 

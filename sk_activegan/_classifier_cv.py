@@ -69,8 +69,8 @@ class AugmentedClassifierCV(_PredictFromEstimator, ClassifierMixin, BaseEstimato
         Candidate budgets, each a share of every class's size (0.5 adds 50 % of
         every class). Include 0 to allow "no augmentation".
     cv : int, cross-validation generator or iterable, default=3
-        As in :func:`sklearn.model_selection.check_cv` (an int is a
-        :class:`~sklearn.model_selection.StratifiedKFold`).
+        As in scikit-learn's `check_cv` (an int is a
+        `StratifiedKFold`).
     scoring : str, callable or None, default=None
         Validation score; None uses the estimator's ``score`` (accuracy).
     n_jobs : int or None, default=None

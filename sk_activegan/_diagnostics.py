@@ -95,7 +95,7 @@ def synthetic_diagnostics(X, y, X_syn, y_syn, reward_estimator, *, epsilon=0.2, 
                           reward_constant=0.0):
     """Diagnostics of any synthetic rows against real training rows.
 
-    The same scores as :meth:`ActiveGANAugmenter.sample_diagnostics` (without
+    The same scores as `ActiveGANAugmenter.sample_diagnostics` (without
     ``realism``, which needs a trained discriminator), for rows from any
     generator: SMOTE's, for example.
 

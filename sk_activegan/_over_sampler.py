@@ -3,16 +3,17 @@
 from imblearn.over_sampling.base import BaseOverSampler
 from imblearn.utils import check_sampling_strategy
 
-from ._base import BaseActiveGAN
+from ._base import BaseActiveGAN, fill_docstring
 
 
+@fill_docstring
 class ActiveGANOverSampler(BaseActiveGAN, BaseOverSampler):
     """Over-sample imbalanced classes with ActiveGAN's informative samples.
 
     An imbalanced-learn over-sampler: ``sampling_strategy`` has imbalanced-learn's
     meaning (by default every class is brought up to the majority's size), and
     synthetic rows are generated only for the classes it names. They come from the
-    same engine as :class:`ActiveGANAugmenter`: an AC-GAN trained on all classes,
+    same engine as `ActiveGANAugmenter`: an AC-GAN trained on all classes,
     whose generator is pushed by the uncertainty reward of a calibrated SVM towards
     the decision boundary (the learned form of BorderlineSMOTE / SVMSMOTE), anchored
     by default on real rows of the class it generates.
@@ -43,114 +44,11 @@ class ActiveGANOverSampler(BaseActiveGAN, BaseOverSampler):
         equalize the named classes with the majority; a dict ``{label: n_rows}`` gives
         each named class its size after resampling; a callable maps ``y`` to such a
         dict. Only these classes get synthetic rows.
-    method : {"anchored", "paper"}, default="anchored"
-        ``"paper"``: the generator maps noise and a label to a sample, ``G(z, y)``,
-        as in the paper. ``"anchored"``: ``G(z, y, a)`` is a real row ``a`` of class
-        ``y`` plus a learned shift no longer than ``anchor_radius`` (a departure
-        from the paper).
-    lambda_reward : float, default=0.1
-        Weight λ of the uncertainty loss in the generator loss (eq. 11).
-        0 trains plain AC-GAN (with the generator ``method`` names).
-    epsilon : float, default=0.2
-        Margin threshold ε of the margin reward (eq. 8), in [0, 1].
-    alpha : float, default=0.5
-        Mix α between the margin and the entropy rewards (eq. 9), in [0, 1].
-    reward_constant : float, default=0.0
-        Margin reward C given beyond ε (eq. 8); 0 in the paper.
-    n_iter : int, default=3000
-        Generator updates in all, warm-up included.
-    warm_up : float or int, default=1/3
-        Plain AC-GAN iterations before the uncertainty loss is switched on
-        (Algorithm 1, step 4): a share of ``n_iter`` when a float in [0, 1),
-        a count clipped to ``n_iter`` when an int.
-    discriminator_interval : int, default=1
-        The discriminator is updated once every this many generator updates.
-    buffer_size : int, default=1024
-        Capacity M of the buffer of recent generated samples the policy is fitted on.
-    latent_dim : int, default=32
-        Dimension of the generator's noise z.
-    hidden_layer_sizes : tuple of int, default=(256, 256)
-        Hidden layers of the generator and of the discriminator.
-    policy_hidden_layer_sizes : tuple of int, default=(128,)
-        Hidden layers of the Gaussian policy.
-    dropout : float, default=0.3
-        Dropout in the discriminator.
-    learning_rate : float, default=2e-4
-        Adam learning rate of all networks.
-    batch_size : int, default=64
-        Real and generated samples per iteration.
-    margin_filter : float or None, default=None
-        When set, ``sample`` and ``fit_resample`` keep only rows whose top-two
-        margin (eq. 6) under the reward model is at most this value (the paper's
-        AC-GAN+F baseline with ``lambda_reward=0``), drawing until the requested
-        count is reached. ``sample(..., margin_filter=m)`` overrides it per call.
-    anchor_radius : float, default=0.5
-        With ``method="anchored"``, the longest shift from the anchor row, in units
-        of that class's median nearest-neighbour distance among its distinct rows
-        (standardized features). Only used when ``method="anchored"``.
-    reward_estimator : classifier with ``predict_proba`` or None, default=None
-        Classifier the reward is computed from. It is cloned and fitted on ``(X, y)``
-        as given. None builds the paper's grid-searched, sigmoid-calibrated RBF SVM.
-    reward_param_grid : dict or None, default=None
-        Grid over ``C`` and ``gamma`` for the default reward model.
-    categorical_features : "auto", array-like or None, default="auto"
-        Columns holding categories, as imbalanced-learn's ``SMOTENC``: column
-        indices, a boolean mask, or column names (DataFrames); "auto" takes the
-        columns of pandas ``category`` dtype (none for arrays). Each becomes a one-hot
-        block for the networks; synthetic rows always carry a category seen in fit
-        (the anchor's with ``method="anchored"``, a generated exact one-hot vector with
-        ``method="paper"``), given back as the caller gave it (pandas dtypes kept). The
-        reward model sees such columns as numbers: numeric categories as they are,
-        other categories as their index among the sorted categories. Missing values in
-        them are refused.
-    device : str or torch.device, default="auto"
-        Where the networks train: ``"auto"`` picks CUDA when present; a device
-        this machine lacks is a ``ValueError`` before any training.
-    random_state : int, RandomState instance or None, default=None
-        Seeds network initialisation, training and the sampling stream, through
-        random generators the augmenter owns (fits in threads do not disturb each
-        other). The same seed gives the same samples on the same machine, torch
-        version and torch thread count (floating-point sums depend on the thread
-        count: see the FAQ).
-    verbose : int, default=0
-        Above 0, a progress bar shows the losses and the mean reward.
-
+    {model_parameters}
+    {sampling_parameters}
     Attributes
     ----------
-    classes_ : ndarray of shape (n_classes,)
-        The class labels, as given.
-    n_features_in_ : int
-        Number of features seen in fit.
-    feature_names_in_ : ndarray of str
-        Only when fitted on a DataFrame with string column names.
-    reward_estimator_ : classifier
-        The fitted reward model.
-    reward_params_ : dict
-        ``C`` and ``gamma`` chosen by the default reward model's grid search
-        (empty for a user-given ``reward_estimator``).
-    modules_ : torch.nn.Module
-        The trained generator, discriminator and policy (``.generator``,
-        ``.discriminator``, ``.policy``).
-    warm_up_iter_ : int
-        Warm-up iterations actually run.
-    history_ : dict of ndarray of shape (n_iter,)
-        One value per generator update, NaN where not computed at that update:
-
-        - ``discriminator_loss``: eq. 4's losses (only where D was updated);
-        - ``generator_loss``: eq. 5's AC-GAN generator loss;
-        - ``uncertainty_loss``: eq. 12's policy-gradient loss (after the warm-up);
-        - ``policy_loss``: the policy's negative log-likelihood on the buffer;
-        - ``mean_reward``: the batch's mean reward, eq. 9 (in the ActiveGAN phase
-          and at logging points);
-        - ``realism``: the discriminator's mean probability that the batch is real;
-        - ``conditioned_margin``: the batch's mean p(y|x) - max p(other|x)
-          (logging points);
-        - ``conditioned_share``: the share of the batch the reward model puts in
-          its own class (logging points);
-        - ``nn_distance_ratio``: the batch's median distance to the nearest real
-          row of its class over that class's spacing (logging points).
-    device_ : torch.device
-        Where the networks live.
+    {fitted_attributes}
     sampling_strategy_ : dict
         After ``fit`` or ``fit_resample``: rows added per resampled class.
 
