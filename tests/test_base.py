@@ -110,9 +110,9 @@ def test_fit_ignores_the_callers_torch_settings(iris, fast_params, context):
 
 
 def test_bad_counts_fail_before_training(iris, fast_params, monkeypatch):
-    from sk_activegan import _base
+    from sk_activegan import _fitting
 
-    monkeypatch.setattr(_base, "train", lambda *a, **k: pytest.fail("training started"))
+    monkeypatch.setattr(_fitting, "train", lambda *a, **k: pytest.fail("training started"))
     for value, error in [(True, TypeError), ({"zebra": 3}, ValueError), (-1, ValueError)]:
         aug = ActiveGANAugmenter(**{**fast_params, "n_synthetic": value})
         with pytest.raises(error):

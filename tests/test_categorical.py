@@ -95,9 +95,9 @@ def test_resolve_categorical_forms(spec, expected):
 ])
 def test_bad_categorical_features_fail_before_training(fast_params, monkeypatch, spec, error,
                                                        message):
-    from sk_activegan import _base
+    from sk_activegan import _fitting
 
-    monkeypatch.setattr(_base, "train", lambda *a, **k: pytest.fail("training started"))
+    monkeypatch.setattr(_fitting, "train", lambda *a, **k: pytest.fail("training started"))
     X, y = _mixed()
     with pytest.raises(error, match=message):
         ActiveGANAugmenter(**fast_params, categorical_features=spec).fit(X, y)

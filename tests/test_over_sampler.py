@@ -56,9 +56,9 @@ def test_float_ratio_for_binary_targets(binary, fast_params, ratio):
 ])
 def test_bad_sampling_strategy_fails_before_training(three_classes, fast_params, monkeypatch,
                                                      strategy, message):
-    from sk_activegan import _base
+    from sk_activegan import _fitting
 
-    monkeypatch.setattr(_base, "train", lambda *a, **k: pytest.fail("training started"))
+    monkeypatch.setattr(_fitting, "train", lambda *a, **k: pytest.fail("training started"))
     sampler = ActiveGANOverSampler(**fast_params, sampling_strategy=strategy)
     with pytest.raises(ValueError, match=message):
         sampler.fit_resample(*three_classes)

@@ -145,9 +145,9 @@ def test_zero_rows_with_scores(fitted):
 @pytest.mark.parametrize("param", ["hidden_layer_sizes", "policy_hidden_layer_sizes"])
 def test_bad_layer_sizes_fail_before_the_reward_model(blobs, fast_params, monkeypatch, param,
                                                        sizes):
-    from sk_activegan import _base
+    from sk_activegan import _fitting
 
-    monkeypatch.setattr(_base, "fit_default_reward_model",
+    monkeypatch.setattr(_fitting, "fit_default_reward_model",
                         lambda *a, **k: pytest.fail("the reward model was fitted"))
     with pytest.raises(ValueError, match=f"'{param}' parameter must hold positive integers"):
         ActiveGANAugmenter(**{**fast_params, param: sizes}).fit(*blobs)
@@ -157,11 +157,11 @@ def test_bad_layer_sizes_fail_before_the_reward_model(blobs, fast_params, monkey
 def test_missing_devices_fail_before_the_reward_model(blobs, fast_params, monkeypatch, device):
     import torch
 
-    from sk_activegan import _base
+    from sk_activegan import _fitting
 
     if device.startswith("cuda") and torch.cuda.is_available() and device == "cuda":
         pytest.skip("this machine has CUDA")
-    monkeypatch.setattr(_base, "fit_default_reward_model",
+    monkeypatch.setattr(_fitting, "fit_default_reward_model",
                         lambda *a, **k: pytest.fail("the reward model was fitted"))
     with pytest.raises(ValueError, match="not available|CUDA device"):
         ActiveGANAugmenter(**{**fast_params, "device": device}).fit(*blobs)

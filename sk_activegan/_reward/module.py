@@ -1,6 +1,5 @@
 """The uncertainty reward as one torch module, built once per fit."""
 
-import torch
 from torch import nn
 
 from .torch_port import reward_proba_module
