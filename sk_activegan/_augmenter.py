@@ -75,11 +75,11 @@ class ActiveGANAugmenter(BaseActiveGAN):
 
     def __init__(self, *, method="anchored", lambda_reward=0.1, epsilon=0.2, alpha=0.5,
                  reward_constant=0.0, n_iter=3000, warm_up=1 / 3, discriminator_interval=1,
-                 buffer_size=1024, latent_dim=32, hidden_layer_sizes=(256, 256),
+                 buffer_size=1024, latent_dim=32, hidden_layer_sizes="auto",
                  policy_hidden_layer_sizes=(128,), dropout=0.3, learning_rate=2e-4,
                  batch_size=64, n_synthetic=0.5, margin_filter=None, anchor_radius=0.5,
                  reward_estimator=None, reward_param_grid=None, categorical_features="auto",
-                 device="auto", random_state=None, verbose=0):
+                 image_shape=None, feature_extractor=None, device="auto", random_state=None, verbose=0):
         super().__init__(
             method=method, lambda_reward=lambda_reward, epsilon=epsilon, alpha=alpha,
             reward_constant=reward_constant, n_iter=n_iter, warm_up=warm_up,
@@ -89,6 +89,7 @@ class ActiveGANAugmenter(BaseActiveGAN):
             learning_rate=learning_rate, batch_size=batch_size, margin_filter=margin_filter,
             anchor_radius=anchor_radius, reward_estimator=reward_estimator,
             reward_param_grid=reward_param_grid, categorical_features=categorical_features,
+            image_shape=image_shape, feature_extractor=feature_extractor,
             device=device, random_state=random_state, verbose=verbose)
         self.n_synthetic = n_synthetic
 

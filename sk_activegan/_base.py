@@ -58,8 +58,13 @@ MODEL_PARAMETERS_DOC = """    method : {"anchored", "paper"}, default="anchored"
         Capacity M of the buffer of recent generated samples the policy is fitted on.
     latent_dim : int, default=32
         Dimension of the generator's noise z.
-    hidden_layer_sizes : tuple of int, default=(256, 256)
-        Hidden layers of the generator and of the discriminator.
+    hidden_layer_sizes : "auto" or tuple of int, default="auto"
+        Hidden layers of the generator and of the discriminator. With images
+        (``image_shape``), the channels of the stride-2 convolutions, then the
+        width of the fully connected layer: ``(64, 128, 1024)`` is the paper's
+        InfoGAN structure for 28x28 images, ``(64, 128, 256, 1024)`` a DCGAN-style
+        stack for 32x32x3. "auto": ``(256, 256)`` for tables, ``(32, 64, 256)``
+        for images (narrower than the paper's, for CPUs: see the image results).
     policy_hidden_layer_sizes : tuple of int, default=(128,)
         Hidden layers of the Gaussian policy.
     dropout : float, default=0.3
@@ -78,7 +83,10 @@ SAMPLING_PARAMETERS_DOC = """    margin_filter : float or None, default=None
     anchor_radius : float, default=0.5
         With ``method="anchored"``, the longest shift from the anchor row, in units
         of that class's median nearest-neighbour distance among its distinct rows
-        (standardized features). Only used when ``method="anchored"``.
+        (standardized features). With images it scales the warp's bounds: at 0.5,
+        rotations up to 12 degrees, shifts up to 1.5 pixels, scaling up to 10 %, a
+        smooth displacement up to 1 pixel and a residual up to 10 % of the pixel
+        range. Only used when ``method="anchored"``.
     reward_estimator : classifier with ``predict_proba`` or None, default=None
         Classifier the reward is computed from. It is cloned and fitted on ``(X, y)``
         as given. None builds the paper's grid-searched, sigmoid-calibrated RBF SVM.
@@ -94,6 +102,21 @@ SAMPLING_PARAMETERS_DOC = """    margin_filter : float or None, default=None
         reward model sees such columns as numbers: numeric categories as they are,
         other categories as their index among the sorted categories. Missing values in
         them are refused.
+    image_shape : tuple of int or None, default=None
+        ``(C, H, W)`` or ``(H, W)``: every row of X is one flattened image
+        (channel-first, as scikit-learn's digits). The networks become
+        convolutional; with ``method="anchored"`` each sample is a real image of
+        its class under a learned, bounded warp plus a bounded residual. Samples
+        come back flat, in the caller's dtype (uint8 in, uint8 out), clipped to
+        the observed pixel range. None: rows are tabular.
+    feature_extractor : torch.nn.Module or None, default=None
+        With ``image_shape``, a module mapping a batch of images ``(n, C, H, W)``
+        (float32, the caller's pixel scale) to features ``(n, d)``; the reward model
+        is fitted on those features, and during training the module feeds the
+        torch port of the reward model on the device (the reward's gradient
+        passes through it). For example torchvision's VGG-16 with ImageNet weights
+        (the paper's choice; see the user guide). A copy is kept in eval mode;
+        the module given is not changed. None: raw pixels.
     device : str or torch.device, default="auto"
         Where the networks train: ``"auto"`` picks CUDA when present; a device
         this machine lacks is a ``ValueError`` before any training.
@@ -116,6 +139,8 @@ FITTED_ATTRIBUTES_DOC = """    classes_ : ndarray of shape (n_classes,)
         Only when fitted on a DataFrame with string column names.
     reward_estimator_ : classifier
         The fitted reward model.
+    feature_extractor_ : torch.nn.Module or None
+        The copy of ``feature_extractor`` the reward reads images through.
     reward_params_ : dict
         ``C`` and ``gamma`` chosen by the default reward model's grid search
         (empty for a user-given ``reward_estimator``).
@@ -177,7 +202,7 @@ class BaseActiveGAN(BaseSampler):
         "discriminator_interval": [Interval(numbers.Integral, 1, None, closed="left")],
         "buffer_size": [Interval(numbers.Integral, 1, None, closed="left")],
         "latent_dim": [Interval(numbers.Integral, 1, None, closed="left")],
-        "hidden_layer_sizes": ["array-like"],
+        "hidden_layer_sizes": [StrOptions({"auto"}), "array-like"],
         "policy_hidden_layer_sizes": ["array-like"],
         "dropout": [Interval(numbers.Real, 0, 1, closed="left")],
         "learning_rate": [Interval(numbers.Real, 0, None, closed="neither")],
@@ -187,6 +212,8 @@ class BaseActiveGAN(BaseSampler):
         "reward_estimator": [HasMethods(["fit", "predict_proba"]), None],
         "reward_param_grid": [dict, None],
         "categorical_features": [StrOptions({"auto"}), "array-like", None],
+        "image_shape": ["array-like", None],
+        "feature_extractor": [torch.nn.Module, None],
         "device": [str, torch.device],
         "random_state": ["random_state"],
         "verbose": ["verbose"],
@@ -194,10 +221,11 @@ class BaseActiveGAN(BaseSampler):
 
     def __init__(self, *, method="anchored", lambda_reward=0.1, epsilon=0.2, alpha=0.5,
                  reward_constant=0.0, n_iter=3000, warm_up=1 / 3, discriminator_interval=1,
-                 buffer_size=1024, latent_dim=32, hidden_layer_sizes=(256, 256),
+                 buffer_size=1024, latent_dim=32, hidden_layer_sizes="auto",
                  policy_hidden_layer_sizes=(128,), dropout=0.3, learning_rate=2e-4,
                  batch_size=64, margin_filter=None, anchor_radius=0.5, reward_estimator=None,
-                 reward_param_grid=None, categorical_features="auto", device="auto",
+                 reward_param_grid=None, categorical_features="auto", image_shape=None,
+                 feature_extractor=None, device="auto",
                  random_state=None, verbose=0):
         self.method = method
         self.lambda_reward = lambda_reward
@@ -219,6 +247,8 @@ class BaseActiveGAN(BaseSampler):
         self.reward_estimator = reward_estimator
         self.reward_param_grid = reward_param_grid
         self.categorical_features = categorical_features
+        self.image_shape = image_shape
+        self.feature_extractor = feature_extractor
         self.device = device
         self.random_state = random_state
         self.verbose = verbose
@@ -428,6 +458,8 @@ class BaseActiveGAN(BaseSampler):
         if "modules_" in state:
             state["modules_"] = copy.deepcopy(self.modules_).to("cpu")
             state["device_"] = str(self.device_)
+            if state.get("feature_extractor_") is not None:
+                state["feature_extractor_"] = copy.deepcopy(self.feature_extractor_).to("cpu")
         return state
 
     def __setstate__(self, state):
@@ -438,8 +470,11 @@ class BaseActiveGAN(BaseSampler):
                 device = torch.device("cpu")
             self.device_ = device
             self.modules_.to(device)
+            extractor = state.get("feature_extractor_")
+            if extractor is not None:
+                extractor.to(device)
             self._reward = build_reward(self.reward_estimator_, self._space, device,
-                                        **self._reward_settings)
+                                        **self._reward_settings, feature_extractor=extractor)
             self._diagnostics = Diagnostics(self._reward, self._space, device)
 
     def __sklearn_tags__(self):

@@ -17,8 +17,14 @@ from sklearn.utils.validation import _get_feature_names, check_X_y
 
 from ._diagnostics import Diagnostics
 from ._networks import build_modules
-from ._reward import build_reward, fit_default_reward_model, n_folds_for
-from ._spaces import TabularSpace, encode_categorical, resolve_categorical
+from ._reward import (build_reward, extract_features, fit_default_reward_model, n_folds_for,
+                      prepare_extractor)
+from ._spaces import (ImageSpace, TabularSpace, check_image_shape, encode_categorical,
+                      resolve_categorical)
+
+#: ``hidden_layer_sizes="auto"``: tables, and images (conv channels, then the fully
+#: connected width; the paper's InfoGAN nets are (64, 128, 1024)).
+AUTO_HIDDEN = {"tabular": (256, 256), "image": (32, 64, 256)}
 from ._training import TrainingSchedule, train
 
 
@@ -65,7 +71,8 @@ def _numpy_labels(y):
 class CheckedData(NamedTuple):
     """Validated training data: X as given and as a float array (categorical columns
     encoded), labels, a Series' ``(name, dtype)``, whether y was one-vs-all
-    binarized, and the categorical columns with their categories."""
+    binarized, the categorical columns with their categories, and the image shape
+    ``(C, H, W)`` or None."""
 
     X_caller: object
     X: np.ndarray
@@ -74,6 +81,7 @@ class CheckedData(NamedTuple):
     binarized: bool
     categorical: list
     categories: list
+    image_shape: object = None
 
 
 def check_training_data(estimator, X, y):
@@ -94,7 +102,16 @@ def check_training_data(estimator, X, y):
                            ensure_min_samples=2, estimator=estimator)
     if type_of_target(y) not in ("binary", "multiclass"):
         raise ValueError(f"Unknown label type: {type_of_target(y)!r}.")
-    return CheckedData(X, X_array, y, y_meta, binarized, categorical, categories)
+    image_shape = None
+    if estimator.image_shape is not None:
+        image_shape = check_image_shape(estimator.image_shape, X_array.shape[1])
+        if categorical:
+            raise ValueError("image_shape and categorical_features cannot be combined: every "
+                             f"column of an image is a pixel (categorical columns: "
+                             f"{categorical}).")
+    elif estimator.feature_extractor is not None:
+        raise ValueError("feature_extractor needs image_shape: it maps images to features.")
+    return CheckedData(X, X_array, y, y_meta, binarized, categorical, categories, image_shape)
 
 
 
@@ -115,30 +132,41 @@ def _build_state(estimator, data):
         raise ValueError(f"{type(estimator).__name__} needs at least 2 classes in y; got 1 "
                          f"class ({encoder.classes_[0]!r}).")
     device = resolve_device(estimator.device)
-    hidden = check_layer_sizes(estimator.hidden_layer_sizes, "hidden_layer_sizes")
+    image = data.image_shape is not None
+    hidden = estimator.hidden_layer_sizes
+    if isinstance(hidden, str):
+        hidden = AUTO_HIDDEN["image" if image else "tabular"]
+    hidden = check_layer_sizes(hidden, "hidden_layer_sizes")
+    if image and len(hidden) < 2:
+        raise ValueError("With image_shape, hidden_layer_sizes holds the channels of the "
+                         "convolutions, then the fully connected width (at least 2 values); "
+                         f"got {estimator.hidden_layer_sizes!r}.")
     policy_hidden = check_layer_sizes(estimator.policy_hidden_layer_sizes,
                                       "policy_hidden_layer_sizes")
     if estimator.reward_estimator is None:
         n_folds_for(y)  # fail early, naming the caller's labels
     y_encoded = encoder.transform(y)
     n_classes = len(encoder.classes_)
-    space = TabularSpace().fit(X_caller, X, y_encoded, n_classes, data.categorical,
-                               data.categories)
+    space = (ImageSpace(data.image_shape) if image else TabularSpace()).fit(
+        X_caller, X, y_encoded, n_classes, data.categorical, data.categories)
     seeds = check_random_state(estimator.random_state).randint(np.iinfo(np.int32).max, size=3)
 
-    reward_model, reward_params = _fit_reward_model(estimator, X, y_encoded)
+    extractor = prepare_extractor(estimator.feature_extractor, device)
+    reward_inputs = X if extractor is None else extract_features(extractor, X, space.shape,
+                                                                 device)
+    reward_model, reward_params = _fit_reward_model(estimator, reward_inputs, y_encoded)
     settings = {"alpha": estimator.alpha, "epsilon": estimator.epsilon,
                 "constant": estimator.reward_constant}
-    reward = build_reward(reward_model, space, device, **settings)
+    reward = build_reward(reward_model, space, device, **settings, feature_extractor=extractor)
     diagnostics = Diagnostics(reward, space, device)
     modules = build_modules(
         n_features=space.n_model, n_classes=n_classes, latent_dim=estimator.latent_dim,
         hidden_layer_sizes=hidden, policy_hidden_layer_sizes=policy_hidden,
         dropout=estimator.dropout,
-        anchor_radius=(estimator.anchor_radius * space.spacing if estimator.method == "anchored"
-                       else None),
+        anchor_radius=(None if estimator.method != "anchored" else estimator.anchor_radius
+                       if image else estimator.anchor_radius * space.spacing),
         generator=torch.Generator().manual_seed(int(seeds[0])),
-        layout=space.generator_layout(),
+        layout=space.generator_layout(), image_shape=data.image_shape,
     ).to(device)
     warm_up_iter = (int(min(estimator.warm_up, estimator.n_iter))
                     if isinstance(estimator.warm_up, numbers.Integral)
@@ -154,6 +182,7 @@ def _build_state(estimator, data):
     state = {
         "classes_": encoder.classes_, "n_features_in_": X.shape[1],
         "reward_estimator_": reward_model, "reward_params_": reward_params,
+        "feature_extractor_": extractor,
         "modules_": modules, "history_": history, "device_": device,
         "warm_up_iter_": warm_up_iter, "_space": space, "_reward": reward,
         "_reward_settings": settings, "_diagnostics": diagnostics,

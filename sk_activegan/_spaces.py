@@ -331,3 +331,69 @@ class TabularSpace:
             if not numeric:  # string categories were encoded as their index
                 frame.isetitem(j, known[X_new[:, j].astype(np.int64)])
         return frame.astype(dict(zip(self.columns, self.dtypes)))
+
+
+def check_image_shape(image_shape, n_features):
+    """``image_shape`` as ``(C, H, W)``: ``(H, W)`` is one channel. A shape whose
+    product is not the number of features is a ``ValueError``."""
+    values = tuple(np.ravel(np.asarray(image_shape, dtype=object)).tolist())
+    if len(values) not in (2, 3) or any(
+            isinstance(v, bool) or not isinstance(v, numbers.Integral) or v < 1 for v in values):
+        raise ValueError(f"image_shape must be (H, W) or (C, H, W) of positive integers; got "
+                         f"{image_shape!r}.")
+    shape = tuple(int(v) for v in ((1, *values) if len(values) == 2 else values))
+    if int(np.prod(shape)) != n_features:
+        raise ValueError(f"image_shape={image_shape!r} holds {int(np.prod(shape))} pixels but X "
+                         f"has {n_features} features: each row must be one flattened image "
+                         "(C * H * W values, channel-first).")
+    return shape
+
+
+class ImageSpace(TabularSpace):
+    """Flattened images (rows of ``C * H * W`` pixels, channel-first, as
+    scikit-learn's digits).
+
+    The model space maps the observed pixel range to [-1, 1] with one affine map
+    for every pixel (the range of a tanh output), so that pixel values keep their
+    meaning across the image. Samples come back clipped to the observed range, in
+    the caller's dtype (integer pixels rounded: uint8 in, uint8 out).
+
+    Attributes (after :meth:`fit`), besides :class:`TabularSpace`'s
+    --------------------------------------------------------------
+    shape : tuple of int
+        ``(C, H, W)``.
+    """
+
+    def __init__(self, shape):
+        self.shape = tuple(shape)
+
+    def fit(self, X_caller, X, labels, n_classes, categorical=(), categories=()):
+        if categorical:
+            raise ValueError("image_shape and categorical_features cannot be combined: images "
+                             "have no categorical columns.")
+        self.n_features = self.n_model = X.shape[1]
+        self.categorical, self.categories, self.codes, self.blocks = [], [], [], []
+        self.continuous = list(range(self.n_features))
+        low, high = float(X.min()), float(X.max())
+        if not high > low:
+            raise ValueError(f"Every pixel of X has the value {low:g}: images need a range.")
+        if max(abs(low), abs(high)) > LARGEST_MAGNITUDE:
+            raise ValueError(f"Pixel values reach {max(abs(low), abs(high)):.3g}: rescale X.")
+        self.mean = np.full(self.n_features, (high + low) / 2)
+        self.scale = np.full(self.n_features, (high - low) / 2)
+        self.dtype, self.kinds = _caller_types(X_caller, X)
+        self.low, self.high = np.full(self.n_features, low), np.full(self.n_features, high)
+        self.columns = getattr(X_caller, "columns", None)
+        self.dtypes = getattr(X_caller, "dtypes", None)
+        self.real = self.to_model(X)
+        self.labels = np.asarray(labels)
+        self.spacing = class_spacing(self.real, self.labels, n_classes)
+        return self
+
+    def generator_layout(self):
+        return None
+
+    def to_caller(self, x, out):
+        """Model-space images to the caller's scale, clipped to the observed range."""
+        x = x.clamp(-1.0, 1.0) if torch.isfinite(x).all() else x
+        return super().to_caller(x, out)

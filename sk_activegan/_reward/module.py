@@ -2,6 +2,7 @@
 
 from torch import nn
 
+from .features import FeatureProba
 from .torch_port import reward_proba_module
 from .uncertainty import uncertainty_reward
 
@@ -37,7 +38,16 @@ class UncertaintyReward(nn.Module):
                                   constant=self.constant)
 
 
-def build_reward(estimator, space, device, *, alpha, epsilon, constant):
-    """The reward module of a fitted reward model, for inputs in ``space``'s model space."""
+def build_reward(estimator, space, device, *, alpha, epsilon, constant, feature_extractor=None):
+    """The reward module of a fitted reward model, for inputs in ``space``'s model space.
+
+    With a ``feature_extractor`` (a prepared copy, on ``device``) the reward model
+    was fitted on its features of the caller's images: the module maps model-space
+    images to the caller's pixel scale, through the extractor, into the port."""
+    if feature_extractor is not None:
+        scale, offset, _ = space.caller_map()
+        proba = FeatureProba(feature_extractor, reward_proba_module(estimator, device),
+                             space.shape, scale[0], offset[0])
+        return UncertaintyReward(proba, alpha=alpha, epsilon=epsilon, constant=constant)
     proba = reward_proba_module(estimator, device, input_map=space.caller_map())
     return UncertaintyReward(proba, alpha=alpha, epsilon=epsilon, constant=constant)

@@ -1,0 +1,171 @@
+"""Convolutional networks for images: the paper's AC-GAN nets and the anchored warp
+generator.
+
+All take and return *flat* model-space rows (``C * H * W`` values in [-1, 1],
+channel-first), so the training loop, the policy, the buffer and the reward see
+images exactly as they see tabular rows; the networks reshape internally.
+
+Sizes come from ``widths = (c_1, ..., c_k, fc)``: ``k`` stride-2 convolutions with
+``c_i`` channels, then a fully connected layer of ``fc`` units. The paper's InfoGAN
+structure for 28x28 is ``(64, 128, 1024)``; a DCGAN-style stack for 32x32x3 is
+``(64, 128, 256, 1024)``. Any ``H x W`` works: the generator draws on the next
+multiple of ``2**k`` and crops, the discriminator pads odd sizes.
+"""
+
+import math
+
+import torch
+from torch import nn
+from torch.nn import functional as F
+
+from .mlp import SeededDropout
+
+
+def _grid_size(size, n_up):
+    """The generator's starting size along one axis for ``n_up`` doublings."""
+    return max(1, math.ceil(size / 2 ** n_up))
+
+
+class ConvDiscriminator(nn.Module):
+    """D(x): stride-2 convolutions (LeakyReLU, batch norm after the first), a fully
+    connected layer, then a real/fake head and a class head, both logits (InfoGAN's
+    and DCGAN's discriminators with AC-GAN's class head)."""
+
+    def __init__(self, shape, n_classes, widths, dropout=0.3):
+        super().__init__()
+        self.shape = tuple(shape)
+        channels, fc = widths[:-1], widths[-1]
+        layers, width = [], self.shape[0]
+        for i, c in enumerate(channels):
+            layers.append(nn.Conv2d(width, c, 4, stride=2, padding=1, bias=i == 0))
+            if i > 0:
+                layers.append(nn.BatchNorm2d(c))
+            layers.append(nn.LeakyReLU(0.2, inplace=True))
+            width = c
+        self.features = nn.Sequential(*layers)
+        self.padded = tuple(max(s, 2 ** len(channels)) for s in self.shape[1:])
+        h, w = (s // 2 ** len(channels) for s in self.padded)
+        self.body = nn.Sequential(nn.Flatten(), nn.Linear(width * h * w, fc),
+                                  nn.BatchNorm1d(fc), nn.LeakyReLU(0.2, inplace=True),
+                                  *([SeededDropout(dropout)] if dropout > 0 else []))
+        self.source_head = nn.Linear(fc, 1)
+        self.class_head = nn.Linear(fc, n_classes)
+
+    def hidden(self, x):
+        image = x.reshape(len(x), *self.shape)
+        pad_h, pad_w = (p - s for p, s in zip(self.padded, self.shape[1:]))
+        if pad_h or pad_w:  # images smaller than the stack's reach: pad with background
+            image = F.pad(image, (0, pad_w, 0, pad_h), value=-1.0)
+        return self.body(self.features(image))
+
+    def forward(self, x):
+        hidden = self.hidden(x)
+        return self.source_head(hidden).squeeze(1), self.class_head(hidden)
+
+
+class ConvGenerator(nn.Module):
+    """G(z, y): the paper's AC-GAN generator (InfoGAN's structure): FC-BN-ReLU,
+    FC to a ``c_k x H/2^k x W/2^k`` map, transposed convolutions doubling the size
+    (BN-ReLU between), tanh; cropped to ``H x W``."""
+
+    anchored = False
+
+    def __init__(self, latent_dim, n_classes, shape, widths):
+        super().__init__()
+        self.shape = tuple(shape)
+        self.n_classes = n_classes
+        channels, fc = widths[:-1], widths[-1]
+        n_up = len(channels)
+        self.start = (channels[-1], _grid_size(shape[1], n_up), _grid_size(shape[2], n_up))
+        self.body = nn.Sequential(
+            nn.Linear(latent_dim + n_classes, fc), nn.BatchNorm1d(fc), nn.ReLU(inplace=True),
+            nn.Linear(fc, math.prod(self.start)), nn.BatchNorm1d(math.prod(self.start)),
+            nn.ReLU(inplace=True))
+        layers, reversed_channels = [], channels[::-1]
+        for i, (c_in, c_out) in enumerate(zip(reversed_channels,
+                                              (*reversed_channels[1:], shape[0]))):
+            layers.append(nn.ConvTranspose2d(c_in, c_out, 4, stride=2, padding=1))
+            if i < n_up - 1:  # the last one outputs the image: tanh follows
+                layers += [nn.BatchNorm2d(c_out), nn.ReLU(inplace=True)]
+        self.up = nn.Sequential(*layers)
+
+    def forward(self, z, y, anchor=None):
+        one_hot = F.one_hot(y, self.n_classes).to(z.dtype)
+        x = self.up(self.body(torch.cat([z, one_hot], dim=1)).reshape(len(z), *self.start))
+        x = torch.tanh(x[:, :, :self.shape[1], :self.shape[2]])
+        return x.reshape(len(z), -1)
+
+
+#: The transformation bounds of :class:`WarpGenerator` at ``radius=1``; the default
+#: ``anchor_radius=0.5`` gives rotations up to 12 degrees, shifts up to 1.5 pixels,
+#: scaling by up to 10 %, a smooth displacement up to 1 pixel and a residual up to
+#: 10 % of the pixel range.
+WARP_BOUNDS = {"rotation_degrees": 24.0, "shift_pixels": 3.0, "log_scale": math.log(1.2),
+               "displacement_pixels": 2.0, "residual": 0.4}
+#: Control points per axis of the smooth displacement field.
+FIELD_POINTS = 4
+
+
+class WarpGenerator(nn.Module):
+    """G(z, y, a): a real image ``a`` of class ``y`` moved by a learned, bounded
+    warp, plus a bounded residual: the image form of the anchored generator.
+
+    An encoder reads the anchor; with ``z`` and ``y`` it gives a similarity
+    transform (rotation, scale, shift), a smooth displacement field (a
+    ``FIELD_POINTS x FIELD_POINTS`` grid of control vectors, upsampled bicubically)
+    and a low-resolution residual image, each bounded through tanh by
+    ``radius * WARP_BOUNDS``. The anchor is resampled along the warped grid with
+    ``grid_sample`` (background outside the image), then the residual is added. So
+    every sample is a small transformation of a real image of its class, which
+    transformation the losses (realism, class, and the uncertainty reward) choose.
+    """
+
+    anchored = True
+
+    def __init__(self, latent_dim, n_classes, shape, widths, radius):
+        super().__init__()
+        self.shape = tuple(shape)
+        self.n_classes = n_classes
+        self.radius = float(radius)
+        channels, fc = widths[:-1], widths[-1]
+        layers, width = [], shape[0]
+        for c in channels:
+            layers += [nn.Conv2d(width, c, 4, stride=2, padding=1), nn.LeakyReLU(0.2, True)]
+            width = c
+        self.encoder = nn.Sequential(*layers, nn.AdaptiveAvgPool2d(2), nn.Flatten())
+        self.body = nn.Sequential(nn.Linear(width * 4 + latent_dim + n_classes, fc),
+                                  nn.LeakyReLU(0.2, True))
+        self.residual_size = (_grid_size(shape[1], 2), _grid_size(shape[2], 2))
+        self.n_field = 2 * FIELD_POINTS ** 2
+        self.n_residual = shape[0] * math.prod(self.residual_size)
+        self.head = nn.Linear(fc, 4 + self.n_field + self.n_residual)
+
+    def forward(self, z, y, anchor):
+        n, (c, h, w) = len(z), self.shape
+        image = anchor.reshape(n, c, h, w)
+        one_hot = F.one_hot(y, self.n_classes).to(z.dtype)
+        out = self.head(self.body(torch.cat([self.encoder(image), z, one_hot], dim=1)))
+        bound = {k: v * self.radius for k, v in WARP_BOUNDS.items()}
+        params = torch.tanh(out[:, :4])
+        angle = params[:, 0] * math.radians(bound["rotation_degrees"])
+        scale = torch.exp(params[:, 1] * bound["log_scale"])
+        # affine_grid works in [-1, 1] coordinates: one pixel is 2 / size
+        shift = params[:, 2:4] * bound["shift_pixels"] * torch.tensor(
+            [2.0 / w, 2.0 / h], dtype=z.dtype, device=z.device)
+        cos, sin = torch.cos(angle) / scale, torch.sin(angle) / scale
+        theta = torch.stack([torch.stack([cos, -sin, shift[:, 0]], 1),
+                             torch.stack([sin, cos, shift[:, 1]], 1)], 1)
+        grid = F.affine_grid(theta, (n, c, h, w), align_corners=False)
+        field = torch.tanh(out[:, 4:4 + self.n_field]).reshape(n, 2, FIELD_POINTS, FIELD_POINTS)
+        field = F.interpolate(field, size=(h, w), mode="bicubic", align_corners=True)
+        pixel = torch.tensor([2.0 / w, 2.0 / h], dtype=z.dtype, device=z.device)
+        grid = grid + field.permute(0, 2, 3, 1) * bound["displacement_pixels"] * pixel
+        # background (model-space -1) outside the image: sample a + 1 with zero padding
+        warped = F.grid_sample(image + 1.0, grid, mode="bilinear", padding_mode="zeros",
+                               align_corners=False) - 1.0
+        residual = torch.tanh(out[:, 4 + self.n_field:]).reshape(n, c, *self.residual_size)
+        residual = F.interpolate(residual, size=(h, w), mode="bilinear", align_corners=False)
+        return (warped + bound["residual"] * residual).reshape(n, -1)
+
+
+__all__ = ["ConvDiscriminator", "ConvGenerator", "WarpGenerator", "WARP_BOUNDS"]
