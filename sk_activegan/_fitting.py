@@ -154,7 +154,9 @@ def _build_state(estimator, data):
     extractor = prepare_extractor(estimator.feature_extractor, device)
     reward_inputs = X if extractor is None else extract_features(extractor, X, space.shape,
                                                                  device)
-    reward_model, reward_params = _fit_reward_model(estimator, reward_inputs, y_encoded)
+    # raw pixels keep their scale (no standardization); features and tables are standardized
+    reward_model, reward_params = _fit_reward_model(estimator, reward_inputs, y_encoded,
+                                                    standardize=not image or extractor is not None)
     settings = {"alpha": estimator.alpha, "epsilon": estimator.epsilon,
                 "constant": estimator.reward_constant}
     reward = build_reward(reward_model, space, device, **settings, feature_extractor=extractor)
@@ -194,13 +196,13 @@ def _build_state(estimator, data):
         state["feature_names_in_"] = names
     return state
 
-def _fit_reward_model(estimator, X, y_encoded):
+def _fit_reward_model(estimator, X, y_encoded, standardize=True):
     if estimator.reward_estimator is not None:
         return clone(estimator.reward_estimator).fit(X, y_encoded), {}
     if estimator.verbose:
         print(f"{type(estimator).__name__}: fitting the reward model (grid-searched, calibrated "
               "RBF SVM)", file=sys.stderr, flush=True)
-    return fit_default_reward_model(X, y_encoded, estimator.reward_param_grid)
+    return fit_default_reward_model(X, y_encoded, estimator.reward_param_grid, standardize)
 
 def _train(estimator, modules, space, y_encoded, schedule, reward, diagnostics, device, seed):
     generator = torch.Generator(device=device).manual_seed(seed)

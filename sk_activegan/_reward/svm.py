@@ -20,7 +20,7 @@ DEFAULT_GAMMA_FACTORS = (0.3, 1.0, 3.0)
 MAX_FOLDS = 5
 
 
-def make_reward_model(C=1.0, gamma="scale", cv=MAX_FOLDS):
+def make_reward_model(C=1.0, gamma="scale", cv=MAX_FOLDS, standardize=True):
     """A standardized, sigmoid-calibrated RBF SVM with fixed hyper-parameters.
 
     Parameters
@@ -31,11 +31,16 @@ def make_reward_model(C=1.0, gamma="scale", cv=MAX_FOLDS):
         RBF kernel coefficient, on standardized features.
     cv : int or cross-validation generator, default=5
         Folds that produce the decision values the calibration is fitted on.
+    standardize : bool, default=True
+        Standardize the features first. Pixels are better left as they are (a
+        pixel that is nearly always background would be blown up); the image
+        mode's default reward model on raw pixels does not standardize.
 
     Returns
     -------
     model : sklearn.pipeline.Pipeline
-        ``StandardScaler`` then ``CalibratedClassifierCV(SVC(...), ensemble=False)``.
+        ``StandardScaler`` (with ``standardize``) then
+        ``CalibratedClassifierCV(SVC(...), ensemble=False)``.
 
     Examples
     --------
@@ -47,7 +52,7 @@ def make_reward_model(C=1.0, gamma="scale", cv=MAX_FOLDS):
     """
     svm = SVC(kernel="rbf", C=C, gamma=gamma)
     calibrated = CalibratedClassifierCV(svm, method="sigmoid", ensemble=False, cv=cv)
-    return make_pipeline(StandardScaler(), calibrated)
+    return make_pipeline(StandardScaler(), calibrated) if standardize else make_pipeline(calibrated)
 
 
 def n_folds_for(y, max_folds=MAX_FOLDS):
@@ -67,7 +72,7 @@ def n_folds_for(y, max_folds=MAX_FOLDS):
     return int(min(max_folds, smallest))
 
 
-def fit_default_reward_model(X, y, param_grid=None):
+def fit_default_reward_model(X, y, param_grid=None, standardize=True):
     """Grid-search an RBF SVM, then fit it calibrated (Algorithm 1, step 3).
 
     Parameters
@@ -77,7 +82,10 @@ def fit_default_reward_model(X, y, param_grid=None):
         Encoded class labels.
     param_grid : dict or None
         Grid over ``C`` and ``gamma``; None uses :data:`DEFAULT_C_GRID` and
-        :data:`DEFAULT_GAMMA_FACTORS` / n_features.
+        :data:`DEFAULT_GAMMA_FACTORS` / n_features (/ (n_features * X.var()) without
+        standardization: ``gamma="scale"``'s value).
+    standardize : bool, default=True
+        See :func:`make_reward_model`.
 
     Returns
     -------
@@ -89,19 +97,21 @@ def fit_default_reward_model(X, y, param_grid=None):
     if param_grid is None:
         param_grid = {
             "C": list(DEFAULT_C_GRID),
-            "gamma": [f / X.shape[1] for f in DEFAULT_GAMMA_FACTORS],
+            "gamma": [f / (X.shape[1] * (1.0 if standardize else max(X.var(), 1e-300)))
+                      for f in DEFAULT_GAMMA_FACTORS],
         }
     if all(len(values) == 1 for values in param_grid.values()):
         best = {name: values[0] for name, values in param_grid.items()}
-        return make_reward_model(**best, cv=StratifiedKFold(n_folds)).fit(X, y), best
+        model = make_reward_model(**best, cv=StratifiedKFold(n_folds), standardize=standardize)
+        return model.fit(X, y), best
     grid = {f"svc__{name}": values for name, values in param_grid.items()}
     search = GridSearchCV(
-        make_pipeline(StandardScaler(), SVC(kernel="rbf")),
+        make_pipeline(*([StandardScaler()] if standardize else []), SVC(kernel="rbf")),
         grid,
         scoring="f1_macro",
         cv=StratifiedKFold(n_folds),
     )
     search.fit(X, y)
     best = {name.removeprefix("svc__"): value for name, value in search.best_params_.items()}
-    model = make_reward_model(**best, cv=StratifiedKFold(n_folds))
+    model = make_reward_model(**best, cv=StratifiedKFold(n_folds), standardize=standardize)
     return model.fit(X, y), best

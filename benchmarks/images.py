@@ -1,0 +1,307 @@
+"""Image protocol: real MNIST (28x28) and the 8x8 digit sets, as images.
+
+For every data set, labeled-set size n and seed: a stratified n-image training set
+(every other image is the test set), pixels scaled to [0, 1] (MNIST / 255, the 8x8
+sets / 16); a baseline RBF SVM on raw pixels, (C, gamma) grid-searched on the
+training set; then every method's synthetic images, the SVM refitted with the
+baseline's (C, gamma) on real + synthetic images, macro F-score on the test set.
+
+Methods (classical rows first):
+
+- ``shift4``: the four 1-px translations of every training image (+400 %).
+- ``VSV-shift8``: virtual support vectors, the eight 1-px translations of every
+  support vector of the baseline SVM.
+- ``VSV-affine4``: four random affine copies of every support vector (rotation
+  up to 12 degrees, shift up to 1.5 px).
+- ``SMOTE``: +50 %.
+- ``AC-GAN``: the library with ``method="paper"`` (the convolutional G(z, y)),
+  ``lambda_reward=0``, +50 %; ``AC-GAN+F``: its samples through the margin filter
+  at 0.2 (the same trained generator: the filter needs no second training).
+- ``ActiveGAN[paper]``: ``method="paper"``, the paper's recipe, +50 %.
+- ``ActiveGAN``: the library's defaults (the anchored warp generator), at its
+  default budget (+50 %), and, from the same trained model, at +400 % and +800 %
+  (``ActiveGAN@4``, ``ActiveGAN@8``: sampling more costs no training).
+
+Every GAN method uses its own defaults for the reward model (the grid-searched,
+calibrated SVM on raw pixels). Results are cached per row as JSON.
+
+    python benchmarks/images.py --datasets mnist --sizes 500 --seeds 0   # one cell
+    python benchmarks/images.py                                          # the full run
+    python benchmarks/images.py --report                                 # tables
+
+Run two processes side by side (say one per n) with ``--threads 1``: each sets
+``torch.set_num_threads`` (the 2-core machine is otherwise oversubscribed).
+"""
+
+import argparse
+import json
+import time
+from pathlib import Path
+
+import numpy as np
+import torch
+from imblearn.over_sampling import SMOTE
+from sklearn.datasets import load_digits
+from sklearn.metrics import f1_score
+from sklearn.model_selection import GridSearchCV, StratifiedKFold, train_test_split
+from sklearn.svm import SVC
+from torch.nn import functional as F
+
+from sk_activegan import ActiveGANAugmenter, synthetic_counts
+
+HERE = Path(__file__).resolve().parent
+SHARED_DATA = HERE.parents[1] / "shared" / "data"
+CELLS = {"mnist": [500, 1000], "digits": [500], "optdigits": [500]}
+SHAPES = {"mnist": (28, 28), "digits": (8, 8), "optdigits": (8, 8)}
+METHODS = ["shift4", "VSV-shift8", "VSV-affine4", "SMOTE", "AC-GAN", "AC-GAN+F",
+           "ActiveGAN[paper]", "ActiveGAN", "ActiveGAN@4", "ActiveGAN@8"]
+C_GRID = [1.0, 10.0, 100.0]
+GAMMA_FACTORS = [0.3, 1.0, 3.0]  # times gamma="scale"'s value
+
+
+def load(name):
+    if name == "digits":
+        X, y = load_digits(return_X_y=True)
+        return X / 16.0, y
+    data = np.load(SHARED_DATA / f"{'mnist5k' if name == 'mnist' else name}.npz")
+    X = data["X"].astype(np.float64)
+    return X / (255.0 if name == "mnist" else 16.0), data["y"]
+
+
+def tune(X, y):
+    scale = 1.0 / (X.shape[1] * X.var())
+    grid = {"C": C_GRID, "gamma": [f * scale for f in GAMMA_FACTORS]}
+    search = GridSearchCV(SVC(), grid, scoring="f1_macro",
+                          cv=StratifiedKFold(5, shuffle=True, random_state=0)).fit(X, y)
+    return search.best_params_
+
+
+# ------------------------------------------------------------- classical augmentation
+
+SHIFTS4 = [(0, 1), (0, -1), (1, 0), (-1, 0)]
+SHIFTS8 = SHIFTS4 + [(1, 1), (1, -1), (-1, 1), (-1, -1)]
+
+
+def translate(X, shape, dy, dx):
+    """Images shifted by (dy, dx) pixels, background (0) filling in."""
+    images = X.reshape(len(X), *shape)
+    out = np.zeros_like(images)
+    h, w = shape
+    out[:, max(dy, 0):h + min(dy, 0), max(dx, 0):w + min(dx, 0)] = \
+        images[:, max(-dy, 0):h + min(-dy, 0), max(-dx, 0):w + min(-dx, 0)]
+    return out.reshape(len(X), -1)
+
+
+def random_affine(X, shape, copies, rng, degrees=12.0, shift=1.5):
+    """``copies`` random affine copies of every image (rotation, shift), bilinear."""
+    n = len(X)
+    images = torch.as_tensor(np.repeat(X, copies, axis=0), dtype=torch.float32)
+    images = images.reshape(n * copies, 1, *shape)
+    angle = np.radians(rng.uniform(-degrees, degrees, n * copies))
+    t = rng.uniform(-shift, shift, (n * copies, 2)) * 2.0 / np.array(shape[::-1])
+    theta = np.stack([np.stack([np.cos(angle), -np.sin(angle), t[:, 0]], 1),
+                      np.stack([np.sin(angle), np.cos(angle), t[:, 1]], 1)], 1)
+    grid = F.affine_grid(torch.as_tensor(theta, dtype=torch.float32), images.shape,
+                         align_corners=False)
+    return F.grid_sample(images, grid, align_corners=False).reshape(n * copies, -1).numpy()
+
+
+def classical(method, X, y, shape, params, seed):
+    if method == "shift4":
+        return (np.concatenate([translate(X, shape, *s) for s in SHIFTS4]),
+                np.tile(y, len(SHIFTS4)))
+    support = SVC(**params).fit(X, y).support_
+    Xs, ys = X[support], y[support]
+    if method == "VSV-shift8":
+        return (np.concatenate([translate(Xs, shape, *s) for s in SHIFTS8]),
+                np.tile(ys, len(SHIFTS8)))
+    if method == "VSV-affine4":
+        return random_affine(Xs, shape, 4, np.random.default_rng(seed)), np.repeat(ys, 4)
+    if method == "SMOTE":
+        classes, sizes = np.unique(y, return_counts=True)
+        counts = synthetic_counts(y, 0.5)
+        target = {c: int(s + counts[c]) for c, s in zip(classes.tolist(), sizes)}
+        X_res, y_res = SMOTE(sampling_strategy=target, random_state=seed).fit_resample(X, y)
+        return X_res[len(X):], y_res[len(X):]
+    raise ValueError(method)
+
+
+# ------------------------------------------------------------------------- the library
+
+def gan(kind, X, y, shape, seed, n_iter):
+    params = {"image_shape": shape, "random_state": seed}
+    if n_iter is not None:
+        params["n_iter"] = n_iter
+    if kind == "AC-GAN":
+        params.update(method="paper", lambda_reward=0.0)
+    elif kind == "ActiveGAN[paper]":
+        params.update(method="paper")
+    return ActiveGANAugmenter(**params).fit(X, y)
+
+
+def gan_rows(kind, X, y, shape, seed, n_iter, save=None):
+    """{method: (X_syn, y_syn, info)} for one trained model, at its budgets."""
+    start = time.perf_counter()
+    aug = gan(kind, X, y, shape, seed, n_iter)
+    info = {"fit_seconds": time.perf_counter() - start, "reward_params": aug.reward_params_}
+    budgets = {"AC-GAN": {"AC-GAN": (0.5, None), "AC-GAN+F": (0.5, 0.2)},
+               "ActiveGAN[paper]": {"ActiveGAN[paper]": (0.5, None)},
+               "ActiveGAN": {"ActiveGAN": (0.5, None), "ActiveGAN@4": (4.0, None),
+                             "ActiveGAN@8": (8.0, None)}}[kind]
+    out = {}
+    for method, (budget, margin) in budgets.items():
+        X_syn, y_syn, scores = aug.sample(synthetic_counts(y, budget), margin_filter=margin,
+                                          return_scores=True)
+        summary = {f"mean_{k}": float(np.mean(v)) for k, v in scores.items()}
+        summary["share_own_class"] = float(np.mean(scores["conditioned_margin"] > 0))
+        out[method] = (X_syn, y_syn, {**info, **summary})
+    if save is not None:  # figures: a grid per class, the most informative, t-SNE input
+        X_grid, y_grid = aug.sample(8)
+        X_many, y_many, scores = aug.sample(50, return_scores=True)
+        np.savez_compressed(save, X_grid=X_grid, y_grid=y_grid, X_many=X_many, y_many=y_many,
+                            reward=scores["reward"], X_real=X, y_real=y,
+                            history=np.stack([aug.history_[k] for k in sorted(aug.history_)]),
+                            history_keys=np.array(sorted(aug.history_)))
+    return out
+
+
+# ---------------------------------------------------------------------------- runner
+
+def evaluate(params, X, y, X_syn, y_syn, X_test, y_test):
+    model = SVC(**params).fit(np.vstack([X, X_syn]), np.concatenate([y, y_syn]))
+    return 100.0 * f1_score(y_test, model.predict(X_test), average="macro")
+
+
+def run_cell(name, n, seed, methods, args):
+    cache = Path(args.cache_dir)
+    cache.mkdir(parents=True, exist_ok=True)
+
+    def path(method):
+        return cache / f"{name}__n{n}__seed{seed}__{method}.json"
+
+    todo = [m for m in ["baseline", *methods] if not path(m).exists()]
+    if not todo:
+        return
+    X, y = load(name)
+    X_tr, X_te, y_tr, y_te = train_test_split(X, y, train_size=n, stratify=y, random_state=seed)
+    shape = SHAPES[name]
+    params = tune(X_tr, y_tr)
+    key = {"dataset": name, "n": n, "seed": seed, **{k: float(v) for k, v in params.items()}}
+
+    def record(method, X_syn, y_syn, info, seconds):
+        f1 = evaluate(params, X_tr, y_tr, X_syn, y_syn, X_te, y_te)
+        row = {**key, "method": method, "f1": f1, "n_synthetic": int(len(X_syn)),
+               "seconds": seconds, **info}
+        path(method).write_text(json.dumps(row))
+        print(f"{name} n={n} seed={seed} {method:18s} F1 {f1:6.2f}  (+{len(X_syn)} rows)",
+              flush=True)
+
+    if "baseline" in todo:
+        record("baseline", X_tr[:0], y_tr[:0], {}, 0.0)
+    for method in [m for m in todo if m in ("shift4", "VSV-shift8", "VSV-affine4", "SMOTE")]:
+        start = time.perf_counter()
+        X_syn, y_syn = classical(method, X_tr, y_tr, shape, params, seed)
+        record(method, X_syn, y_syn, {}, time.perf_counter() - start)
+    kinds = {"AC-GAN": ["AC-GAN", "AC-GAN+F"], "ActiveGAN[paper]": ["ActiveGAN[paper]"],
+             "ActiveGAN": ["ActiveGAN", "ActiveGAN@4", "ActiveGAN@8"]}
+    for kind, produced in kinds.items():
+        if not any(m in todo for m in produced):
+            continue
+        save = None
+        if seed == 0 and args.figures_dir:
+            Path(args.figures_dir).mkdir(parents=True, exist_ok=True)
+            save = Path(args.figures_dir) / f"{name}_n{n}_{kind}.npz"
+        start = time.perf_counter()
+        rows = gan_rows(kind, X_tr, y_tr, shape, seed, args.n_iter, save)
+        for method, (X_syn, y_syn, info) in rows.items():
+            if method in todo:
+                record(method, X_syn, y_syn, info, time.perf_counter() - start)
+
+
+def report(cache_dir):
+    rows = [json.loads(p.read_text()) for p in sorted(Path(cache_dir).glob("*.json"))]
+    cells = sorted({(r["dataset"], r["n"]) for r in rows}, key=lambda c: (c[0] != "mnist", c))
+    table = {}
+    for dataset, n in cells:
+        here = [r for r in rows if (r["dataset"], r["n"]) == (dataset, n)]
+        base = {r["seed"]: r["f1"] for r in here if r["method"] == "baseline"}
+        for method in ["baseline", *METHODS]:
+            gains = [r["f1"] - base[r["seed"]] for r in here
+                     if r["method"] == method and r["seed"] in base]
+            if not gains:
+                continue
+            gains = np.array(gains)
+            errors = np.array([100 - base[r["seed"]] for r in here
+                               if r["method"] == method and r["seed"] in base])
+            extra = [r.get("n_synthetic", 0) for r in here if r["method"] == method]
+            fit = [r["fit_seconds"] for r in here if r["method"] == method and "fit_seconds" in r]
+            table[(dataset, n, method)] = {
+                "seeds": len(gains), "baseline": float(np.mean(list(base.values()))),
+                "gain": float(gains.mean()), "sd": float(gains.std(ddof=1)) if len(gains) > 1
+                else float("nan"), "error_cut": float(np.mean(gains / errors) * 100),
+                "wins": int((gains > 0).sum()), "n_synthetic": float(np.mean(extra)),
+                "fit_seconds": float(np.median(fit)) if fit else None,
+                "share_own_class": float(np.mean([r["share_own_class"] for r in here
+                                                  if r["method"] == method
+                                                  and "share_own_class" in r] or [np.nan])),
+                "mean_reward": float(np.mean([r["mean_reward"] for r in here
+                                              if r["method"] == method and "mean_reward" in r]
+                                             or [np.nan])),
+            }
+    return table
+
+
+def markdown(table):
+    lines = []
+    cells = sorted({k[:2] for k in table}, key=lambda c: (c[0] != "mnist", c))
+    for dataset, n in cells:
+        base = table[(dataset, n, "baseline")]
+        lines += [f"**{dataset}, n = {n}** (baseline SVM macro-F1 {base['baseline']:.2f}, "
+                  f"{base['seeds']} seeds)", "",
+                  "| method | rows added | gain (F1 points) | sd | error cut | seeds won "
+                  "| share in own class | mean reward | fit s |",
+                  "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
+        for method in METHODS:
+            row = table.get((dataset, n, method))
+            if row is None:
+                continue
+            fmt = (lambda v, f: "–" if v is None or v != v else format(v, f))
+            lines.append(f"| {method} | {row['n_synthetic']:.0f} | {row['gain']:+.2f} | "
+                         f"{fmt(row['sd'], '.2f')} | {row['error_cut']:+.1f} % | "
+                         f"{row['wins']}/{row['seeds']} | {fmt(row['share_own_class'], '.2f')} | "
+                         f"{fmt(row['mean_reward'], '.3f')} | {fmt(row['fit_seconds'], '.0f')} |")
+        lines.append("")
+    return "\n".join(lines)
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--datasets", nargs="+", default=list(CELLS))
+    parser.add_argument("--sizes", nargs="+", type=int, default=None)
+    parser.add_argument("--seeds", nargs="+", type=int, default=[0, 1, 2, 3, 4])
+    parser.add_argument("--methods", nargs="+", default=METHODS)
+    parser.add_argument("--n-iter", type=int, default=None,
+                        help="GAN iterations (default: the library's default)")
+    parser.add_argument("--threads", type=int, default=None)
+    parser.add_argument("--cache-dir", default=str(HERE / "results" / "cache_images"))
+    parser.add_argument("--figures-dir", default=str(HERE / "results" / "cache_images_figures"))
+    parser.add_argument("--report", action="store_true")
+    parser.add_argument("--json", default=None, help="write the summary table here")
+    args = parser.parse_args(argv)
+    if args.threads:
+        torch.set_num_threads(args.threads)
+    if not args.report:
+        for name in args.datasets:
+            for n in args.sizes or CELLS[name]:
+                for seed in args.seeds:
+                    run_cell(name, n, seed, args.methods, args)
+    table = report(args.cache_dir)
+    print(markdown(table))
+    if args.json:
+        Path(args.json).write_text(json.dumps(
+            [{"dataset": k[0], "n": k[1], "method": k[2], **v} for k, v in table.items()],
+            indent=1))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,261 @@
+"""Image mode: flat rows as images, convolutional networks, the warp generator,
+a feature extractor in front of the reward model."""
+
+import copy
+import pickle
+
+import numpy as np
+import pytest
+import torch
+from sklearn.datasets import load_digits
+from torch import nn
+
+from sk_activegan import ActiveGANAugmenter, ActiveGANOverSampler
+from sk_activegan._networks import build_modules
+from sk_activegan._networks.conv import ConvDiscriminator, WarpGenerator
+
+IMAGE_FAST = dict(n_iter=20, hidden_layer_sizes=(4, 8, 16), policy_hidden_layer_sizes=(8,),
+                  latent_dim=4, batch_size=16, buffer_size=64,
+                  reward_param_grid={"C": [10.0], "gamma": ["scale"]}, device="cpu",
+                  random_state=0)
+
+
+@pytest.fixture(scope="module")
+def digits():
+    X, y = load_digits(return_X_y=True)
+    keep = y < 3
+    return X[keep][:90].astype(np.uint8), y[keep][:90]
+
+
+class MeanPool(nn.Module):
+    """A small feature extractor: a convolution, ReLU, a 2x2 average pool."""
+
+    def __init__(self, channels=1):
+        super().__init__()
+        torch.manual_seed(0)
+        self.conv = nn.Conv2d(channels, 3, 3, padding=1)
+
+    def forward(self, x):
+        return nn.functional.adaptive_avg_pool2d(torch.relu(self.conv(x)), 2).flatten(1)
+
+
+@pytest.mark.parametrize("method", ["anchored", "paper"])
+@pytest.mark.parametrize("shape", [(8, 8), (1, 8, 8)])
+def test_uint8_images_in_uint8_images_out(digits, method, shape):
+    X, y = digits
+    aug = ActiveGANAugmenter(image_shape=shape, method=method, **IMAGE_FAST).fit(X, y)
+    X_syn, y_syn = aug.sample(5)
+    assert X_syn.shape == (15, 64) and X_syn.dtype == np.uint8
+    assert X_syn.min() >= X.min() and X_syn.max() <= X.max()
+    assert sorted(set(y_syn.tolist())) == [0, 1, 2]
+    assert isinstance(aug.modules_.discriminator, ConvDiscriminator)
+    assert aug.modules_.generator.anchored == (method == "anchored")
+
+
+def test_float_pixels_are_clipped_to_the_observed_range(digits):
+    X, y = digits
+    X = X / 16.0 * 0.8 + 0.1  # pixels in [0.1, 0.9]
+    aug = ActiveGANAugmenter(image_shape=(8, 8), anchor_radius=3.0, **IMAGE_FAST).fit(X, y)
+    X_syn, _ = aug.sample(30)
+    assert X_syn.dtype == np.float64
+    assert X_syn.min() >= 0.1 - 1e-12 and X_syn.max() <= 0.9 + 1e-12
+    assert np.isclose(X_syn.min(), 0.1) or np.isclose(X_syn.max(), 0.9)
+
+
+def test_raw_pixel_reward_model_is_not_standardized(digits):
+    X, y = digits
+    aug = ActiveGANAugmenter(image_shape=(8, 8), **IMAGE_FAST).fit(X, y)
+    assert [name for name, _ in aug.reward_estimator_.steps] == ["calibratedclassifiercv"]
+    # the port on model-space images gives the host model's probabilities on pixels
+    x = torch.as_tensor(aug._space.to_model(X[:7].astype(np.float64)))
+    ported = aug._reward.proba(x).numpy()
+    np.testing.assert_allclose(ported, aug.reward_estimator_.predict_proba(X[:7]), atol=1e-8)
+
+
+@pytest.mark.parametrize("shape, widths", [((1, 28, 28), (64, 128, 1024)),
+                                           ((3, 32, 32), (64, 128, 256, 1024)),
+                                           ((1, 8, 8), (32, 64, 256)),
+                                           ((1, 16, 16), (8, 16, 32)),
+                                           ((2, 7, 13), (8, 16, 32))])
+@pytest.mark.parametrize("anchored", [False, True])
+def test_convolutional_networks_for_any_size(shape, widths, anchored):
+    n_features = int(np.prod(shape))
+    modules = build_modules(n_features=n_features, n_classes=4, latent_dim=6,
+                            hidden_layer_sizes=widths, policy_hidden_layer_sizes=(8,),
+                            dropout=0.3, anchor_radius=0.5 if anchored else None,
+                            generator=torch.Generator().manual_seed(0), image_shape=shape)
+    initial = copy.deepcopy(modules.state_dict())
+    z, y = torch.randn(5, 6), torch.tensor([0, 1, 2, 3, 0])
+    anchor = torch.rand(5, n_features) * 2 - 1
+    x = modules.generate(z, y, anchor)
+    assert x.shape == (5, n_features) and torch.isfinite(x).all()
+    source, classes = modules.discriminator(x)
+    assert source.shape == (5,) and classes.shape == (5, 4)
+    # AC-GAN's losses take logits: the class head is not a softmax
+    assert not torch.allclose(classes.softmax(1).sum(1), classes.sum(1))
+    # initialisation comes from the generator handed in, not torch's global stream
+    again = build_modules(n_features=n_features, n_classes=4, latent_dim=6,
+                          hidden_layer_sizes=widths, policy_hidden_layer_sizes=(8,),
+                          dropout=0.3, anchor_radius=0.5 if anchored else None,
+                          generator=torch.Generator().manual_seed(0), image_shape=shape)
+    for a, b in zip(initial.values(), again.state_dict().values()):
+        assert torch.equal(a, b)
+
+
+def test_paper_sized_networks_are_reachable():
+    modules = build_modules(n_features=784, n_classes=10, latent_dim=62,
+                            hidden_layer_sizes=(64, 128, 1024), policy_hidden_layer_sizes=(8,),
+                            dropout=0.0, anchor_radius=None,
+                            generator=torch.Generator().manual_seed(0), image_shape=(1, 28, 28))
+    convs = [m for m in modules.discriminator.modules() if isinstance(m, nn.Conv2d)]
+    assert [c.out_channels for c in convs] == [64, 128]
+    assert modules.discriminator.body[1].out_features == 1024
+    first = modules.generator.body[0]
+    assert first.out_features == 1024 and modules.generator.start == (128, 7, 7)
+
+
+def test_warp_generator_is_the_anchor_when_its_head_is_zero():
+    net = build_modules(n_features=64, n_classes=3, latent_dim=4, hidden_layer_sizes=(4, 8),
+                        policy_hidden_layer_sizes=(8,), dropout=0.0, anchor_radius=0.5,
+                        generator=torch.Generator().manual_seed(0),
+                        image_shape=(1, 8, 8)).generator
+    with torch.no_grad():
+        net.head.weight.zero_()
+        net.head.bias.zero_()
+    anchor = torch.rand(6, 64) * 2 - 1
+    out = net(torch.randn(6, 4), torch.tensor([0, 1, 2, 0, 1, 2]), anchor)
+    torch.testing.assert_close(out, anchor, atol=1e-5, rtol=0)
+
+
+def test_warp_generator_is_bounded():
+    """At most a 1.5 px shift, 12 degrees, 10 % scale, 1 px displacement: a thin
+    bar moves by at most a few pixels, and the residual adds at most 0.2."""
+    net = WarpGenerator(4, 2, (1, 16, 16), (4, 8), radius=0.5)
+    with torch.no_grad():
+        net.head.bias.fill_(50.0)  # every transformation at its bound
+    image = -torch.ones(1, 16, 16)
+    image[0, 7:9, 7:9] = 1.0  # a bright 2x2 square at the centre
+    out = net(torch.randn(1, 4), torch.tensor([0]), image.reshape(1, -1)).reshape(16, 16)
+    assert out.max() <= 1.0 + 0.2 + 1e-5 and out.min() >= -1.0 - 0.2 - 1e-5
+    bright = torch.nonzero(out > 0.0)
+    assert len(bright) > 0
+    centre = bright.float().mean(0)
+    # the shift vector (1.5 px per axis, scaled by <= 1.1 and rotated) plus the field's
+    # 1 px per axis, plus half a pixel for the threshold on the blurred square
+    moved = (centre - 7.5).norm()
+    assert 1.0 < moved <= 1.5 * 2 ** 0.5 * 1.1 + 2 ** 0.5 + 0.5
+
+
+def test_over_sampler_takes_images(digits):
+    X, y = digits
+    keep = np.concatenate([np.flatnonzero(y == 0), np.flatnonzero(y == 1)[:8]])
+    X_res, y_res = ActiveGANOverSampler(image_shape=(8, 8), **IMAGE_FAST).fit_resample(
+        X[keep], y[keep])
+    assert X_res.shape[1] == 64 and X_res.dtype == np.uint8
+    assert np.bincount(y_res).tolist() == [int((y[keep] == 0).sum())] * 2
+
+
+def test_feature_extractor_feeds_the_reward_model(digits):
+    X, y = digits
+    extractor = MeanPool()
+    before = copy.deepcopy(extractor.state_dict())
+    extractor.train()
+    aug = ActiveGANAugmenter(image_shape=(8, 8), feature_extractor=extractor,
+                             **IMAGE_FAST).fit(X, y)
+    # the caller's module is untouched; the fitted copy is frozen, in eval mode
+    assert extractor.training and all(p.requires_grad for p in extractor.parameters())
+    for name, value in extractor.state_dict().items():
+        assert torch.equal(value, before[name])
+    assert aug.feature_extractor_ is not extractor and not aug.feature_extractor_.training
+    assert aug.reward_estimator_.n_features_in_ == 12  # 3 channels x 2 x 2
+    # the device-side reward equals the host model on the extractor's features
+    images = torch.as_tensor(X[:9], dtype=torch.float32).reshape(9, 1, 8, 8)
+    with torch.no_grad():
+        features = extractor(images).double().numpy()
+    x = torch.tensor(aug._space.to_model(X[:9].astype(np.float64)), requires_grad=True)
+    proba = aug._reward.proba(x)
+    np.testing.assert_allclose(proba.detach().numpy(),
+                               aug.reward_estimator_.predict_proba(features), atol=1e-5)
+    # and its gradient reaches the images through the extractor
+    aug._reward(x).sum().backward()
+    assert x.grad is not None and x.grad.abs().sum() > 0
+    # pickles keep the extractor: the loaded model samples what the original samples next
+    loaded = pickle.loads(pickle.dumps(aug))
+    np.testing.assert_array_equal(loaded.sample(3)[0], aug.sample(3)[0])
+
+
+class ReturnsList(nn.Module):
+    def forward(self, x):
+        return [x.flatten(1)]
+
+
+class WrongRows(nn.Module):
+    def forward(self, x):
+        return x.flatten(1)[:1]
+
+
+class ReturnsNaN(nn.Module):
+    def forward(self, x):
+        return x.flatten(1) * float("nan")
+
+
+@pytest.mark.parametrize("extractor, error, match", [
+    (ReturnsList(), TypeError, "must return a torch.Tensor"),
+    (WrongRows(), ValueError, "one feature vector per image"),
+    (ReturnsNaN(), ValueError, "NaN or infinite features"),
+])
+def test_bad_feature_extractors_fail_before_training(digits, monkeypatch, extractor, error,
+                                                     match):
+    from sk_activegan import _fitting
+
+    X, y = digits
+    monkeypatch.setattr(_fitting, "fit_default_reward_model",
+                        lambda *a, **k: pytest.fail("the reward model was fitted"))
+    monkeypatch.setattr(_fitting, "train", lambda *a, **k: pytest.fail("training started"))
+    with pytest.raises(error, match=match):
+        ActiveGANAugmenter(image_shape=(8, 8), feature_extractor=extractor,
+                           **IMAGE_FAST).fit(X, y)
+
+
+def test_a_feature_extractor_must_be_a_module(digits):
+    X, y = digits
+    with pytest.raises(ValueError, match="feature_extractor"):
+        ActiveGANAugmenter(image_shape=(8, 8), feature_extractor=lambda x: x,
+                           **IMAGE_FAST).fit(X, y)
+
+
+@pytest.mark.parametrize("params, match", [
+    ({"image_shape": (8, 7)}, "holds 56 pixels but X has 64 features"),
+    ({"image_shape": (2, 8, 8)}, "holds 128 pixels"),
+    ({"image_shape": (8, 0)}, "positive integers"),
+    ({"image_shape": (64,)}, r"\(H, W\) or \(C, H, W\)"),
+    ({"image_shape": (8, 8), "categorical_features": [3]}, "cannot be combined"),
+    ({"feature_extractor": MeanPool()}, "needs image_shape"),
+    ({"image_shape": (8, 8), "hidden_layer_sizes": (16,)}, "at least 2 values"),
+])
+def test_bad_image_settings_fail_before_the_reward_model(digits, monkeypatch, params, match):
+    from sk_activegan import _fitting
+
+    X, y = digits
+    monkeypatch.setattr(_fitting, "fit_default_reward_model",
+                        lambda *a, **k: pytest.fail("the reward model was fitted"))
+    with pytest.raises(ValueError, match=match):
+        ActiveGANAugmenter(**{**IMAGE_FAST, **params}).fit(X.astype(float), y)
+
+
+def test_non_finite_pixels_are_refused(digits):
+    X, y = digits
+    X = X.astype(float)
+    X[3, 10] = np.nan
+    with pytest.raises(ValueError, match="NaN"):
+        ActiveGANAugmenter(image_shape=(8, 8), **IMAGE_FAST).fit(X, y)
+
+
+def test_a_failed_image_fit_keeps_the_previous_model(digits):
+    X, y = digits
+    aug = ActiveGANAugmenter(image_shape=(8, 8), **IMAGE_FAST).fit(X, y)
+    modules = aug.modules_
+    aug.set_params(image_shape=(4, 4))
+    with pytest.raises(ValueError, match="holds 16 pixels"):
+        aug.fit(X, y)
+    assert aug.modules_ is modules and aug._space.shape == (1, 8, 8)
