@@ -14,21 +14,36 @@ def _rolling_nanmean(values, window):
         return np.where(n > 0, (totals - shifted(totals)) / n, np.nan)
 
 
+#: The panels of :func:`plot_history` and the ``history_`` series each one draws.
+PANELS = {
+    "losses": ("discriminator_loss", "generator_loss", "uncertainty_loss", "policy_loss"),
+    "reward and realism": ("mean_reward", "realism"),
+    "diagnostics (logging points)": ("conditioned_margin", "conditioned_share",
+                                     "nn_distance_ratio"),
+}
+
+
 def plot_history(history, *, window=50, axes=None):
-    """Draw the training curves of a fitted augmenter.
+    """Draw every training curve of a fitted augmenter (all nine ``history_`` series).
+
+    Three panels: the four losses (rolling means, symmetric log scale); the batch
+    mean reward (points where computed, and its rolling mean) with the
+    discriminator's mean realism; and the diagnostics recorded at logging points
+    (conditioned margin, share in the conditioned class, nearest-neighbour
+    distance ratio).
 
     Parameters
     ----------
     history : ActiveGANAugmenter or dict
-        A fitted augmenter, or its ``history_``.
+        A fitted augmenter (or over-sampler), or its ``history_``.
     window : int, default=50
         Iterations of the rolling mean drawn over the raw values.
-    axes : pair of matplotlib Axes or None
-        Where to draw the losses and the mean reward; None makes a new figure.
+    axes : sequence of three matplotlib Axes or None
+        Where to draw the three panels; None makes a new figure.
 
     Returns
     -------
-    axes : ndarray of two matplotlib Axes
+    axes : ndarray of three matplotlib Axes
     """
     try:
         import matplotlib.pyplot as plt
@@ -38,19 +53,31 @@ def plot_history(history, *, window=50, axes=None):
         ) from exc
     history = getattr(history, "history_", history)
     if axes is None:
-        _, axes = plt.subplots(1, 2, figsize=(11, 3.8))
-    losses, rewards = axes
+        _, axes = plt.subplots(1, 3, figsize=(15, 3.8))
+    losses, rewards, diagnostics = axes
     iterations = np.arange(1, len(history["generator_loss"]) + 1)
-    for name in ("discriminator_loss", "generator_loss", "uncertainty_loss", "policy_loss"):
+    for name in PANELS["losses"]:
         if np.isfinite(history[name]).any():
             losses.plot(iterations, _rolling_nanmean(history[name], window), label=name)
     losses.set(xlabel="generator update", ylabel=f"loss (rolling mean, {window})",
-               yscale="symlog")
+               yscale="symlog", title="losses (eq. 4, 5, 12, policy fit)")
     losses.legend(fontsize="small")
     reward = history["mean_reward"]
     computed = np.isfinite(reward)
-    rewards.plot(iterations[computed], reward[computed], ".", alpha=0.3, label="batch mean")
-    rewards.plot(iterations, _rolling_nanmean(reward, window), label=f"rolling mean ({window})")
-    rewards.set(xlabel="generator update", ylabel="mean uncertainty reward (eq. 9)")
+    rewards.plot(iterations[computed], reward[computed], ".", alpha=0.3,
+                 label="mean_reward (batch)")
+    rewards.plot(iterations, _rolling_nanmean(reward, window),
+                 label=f"mean_reward (rolling mean, {window})")
+    rewards.plot(iterations, _rolling_nanmean(history["realism"], window),
+                 label=f"realism (rolling mean, {window})")
+    rewards.set(xlabel="generator update", ylabel="reward (eq. 9) / P(real)",
+                title="reward and realism")
     rewards.legend(fontsize="small")
+    for name in PANELS["diagnostics (logging points)"]:
+        values = history[name]
+        logged = np.isfinite(values)
+        diagnostics.plot(iterations[logged], values[logged], "o-", markersize=3, label=name)
+    diagnostics.set(xlabel="generator update", ylabel="batch value",
+                    title="diagnostics (logging points)")
+    diagnostics.legend(fontsize="small")
     return np.asarray(axes)

@@ -160,11 +160,15 @@ def test_plot_history_draws_losses_and_reward(blobs, fast_params):
     from sk_activegan import plot_history
 
     aug = ActiveGANAugmenter(**fast_params, random_state=0).fit(*blobs)
-    losses, rewards = plot_history(aug, window=5)
-    labels = {line.get_label() for line in losses.get_lines()}
-    assert {"discriminator_loss", "generator_loss", "uncertainty_loss"} <= labels
-    reward_line = rewards.get_lines()[0]
+    axes = plot_history(aug, window=5)
+    assert len(axes) == 3
+    drawn = {line.get_label().split(" ")[0] for ax in axes for line in ax.get_lines()}
+    assert drawn == set(aug.history_)  # all nine series
+    reward_line = axes[1].get_lines()[0]
     assert len(reward_line.get_xdata()) == np.isfinite(aug.history_["mean_reward"]).sum()
+    margin_line = next(line for line in axes[2].get_lines()
+                       if line.get_label() == "conditioned_margin")
+    assert len(margin_line.get_xdata()) == np.isfinite(aug.history_["conditioned_margin"]).sum()
 
 
 def test_verbose_shows_a_progress_bar(blobs, fast_params, capsys):
