@@ -34,6 +34,9 @@ def main(argv=None):
     parser.add_argument("--fast", action="store_true", help="tiny run for smoke tests")
     args = parser.parse_args(argv)
     if args.fast:
+        print("SMOKE TEST (--fast): a few training iterations to check that the example runs; "
+              "its scores are not results.")
+    if args.fast:
         args.n_iter = 60
 
     X, y = load_digits(return_X_y=True)

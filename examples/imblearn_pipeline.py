@@ -21,6 +21,9 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--fast", action="store_true")
     args = parser.parse_args(argv)
+    if args.fast:
+        print("SMOKE TEST (--fast): a few training iterations to check that the example runs; "
+              "its scores are not results.")
 
     X, y = load_digits(return_X_y=True)
     X, _, y, _ = train_test_split(X, y, train_size=300, stratify=y, random_state=0)

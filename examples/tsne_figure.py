@@ -30,6 +30,9 @@ def main(argv=None):
     parser.add_argument("--lambda-reward", type=float, default=1.0)
     parser.add_argument("--fast", action="store_true")
     args = parser.parse_args(argv)
+    if args.fast:
+        print("SMOKE TEST (--fast): a few training iterations to check that the example runs; "
+              "its scores are not results.")
     n_iter, per_class = (40, 5) if args.fast else (3000, 30)
 
     X, y = load_digits(return_X_y=True)
