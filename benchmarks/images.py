@@ -18,9 +18,10 @@ Methods (classical rows first):
   ``lambda_reward=0``, +50 %; ``AC-GAN+F``: its samples through the margin filter
   at 0.2 (the same trained generator: the filter needs no second training).
 - ``ActiveGAN[paper]``: ``method="paper"``, the paper's recipe, +50 %.
-- ``ActiveGAN``: the library's defaults (the anchored warp generator), at its
-  default budget (+50 %), and, from the same trained model, at +400 % and +800 %
-  (``ActiveGAN@4``, ``ActiveGAN@8``: sampling more costs no training).
+- ``ActiveGAN``: the library's defaults (the anchored warp generator, λ and the
+  budget "auto": 1.0 and +800 % for images), and, from the same trained model,
+  at +50 % and +400 % (``ActiveGAN@0.5``, ``ActiveGAN@4``: sampling costs no
+  training).
 
 Every GAN method uses its own defaults for the reward model (the grid-searched,
 calibrated SVM on raw pixels). Results are cached per row as JSON.
@@ -54,7 +55,7 @@ SHARED_DATA = HERE.parents[1] / "shared" / "data"
 CELLS = {"mnist": [500, 1000], "digits": [500], "optdigits": [500]}
 SHAPES = {"mnist": (28, 28), "digits": (8, 8), "optdigits": (8, 8)}
 METHODS = ["shift4", "VSV-shift8", "VSV-affine4", "SMOTE", "AC-GAN", "AC-GAN+F",
-           "ActiveGAN[paper]", "ActiveGAN", "ActiveGAN@4", "ActiveGAN@8"]
+           "ActiveGAN[paper]", "ActiveGAN@0.5", "ActiveGAN@4", "ActiveGAN"]
 C_GRID = [1.0, 10.0, 100.0]
 GAMMA_FACTORS = [0.3, 1.0, 3.0]  # times gamma="scale"'s value
 
@@ -146,8 +147,8 @@ def gan_rows(kind, X, y, shape, seed, n_iter, save=None):
     info = {"fit_seconds": time.perf_counter() - start, "reward_params": aug.reward_params_}
     budgets = {"AC-GAN": {"AC-GAN": (0.5, None), "AC-GAN+F": (0.5, 0.2)},
                "ActiveGAN[paper]": {"ActiveGAN[paper]": (0.5, None)},
-               "ActiveGAN": {"ActiveGAN": (0.5, None), "ActiveGAN@4": (4.0, None),
-                             "ActiveGAN@8": (8.0, None)}}[kind]
+               "ActiveGAN": {"ActiveGAN@0.5": (0.5, None), "ActiveGAN@4": (4.0, None),
+                             "ActiveGAN": (aug._n_synthetic(), None)}}[kind]
     out = {}
     for method, (budget, margin) in budgets.items():
         X_syn, y_syn, scores = aug.sample(synthetic_counts(y, budget), margin_filter=margin,
@@ -202,8 +203,8 @@ def run_cell(name, n, seed, methods, args):
         start = time.perf_counter()
         X_syn, y_syn = classical(method, X_tr, y_tr, shape, params, seed)
         record(method, X_syn, y_syn, {}, time.perf_counter() - start)
-    kinds = {"AC-GAN": ["AC-GAN", "AC-GAN+F"], "ActiveGAN[paper]": ["ActiveGAN[paper]"],
-             "ActiveGAN": ["ActiveGAN", "ActiveGAN@4", "ActiveGAN@8"]}
+    kinds = {"ActiveGAN": ["ActiveGAN@0.5", "ActiveGAN@4", "ActiveGAN"],
+             "AC-GAN": ["AC-GAN", "AC-GAN+F"], "ActiveGAN[paper]": ["ActiveGAN[paper]"]}
     for kind, produced in kinds.items():
         if not any(m in todo for m in produced):
             continue

@@ -19,7 +19,7 @@ from sklearn.metrics import f1_score
 from sklearn.model_selection import train_test_split
 from sklearn.svm import SVC
 
-from sk_activegan import ActiveGANAugmenter, synthetic_counts
+from sk_activegan import ActiveGANAugmenter
 
 
 def draw(grids, titles, path):
@@ -70,9 +70,10 @@ def main(argv=None):
     print(f"  real images only          {svm_f1(X_train, y_train):6.2f}")
     grids = []
     for method in ("paper", "anchored"):
-        augmenter = ActiveGANAugmenter(method=method, **settings).fit(X_train, y_train)
-        X_syn, y_syn = augmenter.sample(synthetic_counts(y_train, augmenter.n_synthetic))
-        f1 = svm_f1(np.vstack([X_train, X_syn]), np.concatenate([y_train, y_syn]))
+        augmenter = ActiveGANAugmenter(method=method, **settings)
+        X_res, y_res = augmenter.fit_resample(X_train, y_train)  # real, then 8 new per image
+        X_syn, y_syn = X_res[len(X_train):], y_res[len(y_train):]
+        f1 = svm_f1(X_res, y_res)
         print(f"  + {len(y_syn)} from method={method!r:11s}{f1:6.2f}   "
               f"(samples: {X_syn.dtype}, pixels {X_syn.min()}-{X_syn.max()})")
         grids.append(augmenter.sample(6))

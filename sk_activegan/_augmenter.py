@@ -2,10 +2,11 @@
 
 import numbers
 
-from sklearn.utils._param_validation import Interval
+from sklearn.utils._param_validation import Interval, StrOptions
 
 from ._base import BaseActiveGAN, fill_docstring
 from ._counts import synthetic_counts
+from ._fitting import AUTO_N_SYNTHETIC
 
 
 @fill_docstring
@@ -38,10 +39,12 @@ class ActiveGANAugmenter(BaseActiveGAN):
     Parameters
     ----------
     {model_parameters}
-    n_synthetic : float, int or dict, default=0.5
+    n_synthetic : "auto", float, int or dict, default="auto"
         Rows ``fit_resample`` adds: a float is a share of each class's size
         (0.5 adds 50 % of every class), an int a count per class, a dict
-        ``{label: count}``.
+        ``{label: count}``. "auto": 0.5 for tables, 8.0 for images (eight
+        transformed copies per image, as many as the classical eight 1-px
+        translations; measured in the image results).
     {sampling_parameters}
     Attributes
     ----------
@@ -69,15 +72,15 @@ class ActiveGANAugmenter(BaseActiveGAN):
 
     _parameter_constraints = {
         **BaseActiveGAN._parameter_constraints,
-        "n_synthetic": [Interval(numbers.Real, 0, None, closed="left"),
+        "n_synthetic": [StrOptions({"auto"}), Interval(numbers.Real, 0, None, closed="left"),
                         Interval(numbers.Integral, 0, None, closed="left"), dict],
     }
 
-    def __init__(self, *, method="anchored", lambda_reward=0.1, epsilon=0.2, alpha=0.5,
+    def __init__(self, *, method="anchored", lambda_reward="auto", epsilon=0.2, alpha=0.5,
                  reward_constant=0.0, n_iter=3000, warm_up=1 / 3, discriminator_interval=1,
                  buffer_size=1024, latent_dim=32, hidden_layer_sizes="auto",
                  policy_hidden_layer_sizes=(128,), dropout=0.3, learning_rate=2e-4,
-                 batch_size=64, n_synthetic=0.5, margin_filter=None, anchor_radius=0.5,
+                 batch_size=64, n_synthetic="auto", margin_filter=None, anchor_radius=0.5,
                  reward_estimator=None, reward_param_grid=None, categorical_features="auto",
                  image_shape=None, feature_extractor=None, device="auto", random_state=None, verbose=0):
         super().__init__(
@@ -95,4 +98,10 @@ class ActiveGANAugmenter(BaseActiveGAN):
 
     def _counts_to_add(self, y):
         """``n_synthetic`` per class: a share of each class's size, a count, or a dict."""
-        return synthetic_counts(y, self.n_synthetic)
+        return synthetic_counts(y, self._n_synthetic())
+
+    def _n_synthetic(self):
+        """``n_synthetic`` with "auto" resolved for the kind of data (tables or images)."""
+        if isinstance(self.n_synthetic, str):
+            return AUTO_N_SYNTHETIC["tabular" if self.image_shape is None else "image"]
+        return self.n_synthetic

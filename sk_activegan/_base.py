@@ -37,9 +37,10 @@ MODEL_PARAMETERS_DOC = """    method : {"anchored", "paper"}, default="anchored"
         as in the paper. ``"anchored"``: ``G(z, y, a)`` is a real row ``a`` of class
         ``y`` plus a learned shift no longer than ``anchor_radius`` (a departure
         from the paper).
-    lambda_reward : float, default=0.1
+    lambda_reward : "auto" or float, default="auto"
         Weight λ of the uncertainty loss in the generator loss (eq. 11).
-        0 trains plain AC-GAN (with the generator ``method`` names).
+        0 trains plain AC-GAN (with the generator ``method`` names). "auto": 0.1
+        for tables, 1.0 for images (measured: docs/images.md).
     epsilon : float, default=0.2
         Margin threshold ε of the margin reward (eq. 8), in [0, 1].
     alpha : float, default=0.5
@@ -84,9 +85,8 @@ SAMPLING_PARAMETERS_DOC = """    margin_filter : float or None, default=None
         With ``method="anchored"``, the longest shift from the anchor row, in units
         of that class's median nearest-neighbour distance among its distinct rows
         (standardized features). With images it scales the warp's bounds: at 0.5,
-        rotations up to 12 degrees, shifts up to 1.5 pixels, scaling up to 10 %, a
-        smooth displacement up to 1 pixel and a residual up to 10 % of the pixel
-        range. Only used when ``method="anchored"``.
+        rotations up to 12 degrees, shifts up to 1.5 pixels, scaling up to 10 %.
+        Only used when ``method="anchored"``.
     reward_estimator : classifier with ``predict_proba`` or None, default=None
         Classifier the reward is computed from. It is cloned and fitted on ``(X, y)``
         as given. None builds the paper's grid-searched, sigmoid-calibrated RBF SVM.
@@ -106,7 +106,8 @@ SAMPLING_PARAMETERS_DOC = """    margin_filter : float or None, default=None
         ``(C, H, W)`` or ``(H, W)``: every row of X is one flattened image
         (channel-first, as scikit-learn's digits). The networks become
         convolutional; with ``method="anchored"`` each sample is a real image of
-        its class under a learned, bounded warp plus a bounded residual. Samples
+        its class under a random similarity transform (rotation, scale, shift)
+        within bounds, whose distribution is learned. Samples
         come back flat, in the caller's dtype (uint8 in, uint8 out), clipped to
         the observed pixel range. None: rows are tabular.
     feature_extractor : torch.nn.Module or None, default=None
@@ -149,6 +150,8 @@ FITTED_ATTRIBUTES_DOC = """    classes_ : ndarray of shape (n_classes,)
         ``.discriminator``, ``.policy``).
     warm_up_iter_ : int
         Warm-up iterations actually run.
+    lambda_reward_ : float
+        The λ used ("auto" resolved).
     history_ : dict of ndarray of shape (n_iter,)
         One value per generator update, NaN where not computed at that update:
 
@@ -192,7 +195,7 @@ class BaseActiveGAN(BaseSampler):
 
     _parameter_constraints = {
         "method": [StrOptions({"anchored", "paper"})],
-        "lambda_reward": [Interval(numbers.Real, 0, None, closed="left")],
+        "lambda_reward": [StrOptions({"auto"}), Interval(numbers.Real, 0, None, closed="left")],
         "epsilon": [Interval(numbers.Real, 0, 1, closed="both")],
         "alpha": [Interval(numbers.Real, 0, 1, closed="both")],
         "reward_constant": [Interval(numbers.Real, None, None, closed="neither")],
@@ -219,7 +222,7 @@ class BaseActiveGAN(BaseSampler):
         "verbose": ["verbose"],
     }
 
-    def __init__(self, *, method="anchored", lambda_reward=0.1, epsilon=0.2, alpha=0.5,
+    def __init__(self, *, method="anchored", lambda_reward="auto", epsilon=0.2, alpha=0.5,
                  reward_constant=0.0, n_iter=3000, warm_up=1 / 3, discriminator_interval=1,
                  buffer_size=1024, latent_dim=32, hidden_layer_sizes="auto",
                  policy_hidden_layer_sizes=(128,), dropout=0.3, learning_rate=2e-4,

@@ -25,6 +25,9 @@ from ._spaces import (ImageSpace, TabularSpace, check_image_shape, encode_catego
 #: ``hidden_layer_sizes="auto"``: tables, and images (conv channels, then the fully
 #: connected width; the paper's InfoGAN nets are (64, 128, 1024)).
 AUTO_HIDDEN = {"tabular": (256, 256), "image": (32, 64, 256)}
+#: ``lambda_reward="auto"`` and ``n_synthetic="auto"`` (the augmenter's budget).
+AUTO_LAMBDA = {"tabular": 0.1, "image": 1.0}
+AUTO_N_SYNTHETIC = {"tabular": 0.5, "image": 8.0}
 from ._training import TrainingSchedule, train
 
 
@@ -170,12 +173,14 @@ def _build_state(estimator, data):
         generator=torch.Generator().manual_seed(int(seeds[0])),
         layout=space.generator_layout(), image_shape=data.image_shape,
     ).to(device)
+    lambda_reward = (AUTO_LAMBDA["image" if image else "tabular"]
+                     if isinstance(estimator.lambda_reward, str) else float(estimator.lambda_reward))
     warm_up_iter = (int(min(estimator.warm_up, estimator.n_iter))
                     if isinstance(estimator.warm_up, numbers.Integral)
                     else int(estimator.warm_up * estimator.n_iter))
     schedule = TrainingSchedule(
         n_iter=estimator.n_iter, warm_up_iter=warm_up_iter,
-        lambda_reward=float(estimator.lambda_reward), batch_size=estimator.batch_size,
+        lambda_reward=lambda_reward, batch_size=estimator.batch_size,
         learning_rate=float(estimator.learning_rate),
         discriminator_interval=estimator.discriminator_interval, buffer_size=estimator.buffer_size,
         balanced_batches=estimator._balanced_batches)
@@ -186,7 +191,7 @@ def _build_state(estimator, data):
         "reward_estimator_": reward_model, "reward_params_": reward_params,
         "feature_extractor_": extractor,
         "modules_": modules, "history_": history, "device_": device,
-        "warm_up_iter_": warm_up_iter, "_space": space, "_reward": reward,
+        "warm_up_iter_": warm_up_iter, "lambda_reward_": lambda_reward, "_space": space, "_reward": reward,
         "_reward_settings": settings, "_diagnostics": diagnostics,
         "_margin_filter": estimator.margin_filter,
         "_sample_rng": np.random.default_rng(int(seeds[2])), "_y_meta": data.y_meta,

@@ -76,7 +76,7 @@ class ActiveGANOverSampler(BaseActiveGAN, BaseOverSampler):
         "sampling_strategy": BaseOverSampler._parameter_constraints["sampling_strategy"],
     }
 
-    def __init__(self, *, sampling_strategy="auto", method="anchored", lambda_reward=0.1,
+    def __init__(self, *, sampling_strategy="auto", method="anchored", lambda_reward="auto",
                  epsilon=0.2, alpha=0.5, reward_constant=0.0, n_iter=3000, warm_up=1 / 3,
                  discriminator_interval=1, buffer_size=1024, latent_dim=32,
                  hidden_layer_sizes="auto", policy_hidden_layer_sizes=(128,), dropout=0.3,
