@@ -10,6 +10,7 @@ with the synthetic budget chosen by inner cross-validation (0 allowed).
 
     python examples/digits_quickstart.py            # a few minutes on a laptop CPU
     python examples/digits_quickstart.py --fast     # a few seconds, for smoke tests
+    python examples/digits_quickstart.py --history curves.png   # + the default's training curves
 """
 
 import argparse
@@ -32,6 +33,8 @@ def main(argv=None):
     parser.add_argument("--n-iter", type=int, default=3000)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--fast", action="store_true", help="tiny run for smoke tests")
+    parser.add_argument("--history", default=None,
+                        help="PNG of the default augmenter's training curves (plot_history)")
     args = parser.parse_args(argv)
     if args.fast:
         print("SMOKE TEST (--fast): a few training iterations to check that the example runs; "
@@ -62,7 +65,8 @@ def main(argv=None):
                          ("ActiveGAN (paper)", {"method": "paper"}),
                          ("ActiveGAN (default)", {})]:
         start = time.perf_counter()
-        X_res, y_res = augmenter(**params).fit_resample(X_train, y_train)
+        fitted = augmenter(**params)
+        X_res, y_res = fitted.fit_resample(X_train, y_train)
         retrained = retrained_svm().fit(X_res, y_res)
         score = f1_score(y_test, retrained.predict(X_test), average="macro")
         rows.append((name, len(X_res), score, time.perf_counter() - start))
@@ -85,6 +89,20 @@ def main(argv=None):
     print("inner-CV macro F1 per budget (share of n): " + ", ".join(
         f"{b:g}: {100 * f:.2f}" for b, f in zip(chosen.cv_results_["n_synthetic"],
                                                 chosen.cv_results_["mean_test_score"])))
+    if args.history:  # `fitted` is the last of the loop: the default augmenter
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+
+        from sk_activegan import plot_history
+
+        axes = plot_history(fitted)
+        axes[0].figure.suptitle(f"Training curves of ActiveGANAugmenter() on {args.n_labeled} "
+                                f"digits (n_iter {args.n_iter}, seed {args.seed})")
+        axes[0].figure.tight_layout()
+        plt.savefig(args.history, dpi=100)
+        print(f"saved {args.history}")
 
 
 if __name__ == "__main__":
