@@ -6,6 +6,9 @@ Each measurement runs in a fresh subprocess, so peak memory is its own.
     python benchmarks/speed.py --n-iter 500 --cases digits
     python benchmarks/speed.py --oversampler --repeats 3  # default ActiveGANOverSampler
                                                          # fit on abalone19's training half
+    python benchmarks/speed.py --images --repeats 2       # image mode on MNIST n = 1000:
+                                                         # it/s at batch 64 and 256, and
+                                                         # the default fit's time
 """
 
 import argparse
@@ -84,6 +87,48 @@ def measure_over_sampler(device):
             "peak_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
 
 
+def load_mnist(n=1000, seed=0):
+    from sklearn.model_selection import train_test_split
+
+    data = np.load(SHARED_IMBALANCED.parent / "mnist5k.npz")
+    X, _, y, _ = train_test_split(data["X"], data["y"], train_size=n, stratify=data["y"],
+                                  random_state=seed)
+    return X, y
+
+
+def measure_images(device, what, n_iter):
+    """Image mode on MNIST n = 1000 (uint8 pixels): ``batch64`` / ``batch256`` time
+    ``n_iter`` generator iterations of the default networks with a fitted reward model
+    (frozen: its fit is not timed); ``default`` times a default fit, reward-model
+    search included."""
+    X, y = load_mnist()
+    if what == "default":
+        aug = ActiveGANAugmenter(image_shape=(28, 28), device=device, random_state=0)
+        start = time.perf_counter()
+        aug.fit(X, y)
+        seconds = time.perf_counter() - start
+        return {"case": "mnist n=1000 default fit", "device": str(aug.device_),
+                "n_iter": aug.n_iter, "fit_seconds": seconds,
+                "torch_threads": torch.get_num_threads(),
+                "peak_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+    batch = int(what.removeprefix("batch"))
+    # the reward model sees the caller's scale (pixels 0-255): gamma for that scale
+    reward_model = FrozenEstimator(make_reward_model(C=10.0, gamma=0.013 / 255**2,
+                                                     standardize=False).fit(X, y))
+    aug = ActiveGANAugmenter(image_shape=(28, 28), device=device, n_iter=n_iter,
+                             batch_size=batch, reward_estimator=reward_model, warm_up=0.0,
+                             random_state=0)
+    start = time.perf_counter()
+    aug.fit(X, y)
+    if aug.device_.type == "cuda":
+        torch.cuda.synchronize()
+    seconds = time.perf_counter() - start
+    return {"case": f"mnist n=1000 batch {batch}", "device": str(aug.device_),
+            "n_iter": n_iter, "batch_size": batch, "fit_seconds": seconds,
+            "iterations_per_second": n_iter / seconds, "torch_threads": torch.get_num_threads(),
+            "peak_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--oversampler", action="store_true",
@@ -96,8 +141,36 @@ def main(argv=None):
     parser.add_argument("--method", default="anchored", choices=["anchored", "paper"],
                         help="the generator, for both AC-GAN and ActiveGAN")
     parser.add_argument("--output", default=None, help="write the raw results as JSON")
+    parser.add_argument("--images", action="store_true",
+                        help="time image mode on MNIST n = 1000 instead")
     parser.add_argument("--one", default=None, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+
+    if args.one and args.one.startswith("images:"):
+        print(json.dumps(measure_images(args.device, args.one.split(":")[1], args.n_iter)))
+        return
+    if args.images:
+        runs = []
+        for repeat in range(args.repeats):
+            for what in ("batch64", "batch256", "default"):
+                command = [sys.executable, __file__, "--one", f"images:{what}", "--device",
+                           args.device, "--n-iter", str(args.n_iter)]
+                output = subprocess.run(command, capture_output=True, text=True, check=True)
+                runs.append({**json.loads(output.stdout.strip().splitlines()[-1]),
+                             "repeat": repeat})
+                print(json.dumps(runs[-1]), flush=True)
+        for case in dict.fromkeys(r["case"] for r in runs):
+            rows = [r for r in runs if r["case"] == case]
+            line = f"{case} on {rows[0]['device']}: fit median " \
+                   f"{np.median([r['fit_seconds'] for r in rows]):.1f} s"
+            if "iterations_per_second" in rows[0]:
+                line += (f" for {args.n_iter} iterations, "
+                         f"{np.median([r['iterations_per_second'] for r in rows]):.1f} it/s")
+            print(line + f" ({len(rows)} runs)")
+        if args.output:
+            with open(args.output, "w") as handle:
+                json.dump(runs, handle, indent=1)
+        return
 
     if args.one == "oversampler":
         print(json.dumps(measure_over_sampler(args.device)))

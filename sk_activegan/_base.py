@@ -87,7 +87,7 @@ SAMPLING_PARAMETERS_DOC = """    margin_filter : float or None, default=None
         (standardized features). With images it scales the warp's bounds: at 0.5,
         rotations up to 12 degrees, shifts up to 1.5 pixels, scaling up to 10 %.
         Only used when ``method="anchored"``.
-    reward_estimator : classifier with ``predict_proba`` or None, default=None
+    reward_estimator : classifier with predict_proba or None, default=None
         Classifier the reward is computed from. It is cloned and fitted on ``(X, y)``
         as given. None builds the paper's grid-searched, sigmoid-calibrated RBF SVM.
     reward_param_grid : dict or None, default=None

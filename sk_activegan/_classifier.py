@@ -79,15 +79,15 @@ class AugmentedClassifier(_PredictFromEstimator, ClassifierMixin, BaseEstimator)
 
     Parameters
     ----------
-    augmenter : sampler with ``fit_resample``, default=None
+    augmenter : sampler with fit_resample, default=None
         None uses ``ActiveGANAugmenter()``.
     estimator : classifier, default=None
         None uses ``make_pipeline(StandardScaler(), SVC())``.
 
     Attributes
     ----------
-    augmenter_ : fitted clone of ``augmenter``
-    estimator_ : fitted clone of ``estimator``
+    augmenter_ : fitted clone of augmenter
+    estimator_ : fitted clone of estimator
     classes_ : ndarray of shape (n_classes,)
     n_features_in_ : int
     feature_names_in_ : ndarray of str

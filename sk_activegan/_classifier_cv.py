@@ -60,7 +60,7 @@ class AugmentedClassifierCV(_PredictFromEstimator, ClassifierMixin, BaseEstimato
 
     Parameters
     ----------
-    augmenter : ActiveGANAugmenter or sampler with ``fit`` and ``sample``, default=None
+    augmenter : ActiveGANAugmenter or sampler with fit and sample, default=None
         None uses ``ActiveGANAugmenter()``. Its ``n_synthetic`` is replaced by each
         candidate budget.
     estimator : classifier, default=None
@@ -87,7 +87,7 @@ class AugmentedClassifierCV(_PredictFromEstimator, ClassifierMixin, BaseEstimato
         ``split{k}_test_score`` for every candidate budget.
     augmenter_ : fitted augmenter or None
         None when the chosen budget is 0.
-    estimator_ : fitted clone of ``estimator``
+    estimator_ : fitted clone of estimator
     classes_ : ndarray of shape (n_classes,)
     n_features_in_ : int
     feature_names_in_ : ndarray of str

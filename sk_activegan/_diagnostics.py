@@ -105,7 +105,7 @@ def synthetic_diagnostics(X, y, X_syn, y_syn, reward_estimator, *, epsilon=0.2, 
         The real training rows and labels.
     X_syn, y_syn : array-like
         The synthetic rows and their labels (among ``y``'s classes).
-    reward_estimator : fitted classifier with ``predict_proba``
+    reward_estimator : fitted classifier with predict_proba
         The reward model, fitted on ``(X, y)``.
     epsilon, alpha, reward_constant : float
         Eq. 8-9's settings.

@@ -140,6 +140,10 @@ def _build_state(estimator, data):
     if isinstance(hidden, str):
         hidden = AUTO_HIDDEN["image" if image else "tabular"]
     hidden = check_layer_sizes(hidden, "hidden_layer_sizes")
+    if image and estimator.batch_size < 2:
+        raise ValueError("With image_shape, batch_size must be at least 2: the "
+                         f"convolutional networks use batch normalization; got "
+                         f"{estimator.batch_size}.")
     if image and len(hidden) < 2:
         raise ValueError("With image_shape, hidden_layer_sizes holds the channels of the "
                          "convolutions, then the fully connected width (at least 2 values); "

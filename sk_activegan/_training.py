@@ -145,7 +145,7 @@ def train(modules, X, y, schedule, *, generator, reward=None, diagnostics=None, 
     generator : torch.Generator
         On ``X``'s device: every random draw of the loop (batches, noise, dropout)
         comes from it, never from torch's process-wide generator.
-    reward : nn.Module ``x -> reward`` of shape (n,), or None
+    reward : nn.Module x -> reward of shape (n,), or None
         Uncertainty reward of generated samples (eq. 9); None trains plain AC-GAN.
     diagnostics : Diagnostics or None
         Batch summaries of :data:`DIAGNOSTIC_COLUMNS` recorded at logging points.

@@ -238,6 +238,7 @@ def test_a_feature_extractor_must_be_a_module(digits):
     ({"image_shape": (8, 8), "categorical_features": [3]}, "cannot be combined"),
     ({"feature_extractor": MeanPool()}, "needs image_shape"),
     ({"image_shape": (8, 8), "hidden_layer_sizes": (16,)}, "at least 2 values"),
+    ({"image_shape": (8, 8), "batch_size": 1}, "batch_size must be at least 2"),
 ])
 def test_bad_image_settings_fail_before_the_reward_model(digits, monkeypatch, params, match):
     from sk_activegan import _fitting
