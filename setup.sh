@@ -7,4 +7,4 @@ python3 -m venv .venv
 . .venv/bin/activate
 python -m pip install --quiet --upgrade pip
 python -m pip show torch >/dev/null 2>&1 || python -m pip install --quiet "torch==2.13.0"
-python -m pip install --quiet -e ".[dev,plots,docs]"
+python -m pip install --quiet -e ".[dev,plots,docs,mnist]"
