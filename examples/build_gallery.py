@@ -63,7 +63,7 @@ def run(script, kind, arguments, figures):
             f"Pre-run on {when}: {platform.machine()}, {torch.get_num_threads()} torch "
             f"threads, torch {torch.__version__}; {seconds:.0f} s. These are the example's "
             "full settings (not `--fast`).", "", "## Output", "", "```text",
-            result.stdout.strip(), "```", ""]
+            result.stdout.strip().replace(f"{HERE.parent}/", ""), "```", ""]
     for figure in figures:
         page += [f"![{script}: figure](img/{figure})", ""]
     (GALLERY / f"{script}.md").write_text("\n".join(page))

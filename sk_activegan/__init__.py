@@ -13,4 +13,4 @@ from ._training import TrainingDivergedError
 __all__ = ["ActiveGANAugmenter", "ActiveGANOverSampler", "AugmentedClassifier", "AugmentedClassifierCV",
            "TrainingDivergedError", "make_reward_model", "plot_history", "synthetic_counts",
            "synthetic_diagnostics"]
-__version__ = "0.2.0.dev0"
+__version__ = "0.3.0.dev0"
