@@ -85,7 +85,8 @@ SAMPLING_PARAMETERS_DOC = """    margin_filter : float or None, default=None
         With ``method="anchored"``, the longest shift from the anchor row, in units
         of that class's median nearest-neighbour distance among its distinct rows
         (standardized features). With images it scales the warp's bounds: at 0.5,
-        rotations up to 12 degrees, shifts up to 1.5 pixels, scaling up to 10 %.
+        rotations up to 12 degrees, scaling up to 10 %, shifts up to 5.4 % of the
+        image side (1.5 pixels on 28x28).
         Only used when ``method="anchored"``.
     reward_estimator : classifier with predict_proba or None, default=None
         Classifier the reward is computed from. It is cloned and fitted on ``(X, y)``

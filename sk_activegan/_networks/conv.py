@@ -97,9 +97,11 @@ class ConvGenerator(nn.Module):
 
 
 #: The transformation bounds of :class:`WarpGenerator` at ``radius=1``; the default
-#: ``anchor_radius=0.5`` gives rotations up to 12 degrees, shifts up to 1.5 pixels and
-#: scaling by up to 10 %.
+#: ``anchor_radius=0.5`` gives rotations up to 12 degrees, scaling by up to 10 % and
+#: shifts up to 1.5 pixels of a 28-pixel side (5.4 % of the side: 0.43 px on 8x8).
 WARP_BOUNDS = {"rotation_degrees": 24.0, "shift_pixels": 3.0, "log_scale": math.log(1.2)}
+#: The image side ``shift_pixels`` refers to: shifts scale with the image.
+REFERENCE_SIDE = 28
 #: Noise dimensions that drive the transformation directly (hidden from the network).
 N_DIRECT = 4
 
@@ -113,12 +115,15 @@ class WarpGenerator(nn.Module):
     gives the pre-activations of the four transformation parameters. The first
     :data:`N_DIRECT` noise dimensions are *added* to them and hidden from the
     network, so it cannot cancel them: every sample is a random transformation
-    within the bounds ``radius * WARP_BOUNDS`` (through tanh), as classical
+    within the bounds ``radius * WARP_BOUNDS`` (through tanh; shifts relative to the
+    image side, :data:`REFERENCE_SIDE`), as classical
     augmentation draws them, and training moves where that distribution lies —
     towards what the reward finds informative, in the class the class head sees.
     The anchor is resampled along the transformed grid with ``grid_sample``
     (background outside the image). Measured on MNIST (docs/images.md): a
-    displacement field and a residual on top lost, and a network that saw all
+    displacement field and a residual on top lost; on 8x8 digits, shifts fixed in
+    pixels (1.5 px, a fifth of the side) lost to shifts relative to the side; and a
+    network that saw all
     the noise was driven by the discriminator to the identity (copies).
     """
 
@@ -151,9 +156,9 @@ class WarpGenerator(nn.Module):
         bound = {k: v * self.radius for k, v in WARP_BOUNDS.items()}
         angle = params[:, 0] * math.radians(bound["rotation_degrees"])
         scale = torch.exp(params[:, 1] * bound["log_scale"])
-        # affine_grid works in [-1, 1] coordinates: one pixel is 2 / size
-        shift = params[:, 2:4] * bound["shift_pixels"] * torch.tensor(
-            [2.0 / w, 2.0 / h], dtype=z.dtype, device=z.device)
+        # affine_grid works in [-1, 1] coordinates, where a pixel of a 28-pixel side is
+        # 2 / 28: shifts are a share of the side, the same for every image size
+        shift = params[:, 2:4] * bound["shift_pixels"] * (2.0 / REFERENCE_SIDE)
         cos, sin = torch.cos(angle) / scale, torch.sin(angle) / scale
         theta = torch.stack([torch.stack([cos, -sin, shift[:, 0]], 1),
                              torch.stack([sin, cos, shift[:, 1]], 1)], 1)
@@ -164,4 +169,5 @@ class WarpGenerator(nn.Module):
         return warped.reshape(n, -1)
 
 
-__all__ = ["ConvDiscriminator", "ConvGenerator", "N_DIRECT", "WARP_BOUNDS", "WarpGenerator"]
+__all__ = ["ConvDiscriminator", "ConvGenerator", "N_DIRECT", "REFERENCE_SIDE", "WARP_BOUNDS",
+           "WarpGenerator"]
