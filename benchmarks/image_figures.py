@@ -34,7 +34,7 @@ def mosaic(X, y, side, rows, classes):
     return canvas
 
 
-def grid_figure(data, side, path):
+def grid_figure(data, side, path, label):
     fig, axes = plt.subplots(1, len(data), figsize=(5.4 * len(data), 5.2))
     for ax, (kind, d) in zip(axes, data.items()):
         classes = np.unique(d["y_grid"])
@@ -43,7 +43,7 @@ def grid_figure(data, side, path):
         ax.set(title=KINDS[kind], xticks=[side / 2 + (side + 1) * j for j in range(len(classes))],
                xticklabels=classes.tolist(), yticks=[])
         ax.set_xlabel("class (a column a class, a row a latent draw)")
-    fig.suptitle("Generated MNIST images, n = 500 labeled, seed 0 (the paper's Figure 5)")
+    fig.suptitle(f"Generated images, {label}, seed 0 (the paper's Figure 5)")
     fig.tight_layout()
     fig.savefig(path, dpi=90)
     plt.close(fig)
@@ -103,7 +103,8 @@ def main(argv=None):
             for kind in KINDS}
     side = int(round(np.sqrt(data["ActiveGAN"]["X_grid"].shape[1])))
     out = Path(args.out)
-    grid_figure(data, side, out / "images_grid.png")
+    name, n = args.cell.rsplit("_n", 1)
+    grid_figure(data, side, out / "images_grid.png", f"{name}, n = {n} labeled")
     informative_figure(data, side, out / "images_informative.png")
     tsne_figure(data, out / "images_tsne.png")
     print("saved", *(out / n for n in ("images_grid.png", "images_informative.png",

@@ -362,7 +362,9 @@ def page(table, args):
         "pixels) and 3,000 iterations.", "",
         "## Against the targets", "", *targets(table), "",
         "## Per cell", "", markdown(table), "",
-        "## What the generators make (MNIST, n = 500, seed 0)", "",
+        f"## What the generators make (MNIST, n = {args.figures_n}, seed 0)", "",
+        f"`python benchmarks/image_figures.py --cell mnist_n{args.figures_n}` draws these "
+        "from samples the benchmark saved.", "",
         "![generated images per class](img/images_grid.png)", "",
         "*Figure: a column a class, a row a latent draw (the paper's Figure 5). The "
         "convolutional AC-GAN draws recognisable digits; the paper's ActiveGAN, pushed by "
@@ -372,7 +374,8 @@ def page(table, args):
         "(eq. 9): the defaults' informative images are shifted, rotated, rescaled real "
         "digits; the paper's generator buys reward with noise.*", "",
         "![t-SNE of real and generated images](img/images_tsne.png)", "",
-        "*Figure: t-SNE of the 500 real training images (dots) and 50 generated images per "
+        f"*Figure: t-SNE of the {args.figures_n} real training images (dots) and 50 "
+        "generated images per "
         "class (crosses), colour = class (the paper's Figure 4).*", "",
     ]
     if design.exists():
@@ -398,6 +401,8 @@ def main(argv=None):
     parser.add_argument("--json", default=None, help="write the summary table here")
     parser.add_argument("--chart", default=None, help="write the gain chart (PNG) here")
     parser.add_argument("--docs", action="store_true", help="write docs/images.md")
+    parser.add_argument("--figures-n", type=int, default=500,
+                        help="the MNIST cell whose figures docs/images.md shows")
     args = parser.parse_args(argv)
     if args.threads:
         torch.set_num_threads(args.threads)

@@ -39,10 +39,13 @@ EXAMPLES = [
 
 
 def docstring(script):
+    """(title, body): the docstring's first paragraph, and the rest without the
+    usage lines (the page shows the command it ran)."""
     source = (HERE / f"{script}.py").read_text()
     text = source.split('"""')[1].strip()
-    lines = [line for line in text.splitlines() if not line.startswith("    python ")]
-    return "\n".join(lines).strip()
+    title, _, body = text.partition("\n\n")
+    lines = [line for line in body.splitlines() if not line.startswith("    python ")]
+    return " ".join(title.split()), "\n".join(lines).strip()
 
 
 def run(script, kind, arguments, figures):
@@ -54,7 +57,7 @@ def run(script, kind, arguments, figures):
     result = subprocess.run([sys.executable, str(HERE / f"{script}.py"), *args],
                             capture_output=True, text=True, check=True)
     seconds = time.perf_counter() - start
-    title, _, body = docstring(script).partition("\n")
+    title, body = docstring(script)
     when = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     page = [f"# {title.rstrip('.')}", "", f"*Kind of data: {kind}.* Source: "
             f"`examples/{script}.py`.", "", body.strip(), "",
@@ -79,7 +82,7 @@ def index():
              "`--fast`, a smoke test the test suite uses (its scores are not results).", "",
              "| example | kind of data | picture |", "| --- | --- | --- |"]
     for script, kind, _, figures in EXAMPLES:
-        title = docstring(script).partition("\n")[0].rstrip(".")
+        title = docstring(script)[0].rstrip(".")
         picture = (f"[![{script}](img/{figures[0]}){{ width=260 }}]({script}.md)"
                    if figures else "–")
         lines.append(f"| [{title}]({script}.md) | {kind} | {picture} |")

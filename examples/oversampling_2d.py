@@ -1,5 +1,6 @@
-"""Where over-samplers put their samples: SMOTE, BorderlineSMOTE and ActiveGANOverSampler
-on a 2-D imbalanced toy, with the decision boundary of an RBF SVM trained on each
+"""Where over-samplers put their samples: SMOTE, BorderlineSMOTE, ActiveGANOverSampler.
+
+On a 2-D imbalanced toy, with the decision boundary of an RBF SVM trained on each
 resampled set, saved as PNG.
 
     python examples/oversampling_2d.py --output oversampling_2d.png [--fast]
