@@ -31,6 +31,11 @@ class ActiveGANAugmenter(BaseActiveGAN):
     (see the method page of the documentation). ``method="paper"`` is the paper's
     method exactly.
 
+    With ``image_shape``, rows are flattened images: the networks are
+    convolutional, and the anchored generator moves a real image of the class by a
+    learned, bounded rotation, scaling and shift; on real MNIST this beat the
+    raw-pixel SVM and the best classical augmentation (the image results page).
+
     Integer and boolean columns come back valid (integers rounded within their
     observed range, booleans both ways), in the caller's dtype(s); a DataFrame in
     gives DataFrames out. Pickles hold the training rows, standardized: the anchored
