@@ -118,24 +118,8 @@ def check_training_data(estimator, X, y):
 
 
 
-def fitted_state(estimator, data):
-    """Every fitted attribute, built as locals; nothing on ``self`` changes.
-
-    Runs with gradients on and outside inference mode whatever the caller's
-    torch settings (which it leaves as they were); every tensor it makes has
-    an explicit dtype, so torch's default dtype plays no part.
-    """
-    with torch.inference_mode(False), torch.enable_grad():
-        return _build_state(estimator, data)
-
-def _build_state(estimator, data):
-    X_caller, X, y = data.X_caller, data.X, data.y
-    encoder = LabelEncoder().fit(y)
-    if len(encoder.classes_) < 2:
-        raise ValueError(f"{type(estimator).__name__} needs at least 2 classes in y; got 1 "
-                         f"class ({encoder.classes_[0]!r}).")
-    device = resolve_device(estimator.device)
-    image = data.image_shape is not None
+def _network_sizes(estimator, image):
+    """Checked ``hidden_layer_sizes`` ("auto" resolved) and ``policy_hidden_layer_sizes``."""
     hidden = estimator.hidden_layer_sizes
     if isinstance(hidden, str):
         hidden = AUTO_HIDDEN["image" if image else "tabular"]
@@ -148,8 +132,30 @@ def _build_state(estimator, data):
         raise ValueError("With image_shape, hidden_layer_sizes holds the channels of the "
                          "convolutions, then the fully connected width (at least 2 values); "
                          f"got {estimator.hidden_layer_sizes!r}.")
-    policy_hidden = check_layer_sizes(estimator.policy_hidden_layer_sizes,
-                                      "policy_hidden_layer_sizes")
+    return hidden, check_layer_sizes(estimator.policy_hidden_layer_sizes,
+                                     "policy_hidden_layer_sizes")
+
+
+def fitted_state(estimator, data):
+    """Every fitted attribute, built as locals; nothing on ``self`` changes.
+
+    Runs with gradients on and outside inference mode whatever the caller's
+    torch settings (which it leaves as they were); every tensor it makes has
+    an explicit dtype, so torch's default dtype plays no part.
+    """
+    with torch.inference_mode(False), torch.enable_grad():
+        return _build_state(estimator, data)
+
+
+def _build_state(estimator, data):
+    X_caller, X, y = data.X_caller, data.X, data.y
+    encoder = LabelEncoder().fit(y)
+    if len(encoder.classes_) < 2:
+        raise ValueError(f"{type(estimator).__name__} needs at least 2 classes in y; got 1 "
+                         f"class ({encoder.classes_[0]!r}).")
+    device = resolve_device(estimator.device)
+    image = data.image_shape is not None
+    hidden, policy_hidden = _network_sizes(estimator, image)
     if estimator.reward_estimator is None:
         n_folds_for(y)  # fail early, naming the caller's labels
     y_encoded = encoder.transform(y)
