@@ -258,9 +258,11 @@ def markdown(table):
     for dataset, n in cells:
         base = table[(dataset, n, "baseline")]
         lines += [f"**{dataset}, n = {n}** (baseline SVM macro-F1 {base['baseline']:.2f}, "
-                  f"{base['seeds']} seeds)", "",
-                  "| method | rows added | gain (F1 points) | sd | error cut | seeds won "
-                  "| share in own class | mean reward | fit s |",
+                  f"{base['seeds']} seeds; gain in F1 points; own class: the share the "
+                  "model's reward model puts in the conditioned class; fit s: median, one "
+                  "torch thread, two benchmark processes on two cores)", "",
+                  "| method | rows | gain | sd | error cut | wins | own class | reward "
+                  "| fit s |",
                   "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
         for method in METHODS:
             row = table.get((dataset, n, method))
@@ -283,8 +285,12 @@ def chart(table, path):
     import matplotlib.pyplot as plt
 
     cells = sorted({k[:2] for k in table}, key=lambda c: (c[0] != "mnist", c))
-    fig, axes = plt.subplots(1, len(cells), figsize=(4.6 * len(cells), 4.8), sharey=True)
-    for ax, (dataset, n) in zip(np.atleast_1d(axes), cells):
+    rows = (len(cells) + 1) // 2
+    fig, axes = plt.subplots(rows, min(2, len(cells)), figsize=(11, 4.2 * rows), squeeze=False)
+    axes = axes.ravel()
+    for ax in axes[len(cells):]:
+        ax.set_visible(False)
+    for ax, (dataset, n) in zip(axes, cells):
         methods = [m for m in METHODS if (dataset, n, m) in table]
         gains = [table[(dataset, n, m)]["gain"] for m in methods]
         sds = [table[(dataset, n, m)]["sd"] for m in methods]
@@ -292,11 +298,11 @@ def chart(table, path):
                 color=["tab:red" if m == "ActiveGAN" else "tab:orange" if m.startswith(
                     "ActiveGAN") else "tab:gray" for m in methods])
         ax.set_yticks(np.arange(len(methods)), methods)
+        ax.invert_yaxis()
         ax.axvline(0, color="black", lw=0.8)
         seeds = table[(dataset, n, "baseline")]["seeds"]
         ax.set_title(f"{dataset}, n = {n} ({seeds} seeds)", fontsize=10)
         ax.set_xlabel("macro-F1 gain over the raw-pixel SVM")
-    np.atleast_1d(axes)[0].invert_yaxis()
     fig.suptitle("Images: gain of each augmentation over the baseline SVM (mean ± sd over "
                  "seeds; red: the library's defaults)")
     fig.tight_layout()
