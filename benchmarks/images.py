@@ -388,6 +388,18 @@ def page(table, args):
         lines += ["## Design study: which warp, which λ", "", design.read_text().strip(), ""]
     if speed.exists():
         lines += ["## Speed", "", speed.read_text().strip(), ""]
+    lines += [
+        "## Not run", "",
+        "- The defaults with the budget chosen by inner cross-validation "
+        "(`AugmentedClassifierCV`): four image fits per cell, not affordable next to the "
+        "rest on two cores; the budget rows above (+50 %, +400 %, +800 % from one model) "
+        "show the gain growing with the budget on MNIST.",
+        "- Anchors drawn at the reward model's support vectors: at these n most training "
+        "images are support vectors of the baseline SVM (the `VSV-shift8` rows add 8 per "
+        "support vector: about 430 of 500 and 740 of 1,000 images), so such anchors would "
+        "be nearly the uniform ones.",
+        "- The paper's VGG-16 features: no weights can be downloaded here; "
+        "`feature_extractor` takes them (user guide).", ""]
     (docs / "images.md").write_text("\n".join(lines) + "\n")
     print("wrote", docs / "images.md")
 

@@ -186,33 +186,43 @@ def transposed_means(summary, methods):
     return "\n".join(lines)
 
 
-def tabular_chart(summary, methods, path):
-    """Gain per data set (averaged over its n) of the main methods, grouped bars."""
+def grouped_bars(series, datasets, path, *, ylabel, title, figsize, dpi, rotate=False):
+    """One bar group per data set, one bar per method (``{method: (per_set, mean)}``);
+    the library's defaults (``ActiveGAN``) in red."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
+    fig, ax = plt.subplots(figsize=figsize)
+    width = 0.8 / len(series)
+    for k, (method, (per_set, mean)) in enumerate(series.items()):
+        ax.bar(np.arange(len(datasets)) + (k - len(series) / 2 + 0.5) * width,
+               [per_set.get(d, np.nan) for d in datasets], width,
+               label=f"{method} (mean {mean:+.2f})",
+               color="tab:red" if method == "ActiveGAN" else None)
+    ax.axhline(0, color="black", lw=0.8)
+    ax.set_xticks(np.arange(len(datasets)), datasets,
+                  **({"rotation": 30, "ha": "right"} if rotate else {}))
+    ax.set(ylabel=ylabel, title=title)
+    ax.legend(fontsize="small", ncol=3)
+    fig.tight_layout()
+    fig.savefig(path, dpi=dpi)
+    plt.close(fig)
+
+
+def tabular_chart(summary, methods, path):
+    """Gain per data set (averaged over its n) of the main methods, grouped bars."""
     shown = [m for m in ("ActiveGAN", "ActiveGAN+CV", "ActiveGAN[paper]", "AC-GAN", "SMOTE",
                          "SVMSMOTE") if m in methods]
     datasets = list(dict.fromkeys(e["dataset"] for e in summary))
-    fig, ax = plt.subplots(figsize=(11, 4))
-    width = 0.8 / len(shown)
-    for k, method in enumerate(shown):
+    series = {}
+    for method in shown:
         gains, _ = headline(summary, method)
-        ax.bar(np.arange(len(datasets)) + (k - len(shown) / 2 + 0.5) * width,
-               [gains.get(d, np.nan) for d in datasets], width,
-               label=f"{method} (mean {np.mean(list(gains.values())):+.2f})",
-               color="tab:red" if method == "ActiveGAN" else None)
-    ax.axhline(0, color="black", lw=0.8)
-    ax.set_xticks(np.arange(len(datasets)), datasets)
-    ax.set_ylabel("macro-F1 gain over the baseline SVM")
-    ax.set_title("Balanced tabular sets: gain per data set, averaged over its two n "
-                 "(5 seeds each, +50 % rows)")
-    ax.legend(fontsize="small", ncol=3)
-    fig.tight_layout()
-    fig.savefig(path, dpi=100)
-    plt.close(fig)
+        series[method] = (gains, np.mean(list(gains.values())))
+    grouped_bars(series, datasets, path, ylabel="macro-F1 gain over the baseline SVM",
+                 title="Balanced tabular sets: gain per data set, averaged over its two n "
+                       "(5 seeds each, +50 % rows)", figsize=(11, 4), dpi=100)
 
 
 def main():
@@ -331,30 +341,13 @@ IMBALANCED_TARGET = {"mean_gain": 1.0, "above_best": 0.5, "worst_set": -1.5}
 
 def imbalanced_chart(summary, datasets, path):
     """Per-set SVM macro-F1 gain of the over-samplers, one bar group per data set."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
     shown = ["class_weight", "SMOTE", "BorderlineSMOTE", "SVMSMOTE", "ActiveGAN"]
     entries = {e["method"]: e for e in summary
                if e["classifier"] == "svm" and e["metric"] == "macro_f1"}
-    fig, ax = plt.subplots(figsize=(12, 4.2))
-    width = 0.8 / len(shown)
-    for k, method in enumerate(m for m in shown if m in entries):
-        values = [entries[method]["per_set"].get(d, np.nan) for d in datasets]
-        ax.bar(np.arange(len(datasets)) + (k - len(shown) / 2 + 0.5) * width, values, width,
-               label=f"{method} (mean {entries[method]['mean']:+.2f})",
-               color="tab:red" if method == "ActiveGAN" else None)
-    ax.axhline(0, color="black", lw=0.8)
-    ax.set_xticks(np.arange(len(datasets)), datasets, rotation=30, ha="right")
-    ax.set_ylabel("macro-F1 gain over no resampling")
-    ax.set_title("RBF SVM on 13 KEEL imbalanced sets: gain of each over-sampler "
-                 "(5 stratified 50/50 splits)")
-    ax.legend(fontsize="small", ncol=3)
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
+    series = {m: (entries[m]["per_set"], entries[m]["mean"]) for m in shown if m in entries}
+    grouped_bars(series, datasets, path, ylabel="macro-F1 gain over no resampling",
+                 title="RBF SVM on 13 KEEL imbalanced sets: gain of each over-sampler "
+                       "(5 stratified 50/50 splits)", figsize=(12, 4.2), dpi=110, rotate=True)
 
 
 def imbalanced_target(summary):
