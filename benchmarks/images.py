@@ -347,7 +347,9 @@ def page(table, args):
         "*Figure: macro-F1 gain over the raw-pixel SVM, mean ± sd over seeds; red: "
         "`ActiveGANAugmenter(image_shape=...)` with its defaults.*", "",
         "Command: `python benchmarks/images.py` (two processes side by side, one per n, "
-        "`--threads 1`), then `python benchmarks/images.py --report --docs`. Protocol: a "
+        "`--threads 1`), then `python benchmarks/images.py --report --docs --figures-n 1000 "
+        "--json benchmarks/results/images.json` and `python benchmarks/home_chart.py`. "
+        "Protocol: a "
         "stratified n-image training set, every other image of the set is the test set; "
         "pixels / 255 (MNIST) or / 16 (8x8); an RBF SVM on raw pixels, C and gamma "
         "grid-searched on the training set (5 folds, macro F1); every method's images are "
