@@ -259,8 +259,8 @@ def markdown(table):
         base = table[(dataset, n, "baseline")]
         lines += [f"**{dataset}, n = {n}** (baseline SVM macro-F1 {base['baseline']:.2f}, "
                   f"{base['seeds']} seeds; gain in F1 points; own class: the share the "
-                  "model's reward model puts in the conditioned class; fit s: median, one "
-                  "torch thread, two benchmark processes on two cores)", "",
+                  "model's reward model puts in the conditioned class; fit s: median, on a "
+                  "2-core CPU shared with another benchmark process)", "",
                   "| method | rows | gain | sd | error cut | wins | own class | reward "
                   "| fit s |",
                   "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
