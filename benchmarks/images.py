@@ -107,23 +107,24 @@ def random_affine(X, shape, copies, rng, degrees=12.0, shift=1.5):
     return F.grid_sample(images, grid, align_corners=False).reshape(n * copies, -1).numpy()
 
 
-def classical(method, X, y, shape, params, seed):
+def classical(method, X, y, shape, support, seed):
+    """Classical augmentation rows; ``support``: the baseline SVM's support vector
+    indices (the virtual-support-vector rows transform those)."""
     if method == "shift4":
         return (np.concatenate([translate(X, shape, *s) for s in SHIFTS4]),
                 np.tile(y, len(SHIFTS4)))
-    support = SVC(**params).fit(X, y).support_
-    Xs, ys = X[support], y[support]
-    if method == "VSV-shift8":
-        return (np.concatenate([translate(Xs, shape, *s) for s in SHIFTS8]),
-                np.tile(ys, len(SHIFTS8)))
-    if method == "VSV-affine4":
-        return random_affine(Xs, shape, 4, np.random.default_rng(seed)), np.repeat(ys, 4)
     if method == "SMOTE":
         classes, sizes = np.unique(y, return_counts=True)
         counts = synthetic_counts(y, 0.5)
         target = {c: int(s + counts[c]) for c, s in zip(classes.tolist(), sizes)}
         X_res, y_res = SMOTE(sampling_strategy=target, random_state=seed).fit_resample(X, y)
         return X_res[len(X):], y_res[len(X):]
+    Xs, ys = X[support], y[support]
+    if method == "VSV-shift8":
+        return (np.concatenate([translate(Xs, shape, *s) for s in SHIFTS8]),
+                np.tile(ys, len(SHIFTS8)))
+    if method == "VSV-affine4":
+        return random_affine(Xs, shape, 4, np.random.default_rng(seed)), np.repeat(ys, 4)
     raise ValueError(method)
 
 
@@ -160,9 +161,7 @@ def gan_rows(kind, X, y, shape, seed, n_iter, save=None):
         X_grid, y_grid = aug.sample(8)
         X_many, y_many, scores = aug.sample(50, return_scores=True)
         np.savez_compressed(save, X_grid=X_grid, y_grid=y_grid, X_many=X_many, y_many=y_many,
-                            reward=scores["reward"], X_real=X, y_real=y,
-                            history=np.stack([aug.history_[k] for k in sorted(aug.history_)]),
-                            history_keys=np.array(sorted(aug.history_)))
+                            reward=scores["reward"], X_real=X, y_real=y)
     return out
 
 
@@ -199,9 +198,12 @@ def run_cell(name, n, seed, methods, args):
 
     if "baseline" in todo:
         record("baseline", X_tr[:0], y_tr[:0], {}, 0.0)
+    support = None
+    if any(m.startswith("VSV") for m in todo):  # the baseline SVM's, fitted once per cell
+        support = SVC(**params).fit(X_tr, y_tr).support_
     for method in [m for m in todo if m in ("shift4", "VSV-shift8", "VSV-affine4", "SMOTE")]:
         start = time.perf_counter()
-        X_syn, y_syn = classical(method, X_tr, y_tr, shape, params, seed)
+        X_syn, y_syn = classical(method, X_tr, y_tr, shape, support, seed)
         record(method, X_syn, y_syn, {}, time.perf_counter() - start)
     kinds = {"ActiveGAN": ["ActiveGAN@0.5", "ActiveGAN@4", "ActiveGAN"],
              "AC-GAN": ["AC-GAN", "AC-GAN+F"], "ActiveGAN[paper]": ["ActiveGAN[paper]"]}

@@ -21,6 +21,7 @@ from ._reward import (build_reward, extract_features, fit_default_reward_model, 
                       prepare_extractor)
 from ._spaces import (ImageSpace, TabularSpace, check_image_shape, encode_categorical,
                       resolve_categorical)
+from ._training import TrainingSchedule, train
 
 #: ``hidden_layer_sizes="auto"``: tables, and images (conv channels, then the fully
 #: connected width; the paper's InfoGAN nets are (64, 128, 1024)).
@@ -28,7 +29,6 @@ AUTO_HIDDEN = {"tabular": (256, 256), "image": (32, 64, 256)}
 #: ``lambda_reward="auto"`` and ``n_synthetic="auto"`` (the augmenter's budget).
 AUTO_LAMBDA = {"tabular": 0.1, "image": 1.0}
 AUTO_N_SYNTHETIC = {"tabular": 0.5, "image": 8.0}
-from ._training import TrainingSchedule, train
 
 
 def resolve_device(device):
@@ -115,7 +115,6 @@ def check_training_data(estimator, X, y):
     elif estimator.feature_extractor is not None:
         raise ValueError("feature_extractor needs image_shape: it maps images to features.")
     return CheckedData(X, X_array, y, y_meta, binarized, categorical, categories, image_shape)
-
 
 
 def _network_sizes(estimator, image):

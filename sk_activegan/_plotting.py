@@ -14,13 +14,10 @@ def _rolling_nanmean(values, window):
         return np.where(n > 0, (totals - shifted(totals)) / n, np.nan)
 
 
-#: The panels of :func:`plot_history` and the ``history_`` series each one draws.
-PANELS = {
-    "losses": ("discriminator_loss", "generator_loss", "uncertainty_loss", "policy_loss"),
-    "reward and realism": ("mean_reward", "realism"),
-    "diagnostics (logging points)": ("conditioned_margin", "conditioned_share",
-                                     "nn_distance_ratio"),
-}
+#: The ``history_`` series of :func:`plot_history`'s first and third panels (the second
+#: draws ``mean_reward`` and ``realism``).
+LOSSES = ("discriminator_loss", "generator_loss", "uncertainty_loss", "policy_loss")
+DIAGNOSTICS = ("conditioned_margin", "conditioned_share", "nn_distance_ratio")
 
 
 def plot_history(history, *, window=50, axes=None):
@@ -56,7 +53,7 @@ def plot_history(history, *, window=50, axes=None):
         _, axes = plt.subplots(1, 3, figsize=(15, 3.8))
     losses, rewards, diagnostics = axes
     iterations = np.arange(1, len(history["generator_loss"]) + 1)
-    for name in PANELS["losses"]:
+    for name in LOSSES:
         if np.isfinite(history[name]).any():
             losses.plot(iterations, _rolling_nanmean(history[name], window), label=name)
     losses.set(xlabel="generator update", ylabel=f"loss (rolling mean, {window})",
@@ -73,7 +70,7 @@ def plot_history(history, *, window=50, axes=None):
     rewards.set(xlabel="generator update", ylabel="reward (eq. 9) / P(real)",
                 title="reward and realism")
     rewards.legend(fontsize="small")
-    for name in PANELS["diagnostics (logging points)"]:
+    for name in DIAGNOSTICS:
         values = history[name]
         logged = np.isfinite(values)
         diagnostics.plot(iterations[logged], values[logged], "o-", markersize=3, label=name)

@@ -229,11 +229,9 @@ class TabularSpace:
         self.continuous = [j for j in range(self.n_features) if j not in self.categorical]
         self.codes = [np.unique(X[:, j]) for j in self.categorical]
         self.categories = list(categories)
-        cont = X[:, self.continuous]
-        self.mean, self.scale = robust_standardization(cont)
+        self.mean, self.scale, self.low, self.high = self._scaling(X[:, self.continuous])
         self.dtype, kinds = _caller_types(X_caller, X)
         self.kinds = kinds[self.continuous]
-        self.low, self.high = cont.min(axis=0), cont.max(axis=0)
         self.columns = getattr(X_caller, "columns", None)
         self.dtypes = getattr(X_caller, "dtypes", None)
         widths = [len(c) for c in self.codes]
@@ -244,6 +242,13 @@ class TabularSpace:
         self.labels = np.asarray(labels)
         self.spacing = class_spacing(self.real, self.labels, n_classes)
         return self
+
+    @staticmethod
+    def _scaling(cont):
+        """``(mean, scale, low, high)`` of the continuous columns: ``model = (caller -
+        mean) / scale``, and each column's observed range."""
+        mean, scale = robust_standardization(cont)
+        return mean, scale, cont.min(axis=0), cont.max(axis=0)
 
     def to_model(self, X):
         """Caller's rows (float array, categorical columns encoded) to float32
@@ -367,33 +372,20 @@ class ImageSpace(TabularSpace):
     def __init__(self, shape):
         self.shape = tuple(shape)
 
-    def fit(self, X_caller, X, labels, n_classes, categorical=(), categories=()):
-        if categorical:
-            raise ValueError("image_shape and categorical_features cannot be combined: images "
-                             "have no categorical columns.")
-        self.n_features = self.n_model = X.shape[1]
-        self.categorical, self.categories, self.codes, self.blocks = [], [], [], []
-        self.continuous = list(range(self.n_features))
-        low, high = float(X.min()), float(X.max())
+    @staticmethod
+    def _scaling(cont):
+        """One affine map for every pixel, the observed range to [-1, 1]."""
+        low, high = float(cont.min()), float(cont.max())
         if not high > low:
             raise ValueError(f"Every pixel of X has the value {low:g}: images need a range.")
         if max(abs(low), abs(high)) > LARGEST_MAGNITUDE:
             raise ValueError(f"Pixel values reach {max(abs(low), abs(high)):.3g}: rescale X.")
-        self.mean = np.full(self.n_features, (high + low) / 2)
-        self.scale = np.full(self.n_features, (high - low) / 2)
-        self.dtype, self.kinds = _caller_types(X_caller, X)
-        self.low, self.high = np.full(self.n_features, low), np.full(self.n_features, high)
-        self.columns = getattr(X_caller, "columns", None)
-        self.dtypes = getattr(X_caller, "dtypes", None)
-        self.real = self.to_model(X)
-        self.labels = np.asarray(labels)
-        self.spacing = class_spacing(self.real, self.labels, n_classes)
-        return self
-
-    def generator_layout(self):
-        return None
+        n = cont.shape[1]
+        return (np.full(n, (high + low) / 2), np.full(n, (high - low) / 2), np.full(n, low),
+                np.full(n, high))
 
     def to_caller(self, x, out):
         """Model-space images to the caller's scale, clipped to the observed range."""
-        x = x.clamp(-1.0, 1.0) if torch.isfinite(x).all() else x
+        if torch.isfinite(x).all():  # non-finite rows are left for the base class to refuse
+            x = x.clamp(-1.0, 1.0)
         return super().to_caller(x, out)

@@ -86,12 +86,11 @@ def build_modules(*, n_features, n_classes, latent_dim, hidden_layer_sizes,
                    if anchor_radius is None else
                    WarpGenerator(latent_dim, n_classes, image_shape, hidden, anchor_radius))
             discriminator = ConvDiscriminator(image_shape, n_classes, hidden, dropout)
-        elif anchor_radius is None:
-            net = Generator(latent_dim, n_classes, n_features, hidden, blocks)
         else:
-            net = AnchoredGenerator(latent_dim, n_classes, n_features, hidden, anchor_radius,
-                                    free)
-        if image_shape is None:
+            net = (Generator(latent_dim, n_classes, n_features, hidden, blocks)
+                   if anchor_radius is None else
+                   AnchoredGenerator(latent_dim, n_classes, n_features, hidden, anchor_radius,
+                                     free))
             discriminator = Discriminator(n_features, n_classes, hidden, dropout)
         modules = ActiveGANModules(
             net,

@@ -16,13 +16,11 @@ FEATURE_BATCH = 256
 
 
 def prepare_extractor(extractor, device):
-    """A copy of ``extractor`` on ``device``, in eval mode, its parameters frozen (the
-    caller's module is not changed). ``None`` stays None."""
+    """A copy of ``extractor`` (an ``nn.Module``: the estimator's parameter validation
+    checks the type) on ``device``, in eval mode, its parameters frozen (the caller's
+    module is not changed). ``None`` stays None."""
     if extractor is None:
         return None
-    if not isinstance(extractor, nn.Module):
-        raise TypeError(f"feature_extractor must be a torch.nn.Module or None; got "
-                        f"{type(extractor).__name__}.")
     extractor = copy.deepcopy(extractor).to(device).eval()
     for parameter in extractor.parameters():
         parameter.requires_grad_(False)
