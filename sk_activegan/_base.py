@@ -20,7 +20,6 @@ import torch
 from imblearn.base import BaseSampler
 from imblearn.utils._validation import ArraysTransformer
 from sklearn.base import _fit_context
-from sklearn.preprocessing import label_binarize
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_data
 
@@ -302,12 +301,15 @@ class BaseActiveGAN(BaseSampler):
         if hasattr(data.X_caller, "iloc"):  # a DataFrame: real rows as given, then samples
             import pandas as pd
 
-            X_res = pd.concat([data.X_caller, self._space.as_frame(X_new)], ignore_index=True)
+            X_res = pd.concat([data.X_caller, self._space.as_caller(X_new)], ignore_index=True)
+        elif self._space.object_array:  # real rows as given, then samples, as objects
+            X_res = np.concatenate([np.asarray(data.X_caller, dtype=object),
+                                    self._space.as_caller(X_new)])
         else:
             X_res = np.concatenate([data.X.astype(X_new.dtype), X_new])
         y_res = np.concatenate([data.y, y_new])
-        if data.binarized:
-            y_res = label_binarize(y_res, classes=self.classes_)
+        if data.y_form.one_hot is not None:
+            y_res = data.y_form.restore(y_res)
         return arrays_transformer.transform(X_res, y_res)
 
     def _fit_resample(self, X, y):
@@ -385,12 +387,8 @@ class BaseActiveGAN(BaseSampler):
                              f"got {margin_filter!r}.")
         X_new, y_new = self._generate(counts, margin_filter)
         scores = self._scores(X_new, y_new) if return_scores else None
-        X_new = self._space.as_frame(X_new)
-        if self._y_meta is not None:
-            import pandas as pd
-
-            name, dtype = self._y_meta
-            y_new = pd.Series(y_new, name=name).astype(dtype)
+        X_new = self._space.as_caller(X_new)
+        y_new = self._y_form.restore(y_new)
         return (X_new, y_new, scores) if return_scores else (X_new, y_new)
 
     def _generate(self, counts, margin_filter):

@@ -7,7 +7,7 @@ from sklearn.svm import SVC
 from sklearn.utils._param_validation import HasMethods
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.multiclass import check_classification_targets
-from sklearn.utils.validation import check_is_fitted, validate_data
+from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_data
 
 from ._augmenter import ActiveGANAugmenter
 
@@ -20,6 +20,20 @@ def _estimator_has(method):
         return hasattr(estimator, method)
 
     return check
+
+
+def check_passthrough(estimator, X, y="no_validation", *, reset):
+    """Validate X (and y) for an augmenting classifier without converting X's data:
+    a DataFrame passes as given (its column names and dtypes, categories included,
+    reach the augmenter and the estimator); anything else becomes an array of its
+    own dtype (object arrays keep their strings). Feature names and counts are
+    checked against fit; y becomes 1-d."""
+    if hasattr(X, "iloc"):
+        out = validate_data(estimator, X, y, reset=reset, skip_check_array=True)
+        if isinstance(y, str):
+            return out
+        return out[0], column_or_1d(out[1], warn=True)
+    return validate_data(estimator, X, y, reset=reset, dtype=None)
 
 
 def _default_estimator():
@@ -57,7 +71,7 @@ class _PredictFromEstimator:
         return self.estimator_.decision_function(self._check_X(X))
 
     def _check_X(self, X):
-        return validate_data(self, X, reset=False)
+        return check_passthrough(self, X, reset=False)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -124,7 +138,9 @@ class AugmentedClassifier(_PredictFromEstimator, ClassifierMixin, BaseEstimator)
         self : AugmentedClassifier
         """
         self._validate_params()
-        X, y = validate_data(self, X, y, reset=True)
+        # X goes to the augmenter as given (DataFrames keep their column names and
+        # category dtypes); the augmenter validates it before any training
+        X, y = check_passthrough(self, X, y, reset=True)
         check_classification_targets(y)
         augmenter = clone(self.augmenter) if self.augmenter is not None else ActiveGANAugmenter()
         X_res, y_res = augmenter.fit_resample(X, y)

@@ -9,38 +9,50 @@ from sklearn.metrics import check_scoring
 from sklearn.model_selection import check_cv
 from sklearn.utils._param_validation import HasMethods
 from sklearn.utils.multiclass import check_classification_targets
-from sklearn.utils.validation import validate_data
+from sklearn.utils import _safe_indexing
 
 from ._augmenter import ActiveGANAugmenter
-from ._classifier import _default_estimator, _PredictFromEstimator
+from ._classifier import _default_estimator, _PredictFromEstimator, check_passthrough
 from ._counts import synthetic_counts
 
 
 def _nested_subset(X_syn, y_syn, counts):
-    """The first ``counts[label]`` synthetic rows of every class."""
+    """The first ``counts[label]`` synthetic rows of every class (X as sampled:
+    array or DataFrame)."""
     keep = np.zeros(len(y_syn), dtype=bool)
     for label, count in counts.items():
         keep[np.flatnonzero(y_syn == label)[:count]] = True
-    return X_syn[keep], y_syn[keep]
+    return _safe_indexing(X_syn, np.flatnonzero(keep)), y_syn[keep]
+
+
+def _append_rows(X, X_add):
+    """The rows of ``X`` then those of ``X_add``, in ``X``'s form (DataFrames stay
+    DataFrames with their dtypes)."""
+    if hasattr(X, "iloc"):
+        import pandas as pd
+
+        return pd.concat([X, X_add], ignore_index=True)
+    return np.concatenate([np.asarray(X), np.asarray(X_add)])
 
 
 def _score_budgets(augmenter, estimator, scorer, X, y, train, test, budgets):
     """Validation score of every budget on one fold, from one trained augmenter."""
-    X_fit, y_fit = X[train], y[train]
+    X_fit, y_fit = _safe_indexing(X, train), y[train]
+    X_test, y_test = _safe_indexing(X, test), y[test]
     scores = []
     X_syn = y_syn = None
     if max(budgets) > 0:
         fitted = clone(augmenter).fit(X_fit, y_fit)
         X_syn, y_syn = fitted.sample(synthetic_counts(y_fit, max(budgets)))
-        X_syn, y_syn = np.asarray(X_syn), np.asarray(y_syn)
+        y_syn = np.asarray(y_syn)
     for share in budgets:
         if share > 0:
             X_add, y_add = _nested_subset(X_syn, y_syn, synthetic_counts(y_fit, share))
-            X_aug, y_aug = np.concatenate([X_fit, X_add]), np.concatenate([y_fit, y_add])
+            X_aug, y_aug = _append_rows(X_fit, X_add), np.concatenate([y_fit, y_add])
         else:
             X_aug, y_aug = X_fit, y_fit
         model = clone(estimator).fit(X_aug, y_aug)
-        scores.append(scorer(model, X[test], y[test]))
+        scores.append(scorer(model, X_test, y_test))
     return scores
 
 
@@ -151,7 +163,9 @@ class AugmentedClassifierCV(_PredictFromEstimator, ClassifierMixin, BaseEstimato
         """
         self._validate_params()
         budgets = self._budgets()
-        X, y = validate_data(self, X, y, reset=True, accept_sparse=False)
+        # X goes to the augmenter as given (DataFrames keep their column names and
+        # category dtypes); the augmenter validates it before any training
+        X, y = check_passthrough(self, X, y, reset=True)
         check_classification_targets(y)
         augmenter = self.augmenter if self.augmenter is not None else ActiveGANAugmenter()
         estimator = self.estimator if self.estimator is not None else _default_estimator()
@@ -176,7 +190,7 @@ class AugmentedClassifierCV(_PredictFromEstimator, ClassifierMixin, BaseEstimato
         if self.n_synthetic_ > 0:
             self.augmenter_ = clone(augmenter).fit(X, y)
             X_add, y_add = self.augmenter_.sample(synthetic_counts(y, self.n_synthetic_))
-            X_aug = np.concatenate([X, np.asarray(X_add)])
+            X_aug = _append_rows(X, X_add)
             y_aug = np.concatenate([y, np.asarray(y_add)])
         self.estimator_ = clone(estimator).fit(X_aug, y_aug)
         self.classes_ = self.estimator_.classes_

@@ -17,10 +17,10 @@ from sklearn.utils.validation import _get_feature_names, check_X_y
 
 from ._diagnostics import Diagnostics
 from ._networks import build_modules
-from ._reward import (build_reward, extract_features, fit_default_reward_model, n_folds_for,
-                      prepare_extractor)
+from ._reward import (build_reward, extract_features, fit_default_reward_model,
+                      is_skorch_classifier, n_folds_for, prepare_extractor)
 from ._spaces import (ImageSpace, TabularSpace, check_image_shape, encode_categorical,
-                      resolve_categorical)
+                      is_missing, resolve_categorical)
 from ._training import TrainingSchedule, train
 
 #: ``hidden_layer_sizes="auto"``: tables, and images (conv channels, then the fully
@@ -71,40 +71,151 @@ def _numpy_labels(y):
     return y
 
 
+class LabelForm(NamedTuple):
+    """The form the caller gave y in, to give labels back in it: a pandas Series'
+    ``(name, dtype)`` and a one-hot (label indicator) matrix's ``(n_columns, dtype)``,
+    each None when y was not of that form."""
+
+    series: object = None
+    one_hot: object = None
+
+    @classmethod
+    def of(cls, y):
+        series = (y.name, y.dtype) if hasattr(y, "to_numpy") and np.ndim(y) == 1 else None
+        one_hot = None
+        if np.ndim(y) == 2 and type_of_target(y) == "multilabel-indicator":
+            one_hot = (np.shape(y)[1], np.asarray(y).dtype)
+        return cls(series, one_hot)
+
+    def restore(self, labels):
+        """Labels (as ``classes_`` holds them) in the caller's form."""
+        if self.one_hot is not None:
+            n_columns, dtype = self.one_hot
+            return np.eye(n_columns, dtype=dtype)[np.asarray(labels, dtype=np.int64)]
+        if self.series is not None:
+            import pandas as pd
+
+            name, dtype = self.series
+            return pd.Series(labels, name=name).astype(dtype)
+        return labels
+
+
 class CheckedData(NamedTuple):
     """Validated training data: X as given and as a float array (categorical columns
-    encoded), labels, a Series' ``(name, dtype)``, whether y was one-vs-all
-    binarized, the categorical columns with their categories, and the image shape
-    ``(C, H, W)`` or None."""
+    encoded), labels, the form y was given in (:class:`LabelForm`), the categorical
+    columns with their categories, and the image shape ``(C, H, W)`` or None."""
 
     X_caller: object
     X: np.ndarray
     y: np.ndarray
-    y_meta: object
-    binarized: bool
+    y_form: LabelForm
     categorical: list
     categories: list
     image_shape: object = None
 
 
+def _check_labels(y):
+    """Refuse missing labels and labels of mixed types, naming the first bad row."""
+    values = np.asarray(y, dtype=object) if np.ndim(y) == 1 else None
+    if values is None or np.asarray(y).dtype.kind not in "OUS":
+        return
+    missing = [i for i, v in enumerate(values.tolist()) if is_missing(v)]
+    if missing:
+        raise ValueError(f"y holds missing labels ({len(missing)} of them, the first at row "
+                         f"{missing[0]}): every row needs a class label; drop or label those "
+                         "rows first.")
+    kinds = sorted({"string" if isinstance(v, str) else type(v).__name__
+                    for v in values.tolist()})
+    if len(kinds) > 1:
+        raise ValueError(f"y mixes label types {kinds}: labels must all be strings or all "
+                         "numbers; convert them to one type (for example y.astype(str)).")
+
+
+def _check_numeric_columns(X, categorical):
+    """Non-categorical columns of an object array or DataFrame must not hold text: name
+    the first column that does, and its first such value (other objects are left to
+    numpy's conversion, which names their type)."""
+    frame = hasattr(X, "iloc")
+    if not frame and np.asarray(X).dtype.kind not in "OUS":
+        return
+    values = X if frame else np.asarray(X, dtype=object)
+    for j in range(np.shape(X)[1]):
+        if j in categorical:
+            continue
+        column = values.iloc[:, j] if frame else values[:, j]
+        if frame and column.dtype.kind in "biufc":
+            continue
+        for row, value in enumerate(np.asarray(column, dtype=object).tolist()):
+            if isinstance(value, (str, bytes)):
+                try:
+                    float(value)
+                    continue
+                except ValueError:
+                    pass
+                name = repr(X.columns[j]) if frame else str(j)
+                raise ValueError(
+                    f"Column {name} of X holds {value!r} (row {row}), which is not a number. "
+                    "Name the column in categorical_features if it holds categories, or "
+                    "convert it to numbers.")
+
+
+def check_reward_param_grid(grid):
+    """``reward_param_grid`` with every value as a list: a scalar is a one-point grid.
+
+    Names must be parameters of scikit-learn's ``SVC``; an empty list is a ``ValueError``.
+    """
+    if grid is None:
+        return None
+    from sklearn.svm import SVC
+
+    known = set(SVC().get_params())
+    checked = {}
+    for name, values in grid.items():
+        if name not in known:
+            raise ValueError(f"reward_param_grid names {name!r}, which is not a parameter of "
+                             f"the reward model's SVC (for example 'C', 'gamma').")
+        if isinstance(values, (str, bytes)) or np.ndim(values) == 0:
+            values = [values]  # one value: a one-point grid
+        values = list(np.asarray(values, dtype=object).ravel().tolist())
+        if not values:
+            raise ValueError(f"reward_param_grid[{name!r}] is empty: give at least one value, "
+                             f"as in {{{name!r}: [1.0, 10.0]}}.")
+        checked[name] = values
+    return checked
+
+
 def check_training_data(estimator, X, y):
-    """The validated training data (:class:`CheckedData`); no side effects."""
+    """The validated training data (:class:`CheckedData`); no side effects.
+
+    Every check that needs no training runs here, so that bad input fails before
+    the reward model or the networks are fitted.
+    """
     if y is None:
         raise ValueError(f"{type(estimator).__name__} requires y to be passed, but the target "
                          "y is None.")
-    y_meta = (y.name, y.dtype) if hasattr(y, "to_numpy") and y.ndim == 1 else None
+    y_form = LabelForm.of(y)
     y = _numpy_labels(y)
+    _check_labels(y)
     check_classification_targets(y)
-    y, binarized = check_target_type(y, indicate_one_vs_all=True)
+    y = check_target_type(y)
+    _get_feature_names(X)  # column names of mixed types fail now, not after training
     categorical, categories, X_numeric = [], [], X
     if np.ndim(X) == 2 and not hasattr(X, "tocsr"):
         categorical = resolve_categorical(estimator.categorical_features, X, np.shape(X)[1])
+        _check_numeric_columns(X, categorical)
         X_numeric, categories = encode_categorical(X, categorical)
     X_array, y = check_X_y(X_numeric, y, accept_sparse=False,
                            dtype=[np.float64, np.float32], ensure_all_finite=True,
                            ensure_min_samples=2, estimator=estimator)
     if type_of_target(y) not in ("binary", "multiclass"):
         raise ValueError(f"Unknown label type: {type_of_target(y)!r}.")
+    if categorical and len(categorical) == X_array.shape[1] and estimator.method == "anchored":
+        raise ValueError(
+            "Every column of X is categorical: the anchored generator keeps its anchor's "
+            "categories, so every sample would copy a real row. Use method='paper' (which "
+            "generates new combinations of categories), or imbalanced-learn's SMOTEN for "
+            "data with categorical columns only.")
+    check_reward_param_grid(estimator.reward_param_grid)
     image_shape = None
     if estimator.image_shape is not None:
         image_shape = check_image_shape(estimator.image_shape, X_array.shape[1])
@@ -114,7 +225,7 @@ def check_training_data(estimator, X, y):
                              f"{categorical}).")
     elif estimator.feature_extractor is not None:
         raise ValueError("feature_extractor needs image_shape: it maps images to features.")
-    return CheckedData(X, X_array, y, y_meta, binarized, categorical, categories, image_shape)
+    return CheckedData(X, X_array, y, y_form, categorical, categories, image_shape)
 
 
 def _network_sizes(estimator, image):
@@ -203,7 +314,7 @@ def _build_state(estimator, data):
         "warm_up_iter_": warm_up_iter, "lambda_reward_": lambda_reward, "_space": space, "_reward": reward,
         "_reward_settings": settings, "_diagnostics": diagnostics,
         "_margin_filter": estimator.margin_filter,
-        "_sample_rng": np.random.default_rng(int(seeds[2])), "_y_meta": data.y_meta,
+        "_sample_rng": np.random.default_rng(int(seeds[2])), "_y_form": data.y_form,
     }
     names = _get_feature_names(X_caller)
     if names is not None:
@@ -212,11 +323,15 @@ def _build_state(estimator, data):
 
 def _fit_reward_model(estimator, X, y_encoded, standardize=True):
     if estimator.reward_estimator is not None:
+        if is_skorch_classifier(estimator.reward_estimator):
+            X = X.astype(np.float32)  # torch modules hold float32 weights
         return clone(estimator.reward_estimator).fit(X, y_encoded), {}
     if estimator.verbose:
         print(f"{type(estimator).__name__}: fitting the reward model (grid-searched, calibrated "
               "RBF SVM)", file=sys.stderr, flush=True)
-    return fit_default_reward_model(X, y_encoded, estimator.reward_param_grid, standardize)
+    return fit_default_reward_model(X, y_encoded,
+                                    check_reward_param_grid(estimator.reward_param_grid),
+                                    standardize)
 
 def _train(estimator, modules, space, y_encoded, schedule, reward, diagnostics, device, seed):
     generator = torch.Generator(device=device).manual_seed(seed)

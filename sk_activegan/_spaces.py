@@ -168,13 +168,11 @@ def encode_categorical(X_caller, categorical, categories=None):
         column = X_caller.iloc[:, j] if is_frame else np.asarray(X_num[:, j])
         name = repr(X_caller.columns[j]) if is_frame else str(j)
         values = np.asarray(column.astype(object) if is_frame else column, dtype=object)
-        missing = np.array([v is None or (isinstance(v, float) and np.isnan(v))
-                            for v in values.tolist()], dtype=bool)
+        missing = np.array([is_missing(v) for v in values.tolist()], dtype=bool)
         if missing.any():
             raise ValueError(f"Categorical column {name} holds missing values (row "
                              f"{int(np.flatnonzero(missing)[0])}): every row needs a category.")
-        known = np.array(sorted(set(values.tolist())), dtype=object) if categories is None \
-            else categories[position]
+        known = _sorted_categories(values, name) if categories is None else categories[position]
         numeric = all(isinstance(v, (numbers.Number, np.number)) and not isinstance(v, bool)
                       for v in known.tolist())
         index = {v: k for k, v in enumerate(known.tolist())}
@@ -189,6 +187,42 @@ def encode_categorical(X_caller, categorical, categories=None):
             X_num[:, j] = codes
         found.append(known)
     return (X_num if is_frame else X_num.astype(np.float64)), found
+
+
+def is_missing(value):
+    """Whether one value is a missing value: None, NaN, or pandas' NA and NaT."""
+    return (value is None or (isinstance(value, (float, np.floating)) and value != value)
+            or type(value).__name__ in ("NAType", "NaTType"))
+
+
+def _sorted_categories(values, name):
+    """The distinct values of one categorical column, sorted; values of types that
+    cannot be ordered together (numbers and strings) are a ``TypeError`` naming the
+    column."""
+    distinct = set(values.tolist())
+    try:
+        return np.array(sorted(distinct), dtype=object)
+    except TypeError:
+        kinds = sorted({"string" if isinstance(v, str) else type(v).__name__ for v in distinct})
+        raise TypeError(
+            f"Categorical column {name} mixes value types {kinds} (for example "
+            f"{sorted(map(repr, distinct))[:4]}): a column's categories must all be numbers or "
+            "all strings; convert the column to one type (for example to str).") from None
+
+
+#: Float columns are rounded to the fewest decimals (up to this many) that every
+#: observed value has exactly, as SDV's ``learn_rounding_scheme``.
+MAX_DECIMALS = 6
+
+
+def observed_decimals(column, eps):
+    """The fewest decimals (0 to :data:`MAX_DECIMALS`) that reproduce every value of
+    ``column`` up to the data's floating-point resolution ``eps``; None when none do."""
+    for decimals in range(MAX_DECIMALS + 1):
+        scaled = column * 10.0 ** decimals
+        if np.all(np.abs(scaled - np.rint(scaled)) <= 8 * eps * np.maximum(np.abs(scaled), 1)):
+            return decimals
+    return None
 
 
 class TabularSpace:
@@ -210,7 +244,11 @@ class TabularSpace:
     kinds : ndarray of str
         ``"float"``, ``"int"`` or ``"bool"`` per continuous column.
     low, high : ndarray of shape (n_continuous,)
-        The observed range of every continuous column (integers are clipped to it).
+        The observed range of every continuous column: samples are clipped to it.
+    decimals : ndarray of shape (n_continuous,)
+        Per float column, the decimals every observed value has (:func:`observed_decimals`),
+        to which samples are rounded; -1 where values have more (no rounding) and for
+        integer and boolean columns.
     dtype : numpy dtype
         The dtype of samples given as an array.
     columns, dtypes : pandas Index and Series or None
@@ -232,7 +270,10 @@ class TabularSpace:
         self.mean, self.scale, self.low, self.high = self._scaling(X[:, self.continuous])
         self.dtype, kinds = _caller_types(X_caller, X)
         self.kinds = kinds[self.continuous]
+        self.decimals = self._decimals(X[:, self.continuous])
         self.columns = getattr(X_caller, "columns", None)
+        self.object_array = (self.columns is None
+                             and np.asarray(X_caller, dtype=None).dtype.kind in "OUS")
         self.dtypes = getattr(X_caller, "dtypes", None)
         widths = [len(c) for c in self.codes]
         starts = len(self.continuous) + np.concatenate([[0], np.cumsum(widths)])
@@ -249,6 +290,13 @@ class TabularSpace:
         mean) / scale``, and each column's observed range."""
         mean, scale = robust_standardization(cont)
         return mean, scale, cont.min(axis=0), cont.max(axis=0)
+
+    def _decimals(self, cont):
+        """Per continuous column, the decimals samples are rounded to (-1: none)."""
+        eps = np.finfo(cont.dtype).eps
+        found = [observed_decimals(cont[:, k], eps) if kind == "float" else None
+                 for k, kind in enumerate(self.kinds)]
+        return np.array([-1 if d is None else d for d in found], dtype=np.int64)
 
     def to_model(self, X):
         """Caller's rows (float array, categorical columns encoded) to float32
@@ -290,9 +338,10 @@ class TabularSpace:
     def to_caller(self, x, out):
         """Write model-space rows ``x`` (a tensor) into ``out`` in the caller's scale.
 
-        Integer columns are rounded and clipped to their observed range, boolean
-        columns thresholded at 0.5, each one-hot block decoded to its largest
-        entry's category; ``out`` has :attr:`dtype`.
+        Every continuous column is clipped to its observed range; float columns are
+        rounded to their observed decimals (:attr:`decimals`), integer columns to
+        integers, boolean columns thresholded at 0.5; each one-hot block is decoded
+        to its largest entry's category; ``out`` has :attr:`dtype`.
         """
         values = x.to(torch.float64).cpu().numpy()
         if self.categorical:
@@ -305,13 +354,17 @@ class TabularSpace:
             raise FloatingPointError(
                 "The generator produced non-finite values; refit with a lower learning_rate."
             )
+        np.clip(cont, self.low, self.high, out=cont)  # every column within its observed range
+        for decimals in np.unique(self.decimals[self.decimals >= 0]).tolist():
+            columns = np.flatnonzero(self.decimals == decimals)
+            cont[:, columns] = np.clip(np.round(cont[:, columns], decimals), self.low[columns],
+                                       self.high[columns])
         for kind in ("int", "bool"):
             columns = np.flatnonzero(self.kinds == kind)
             if len(columns) == 0:
                 continue
             part = cont[:, columns]
-            cont[:, columns] = (part >= 0.5 if kind == "bool" else
-                                np.clip(np.rint(part), self.low[columns], self.high[columns]))
+            cont[:, columns] = (part >= 0.5 if kind == "bool" else np.rint(part))
         if not self.categorical:
             out[...] = values  # the cast to the caller's dtype is exact for valid values
             return out
@@ -324,10 +377,17 @@ class TabularSpace:
         """New rows in the caller's form, categorical columns encoded as in fit."""
         return encode_categorical(X_caller, self.categorical, self.categories)[0]
 
-    def as_frame(self, X_new):
-        """Samples as a DataFrame with the fitted columns and dtypes (or as they are)."""
+    def as_caller(self, X_new):
+        """Samples in the form of the caller's X: a DataFrame with the fitted columns
+        and dtypes, an object array with the categories as given (fitted on an object
+        or string array), or the array as it is."""
         if self.columns is None:
-            return X_new
+            if not self.object_array:
+                return X_new
+            out = X_new.astype(object)
+            for j, codes, known in zip(self.categorical, self.codes, self.categories):
+                out[:, j] = known[np.searchsorted(codes, X_new[:, j])]  # codes sort as known
+            return out
         import pandas as pd
 
         frame = pd.DataFrame(X_new, columns=self.columns)
@@ -384,8 +444,7 @@ class ImageSpace(TabularSpace):
         return (np.full(n, (high + low) / 2), np.full(n, (high - low) / 2), np.full(n, low),
                 np.full(n, high))
 
-    def to_caller(self, x, out):
-        """Model-space images to the caller's scale, clipped to the observed range."""
-        if torch.isfinite(x).all():  # non-finite rows are left for the base class to refuse
-            x = x.clamp(-1.0, 1.0)
-        return super().to_caller(x, out)
+    def _decimals(self, cont):
+        """No learned rounding: pixel intensities are continuous (integer pixels are
+        rounded as integers)."""
+        return np.full(cont.shape[1], -1, dtype=np.int64)

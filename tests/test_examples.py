@@ -45,7 +45,13 @@ def test_mnist_main_job_runs(monkeypatch, tmp_path, capsys):
     output = tmp_path / "mnist.png"
     monkeypatch.setattr(sys, "argv", ["mnist_quickstart.py", "--fast", "--output", str(output)])
     runpy.run_path(str(EXAMPLES / "mnist_quickstart.py"), run_name="__main__")
-    out = capsys.readouterr().out
+    captured = capsys.readouterr()
+    out = captured.out
     assert out.startswith("SMOKE TEST (--fast)")
     assert "virtual SVs, 8 shifts" in out and "ActiveGAN (defaults)" in out
+    # it says what it is doing, and the training shows a progress bar with the time left
+    for stage in ("loading", "grid-searching", "virtual support vectors", "ActiveGAN",
+                  "refitting"):
+        assert stage in captured.err, stage
+    assert "40/40" in captured.err and "<00:00" in captured.err
     assert output.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

@@ -9,7 +9,7 @@ import pytest
 import torch
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GridSearchCV, cross_val_score
-from sklearn.pipeline import Pipeline
+from sklearn.pipeline import Pipeline, make_pipeline
 from sklearn.preprocessing import StandardScaler
 
 from sk_activegan import ActiveGANAugmenter, AugmentedClassifier
@@ -150,3 +150,31 @@ def test_pickling_leaves_the_live_object_alone(blobs, augmenter):
     pickle.dumps(augmenter)
     assert augmenter.modules_ is modules and augmenter.device_ is device
     assert augmenter._reward is reward
+
+
+@pytest.mark.parametrize("meta", ["AugmentedClassifier", "AugmentedClassifierCV"])
+def test_meta_classifiers_pass_dataframes_through(fast_params, meta):
+    import pandas as pd
+    from sklearn.compose import ColumnTransformer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.preprocessing import OneHotEncoder
+
+    import sk_activegan
+
+    rng = np.random.default_rng(0)
+    y = np.repeat([0, 1], 40)
+    frame = pd.DataFrame({"amount": rng.normal(size=80) + y,
+                          "colour": pd.Categorical(rng.choice(["red", "blue"], 80)),
+                          "kind": rng.choice(["a", "b", "c"], 80)})
+    estimator = make_pipeline(
+        ColumnTransformer([("onehot", OneHotEncoder(), ["colour", "kind"])],
+                          remainder="passthrough"), LogisticRegression())
+    augmenter = ActiveGANAugmenter(**fast_params, categorical_features=["colour", "kind"],
+                                   n_synthetic=0.5, random_state=0)
+    extra = {"n_synthetic": (0.5,), "cv": 2} if meta == "AugmentedClassifierCV" else {}
+    clf = getattr(sk_activegan, meta)(augmenter, estimator, **extra).fit(frame, y)
+    assert clf.feature_names_in_.tolist() == ["amount", "colour", "kind"]
+    assert clf.augmenter_.feature_names_in_.tolist() == ["amount", "colour", "kind"]
+    assert clf.predict(frame).shape == (80,) and clf.score(frame, y) > 0.5
+    with pytest.raises(ValueError, match="feature names"):
+        clf.predict(frame[["kind", "colour", "amount"]])

@@ -20,13 +20,14 @@ def test_integer_columns_are_rounded_within_their_range_and_booleans_thresholded
                           "b": [True, False, True, False]})
     space = _space(frame)
     assert space.kinds.tolist() == ["float", "int", "bool"]
-    caller = np.array([[0.25, 1.9, 0.6], [0.25, 1.2, 0.4], [0.25, -0.7, 0.5], [0.25, 9.0, 1.3]])
+    caller = np.array([[0.25, 1.9, 0.6], [1.04, 1.2, 0.4], [2.96, -0.7, 0.5], [9.0, 9.0, 1.3]])
     x = torch.as_tensor((caller - space.mean) / space.scale)
     out = space.to_caller(x, np.empty((4, 3)))
-    np.testing.assert_allclose(out[:, 0], 0.25)
+    # floats: clipped to the observed [0.5, 3.5], rounded to the observed one decimal
+    np.testing.assert_allclose(out[:, 0], [0.5, 1.0, 3.0, 3.5])
     assert out[:, 1].tolist() == [2.0, 1.0, 0.0, 3.0]  # rounded, clipped to [0, 3]
     assert out[:, 2].tolist() == [1.0, 0.0, 1.0, 1.0]
-    frame_out = space.as_frame(out)
+    frame_out = space.as_caller(out)
     assert frame_out.dtypes.tolist() == frame.dtypes.tolist()
     assert frame_out["i"].tolist() == [2, 1, 0, 3]
 
@@ -106,3 +107,89 @@ def test_diagnostics_of_rows_far_off_the_scale_raise(fast_params):
     aug = ActiveGANAugmenter(**fast_params, random_state=0).fit(X, y)
     with pytest.raises(ValueError, match="too far"):
         aug.sample_diagnostics(X[:2] * 1e300, y[:2])
+
+
+def _zero_inflated(n=120, seed=0):
+    """A non-negative amount with half its rows exactly 0.0, a continuous column with
+    many decimals, and prices in cents."""
+    rng = np.random.default_rng(seed)
+    y = np.repeat([0, 1], n // 2)
+    amount = np.where(rng.random(n) < 0.5, 0.0, rng.exponential(100.0, n) + 20 * y)
+    price = np.round(rng.uniform(1, 50, n), 2)
+    return np.column_stack([amount, rng.normal(size=n) + y, price]), y
+
+
+@pytest.mark.parametrize("method", ["anchored", "paper"])
+def test_float_columns_stay_within_their_observed_range(fast_params, method):
+    X, y = _zero_inflated()
+    aug = ActiveGANAugmenter(**fast_params, method=method, random_state=0).fit(X, y)
+    X_syn, _ = aug.sample(300)
+    assert (X_syn >= X.min(axis=0)).all() and (X_syn <= X.max(axis=0)).all()
+    assert (X_syn[:, 0] == 0.0).any()  # the point mass at the lower bound is kept
+    np.testing.assert_allclose(X_syn[:, 2], np.round(X_syn[:, 2], 2))  # cents stay cents
+    assert len(np.unique(X_syn[:, 1])) > 250  # a continuous column is not rounded
+
+
+def test_observed_decimals():
+    from sk_activegan._spaces import observed_decimals
+
+    eps64, eps32 = np.finfo(np.float64).eps, np.finfo(np.float32).eps
+    assert observed_decimals(np.array([0.0, 3.0, 16.0]), eps64) == 0
+    assert observed_decimals(np.array([1.25, 0.5, 7.0]), eps64) == 2
+    assert observed_decimals(np.array([0.1, 0.7], dtype=np.float32).astype(np.float64),
+                             eps32) == 1
+    assert observed_decimals(np.random.default_rng(0).normal(size=50), eps64) is None
+    assert observed_decimals(np.array([1e7 + 0.123456789]), eps64) is None
+
+
+def test_dataframe_float_columns_stay_in_range(fast_params):
+    import pandas as pd
+
+    X, y = _zero_inflated()
+    frame = pd.DataFrame(X, columns=["amount", "score", "price"]).astype({"price": "float32"})
+    X_res, _ = ActiveGANAugmenter(**fast_params, random_state=0).fit_resample(frame, y)
+    assert X_res.dtypes.tolist() == frame.dtypes.tolist()
+    assert (X_res.min() >= frame.min()).all() and (X_res.max() <= frame.max()).all()
+
+
+def _strings_in_object_array(n=90, seed=0):
+    rng = np.random.default_rng(seed)
+    y = np.repeat([0, 1, 2], n // 3)
+    X = np.empty((n, 3), dtype=object)
+    X[:, 0] = rng.normal(size=n) + y
+    X[:, 1] = rng.choice(["red", "green", "blue"], n)
+    X[:, 2] = rng.choice([10, 20], n)
+    return X, y
+
+
+def test_object_arrays_come_back_as_object_arrays_with_their_categories(fast_params):
+    X, y = _strings_in_object_array()
+    X_before = X.copy()
+    aug = ActiveGANAugmenter(**fast_params, categorical_features=[1, 2], random_state=0)
+    X_res, y_res = aug.fit_resample(X, y)
+    assert X_res.dtype == object and X_res.shape == (len(X) + len(X) // 2, 3)
+    assert (X_res[:len(X)] == X).all()  # the real rows exactly as given
+    synthetic = X_res[len(X):]
+    assert set(synthetic[:, 1].tolist()) <= {"red", "green", "blue"}
+    assert set(synthetic[:, 2].tolist()) <= {10, 20}
+    assert all(isinstance(v, float) for v in synthetic[:, 0].tolist())
+    X_syn, _ = aug.sample(5)
+    assert X_syn.dtype == object and set(X_syn[:, 1].tolist()) <= {"red", "green", "blue"}
+    assert (X == X_before).all()  # the caller's array is untouched
+
+
+@pytest.mark.parametrize("n_classes", [2, 3])
+def test_one_hot_labels_come_back_one_hot_from_every_entry_point(blobs, fast_params,
+                                                                  n_classes):
+    X, y = blobs
+    keep = y < n_classes
+    X, y = X[keep], y[keep]
+    Y = np.eye(n_classes, dtype=np.int64)[y]
+    aug = ActiveGANAugmenter(**fast_params, random_state=0)
+    _, Y_res = aug.fit_resample(X, Y)
+    assert Y_res.shape == (int(1.5 * len(X)), n_classes) and Y_res.dtype == Y.dtype
+    np.testing.assert_array_equal(Y_res[:len(X)], Y)
+    _, Y_syn = aug.sample(3)
+    assert Y_syn.shape == (3 * n_classes, n_classes) and Y_syn.dtype == Y.dtype
+    np.testing.assert_array_equal(Y_syn.sum(axis=1), 1)
+    np.testing.assert_array_equal(Y_syn.argmax(axis=1), np.repeat(np.arange(n_classes), 3))

@@ -178,3 +178,150 @@ def test_nullable_integer_labels_stay_integers(blobs, fast_params):
     assert str(y_res.dtype) == "Int64"
     _, y_syn = aug.sample(2)
     assert str(y_syn.dtype) == "Int64" and y_syn.tolist() == [0, 0, 1, 1, 2, 2]
+
+
+@pytest.fixture
+def no_training(monkeypatch):
+    """Fail the test if the reward model or the networks start training."""
+    from sk_activegan import _fitting
+
+    monkeypatch.setattr(_fitting, "fit_default_reward_model",
+                        lambda *a, **k: pytest.fail("the reward model was fitted"))
+    monkeypatch.setattr(_fitting, "train", lambda *a, **k: pytest.fail("training started"))
+
+
+def _object_X(X, column, values):
+    out = X.astype(object)
+    out[:, column] = np.resize(np.array(values, dtype=object), len(X))
+    return out
+
+
+@pytest.mark.parametrize("values, kinds", [([1, "unknown", 2], r"\['int', 'string'\]"),
+                                           ([1.5, "b"], r"\['float', 'string'\]"),
+                                           (["a", 3, b"c"], r"\['bytes', 'int', 'string'\]")])
+def test_categorical_column_of_mixed_types_is_named(blobs, fast_params, no_training, values,
+                                                    kinds):
+    X, y = blobs
+    with pytest.raises(TypeError, match=rf"Categorical column 2 mixes value types {kinds}"):
+        ActiveGANAugmenter(**fast_params, categorical_features=[2]).fit(
+            _object_X(X, 2, values), y)
+
+
+def test_dataframe_categorical_column_of_mixed_types_is_named(blobs, fast_params, no_training):
+    pd = pytest.importorskip("pandas")
+    X, y = blobs
+    frame = pd.DataFrame(X, columns=list("abcde"))
+    frame["e"] = np.resize(np.array([1, "x"], dtype=object), len(X))
+    with pytest.raises(TypeError, match="Categorical column 'e' mixes value types"):
+        ActiveGANAugmenter(**fast_params, categorical_features=["e"]).fit(frame, y)
+
+
+def test_text_in_a_numeric_column_is_named(blobs, fast_params, no_training):
+    X, y = blobs
+    X = _object_X(X, 3, [0.5, 1.5, "n/a"])
+    with pytest.raises(ValueError, match=r"Column 3 of X holds 'n/a' \(row 2\).*"
+                                         "categorical_features"):
+        ActiveGANAugmenter(**fast_params).fit(X, y)
+
+
+def _labels_with(y, row, value):
+    labels = np.array(["a", "b", "c"], dtype=object)[y]
+    labels[row] = value
+    return labels
+
+
+@pytest.mark.parametrize("make_y", [
+    lambda y: _labels_with(y, 5, None),
+    lambda y: _labels_with(y, 5, np.nan),
+    lambda y: __import__("pandas").Series(_labels_with(y, 5, np.nan)),
+    lambda y: __import__("pandas").Series(_labels_with(y, 5, None), dtype="string"),
+    lambda y: np.where(np.arange(len(y)) == 5, np.nan, y.astype(float)),
+], ids=["None-object", "nan-object", "nan-Series", "NA-string-Series", "nan-float"])
+def test_missing_labels_are_named(blobs, fast_params, no_training, make_y):
+    X, y = blobs
+    with pytest.raises(ValueError, match=r"missing labels|NaN"):
+        ActiveGANAugmenter(**fast_params).fit(X, make_y(y))
+
+
+def test_labels_of_mixed_types_are_refused(blobs, fast_params, no_training):
+    X, y = blobs
+    labels = np.array([0, "one", 2], dtype=object)[y]
+    with pytest.raises(ValueError, match=r"mix|Mix"):
+        ActiveGANAugmenter(**fast_params).fit(X, labels)
+
+
+def test_column_names_of_mixed_types_fail_before_training(blobs, fast_params, no_training):
+    pd = pytest.importorskip("pandas")
+    X, y = blobs
+    frame = pd.DataFrame(X, columns=[0, "b", "c", "d", "e"])
+    with pytest.raises(TypeError, match="string names"):
+        ActiveGANAugmenter(**fast_params).fit(frame, y)
+
+
+@pytest.mark.parametrize("grid, expected", [
+    ({"C": 1.0, "gamma": "scale"}, {"C": 1.0, "gamma": "scale"}),
+    ({"C": [1.0, 10.0], "gamma": "scale"}, None),
+    ({"C": np.array([2.0])}, {"C": 2.0}),
+])
+def test_reward_param_grid_scalars_are_one_point_grids(blobs, fast_params, grid, expected):
+    aug = ActiveGANAugmenter(**{**fast_params, "reward_param_grid": grid},
+                             random_state=0).fit(*blobs)
+    if expected is not None:
+        assert aug.reward_params_ == expected
+    else:
+        assert aug.reward_params_["C"] in (1.0, 10.0)
+
+
+@pytest.mark.parametrize("grid, message", [({"C": []}, r"reward_param_grid\['C'\] is empty"),
+                                           ({"c": [1.0]}, "names 'c'.*not a parameter")])
+def test_bad_reward_param_grid_fails_before_training(blobs, fast_params, no_training, grid,
+                                                     message):
+    with pytest.raises(ValueError, match=message):
+        ActiveGANAugmenter(**{**fast_params, "reward_param_grid": grid}).fit(*blobs)
+
+
+@pytest.mark.parametrize("front_door", ["ActiveGANAugmenter", "ActiveGANOverSampler"])
+def test_only_categorical_columns_with_anchors_fail_before_training(fast_params, no_training,
+                                                                    front_door):
+    import sk_activegan
+
+    rng = np.random.default_rng(0)
+    X = rng.integers(0, 3, size=(60, 2))
+    y = np.repeat([0, 1], [40, 20])
+    with pytest.raises(ValueError, match="Every column of X is categorical.*method='paper'.*"
+                                         "SMOTEN"):
+        getattr(sk_activegan, front_door)(**fast_params, categorical_features=[0, 1]).fit(X, y)
+
+
+def test_only_categorical_columns_with_the_paper_generator_make_new_combinations(fast_params):
+    rng = np.random.default_rng(0)
+    X = rng.integers(0, 4, size=(80, 3))
+    y = np.repeat([0, 1], 40)
+    aug = ActiveGANAugmenter(**fast_params, method="paper", categorical_features=[0, 1, 2],
+                             random_state=0).fit(X, y)
+    X_syn, _ = aug.sample(200)
+    seen = {tuple(row) for row in X.tolist()}
+    assert ({tuple(row) for row in X_syn.tolist()} - seen)  # not only copies of real rows
+    assert np.isin(X_syn, np.arange(4)).all()
+
+
+def test_skorch_reward_model_fits_on_float64_X(blobs, fast_params):
+    import torch
+    from skorch import NeuralNetClassifier
+
+    class Net(torch.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.layer = torch.nn.Linear(5, 3)
+
+        def forward(self, x):
+            return torch.softmax(self.layer(x), dim=-1)
+
+    X, y = blobs
+    assert X.dtype == np.float64
+    net = NeuralNetClassifier(Net, max_epochs=3, lr=0.1, verbose=0,
+                              train_split=None, iterator_train__shuffle=False)
+    aug = ActiveGANAugmenter(**{**fast_params, "reward_estimator": net},
+                             random_state=0).fit(X, y)
+    X_syn, y_syn, scores = aug.sample(4, return_scores=True)
+    assert X_syn.shape == (12, 5) and np.isfinite(scores["reward"]).all()

@@ -175,7 +175,8 @@ def _calibrated_svc_parts(estimator):
     return estimator, scaler
 
 
-def _is_skorch_classifier(estimator):
+def is_skorch_classifier(estimator):
+    """Whether ``estimator`` is a skorch ``NeuralNetClassifier`` (or a frozen one)."""
     from skorch import NeuralNetClassifier
 
     if isinstance(estimator, FrozenEstimator):
@@ -248,6 +249,6 @@ def reward_proba_module(estimator, device, vote_temperature=0.1, input_map=None)
             return module.compose_input(*input_map[:2]).to(device)
         module = module.to(device)
     else:  # a skorch net's module stays where the net put it; NumpyProba has no tensors
-        module = (SkorchProba(estimator) if _is_skorch_classifier(estimator)
+        module = (SkorchProba(estimator) if is_skorch_classifier(estimator)
                   else NumpyProba(estimator))
     return module if input_map is None else InputMap(module, *input_map, device)
