@@ -6,7 +6,6 @@ from sklearn.utils._param_validation import Interval, StrOptions
 
 from ._base import BaseActiveGAN, fill_docstring
 from ._counts import synthetic_counts
-from ._fitting import AUTO_N_SYNTHETIC
 
 
 @fill_docstring
@@ -101,12 +100,9 @@ class ActiveGANAugmenter(BaseActiveGAN):
             device=device, random_state=random_state, verbose=verbose)
         self.n_synthetic = n_synthetic
 
-    def _counts_to_add(self, y):
-        """``n_synthetic`` per class: a share of each class's size, a count, or a dict."""
-        return synthetic_counts(y, self._n_synthetic())
-
-    def _n_synthetic(self):
-        """``n_synthetic`` with "auto" resolved for the kind of data (tables or images)."""
-        if isinstance(self.n_synthetic, str):
-            return AUTO_N_SYNTHETIC["tabular" if self.image_shape is None else "image"]
-        return self.n_synthetic
+    def _counts_to_add(self, y, defaults):
+        """``n_synthetic`` per class ("auto": the data space's default): a share of
+        each class's size, a count, or a dict."""
+        n_synthetic = (defaults.n_synthetic if isinstance(self.n_synthetic, str)
+                       else self.n_synthetic)
+        return synthetic_counts(y, n_synthetic)

@@ -12,7 +12,6 @@ whose classes are imbalanced sets ``_balanced_batches``: every training batch th
 draws its real rows class-balanced.
 """
 
-import copy
 import numbers
 
 import numpy as np
@@ -23,11 +22,10 @@ from sklearn.base import _fit_context
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_data
 
+from ._config import resolve_config
 from ._counts import resolve_counts
-from ._diagnostics import Diagnostics
-from ._fitting import _numpy_labels, check_training_data, fitted_state
-from ._reward import build_reward
-from ._sampling import generate
+from ._fitting import fit_model
+from ._validation import _numpy_labels, check_training_data
 
 #: Parameter and attribute documentation the front doors share; each front door's
 #: docstring names where they go (:func:`fill_docstring`).
@@ -183,11 +181,17 @@ def fill_docstring(cls):
     return cls
 
 
-def _too_far(rows):
-    raise ValueError(
-        f"{len(rows)} rows (the first at index {int(rows[0])}) lie too far from the training "
-        "data for finite scores: their features are beyond the fitted scale by many orders "
-        "of magnitude.")
+def _from_model(name, doc):
+    """A read-only fitted attribute that is the fitted model's ``name``."""
+
+    def get(self):
+        model = self.__dict__.get("_model")
+        if model is None:
+            raise AttributeError(f"{type(self).__name__} is not fitted: it has no fitted "
+                                 "model yet; call fit first.")
+        return getattr(model, name)
+
+    return property(get, doc=doc)
 
 
 class BaseActiveGAN(BaseSampler):
@@ -275,8 +279,7 @@ class BaseActiveGAN(BaseSampler):
             The fitted estimator. On any error the previous fit is kept as it was.
         """
         data = self._check_X_y(X, y)
-        strategy = self._counts_to_add(data.y)  # a bad count or sampling strategy fails now
-        self._assign({**self._fit_state(data), "sampling_strategy_": strategy})
+        self._assign(self._fit_state(data))
         return self
 
     @_fit_context(prefer_skip_nested_validation=False)
@@ -298,13 +301,14 @@ class BaseActiveGAN(BaseSampler):
         arrays_transformer = ArraysTransformer(X, y)
         data = self._check_X_y(X, y)
         X_new, y_new = self._resample(data)
+        space = self._model.space
         if hasattr(data.X_caller, "iloc"):  # a DataFrame: real rows as given, then samples
             import pandas as pd
 
-            X_res = pd.concat([data.X_caller, self._space.as_caller(X_new)], ignore_index=True)
-        elif self._space.object_array:  # real rows as given, then samples, as objects
+            X_res = pd.concat([data.X_caller, space.as_caller(X_new)], ignore_index=True)
+        elif space.object_array:  # real rows as given, then samples, as objects
             X_res = np.concatenate([np.asarray(data.X_caller, dtype=object),
-                                    self._space.as_caller(X_new)])
+                                    space.as_caller(X_new)])
         else:
             X_res = np.concatenate([data.X.astype(X_new.dtype), X_new])
         y_res = np.concatenate([data.y, y_new])
@@ -319,22 +323,23 @@ class BaseActiveGAN(BaseSampler):
 
     def _resample(self, data):
         """Fit on checked data, then the rows ``fit_resample`` adds, per the front door."""
-        strategy = self._counts_to_add(data.y)  # checked before any training
-        self._assign({**self._fit_state(data), "sampling_strategy_": strategy})
+        self._assign(self._fit_state(data))
+        strategy = self.sampling_strategy_
         counts = np.array([strategy.get(label, 0) for label in self.classes_.tolist()],
                           dtype=np.int64)
-        return self._generate(counts, self._margin_filter)
+        return self._model.generate(counts, self._model.margin_filter)
 
     #: Draw every training batch's real rows class-balanced (for imbalanced classes).
     _balanced_batches = False
 
-    def _counts_to_add(self, y):
-        """``{label: rows}`` that ``fit_resample`` adds (labels absent add none)."""
+    def _counts_to_add(self, y, defaults):
+        """``{label: rows}`` that ``fit_resample`` adds (labels absent add none);
+        ``defaults`` are the data space's (``SpaceDefaults``)."""
         raise NotImplementedError
 
     def _check_X_y(self, X, y):
-        """The validated training data (``_fitting.CheckedData``); no side effects."""
-        return check_training_data(self, X, y)
+        """The validated training data (``_validation.CheckedData``); no side effects."""
+        return check_training_data(self.get_params(deep=False), X, y, type(self).__name__)
 
     def _assign(self, state):
         """Replace the fitted state in one step (the fit has succeeded)."""
@@ -343,8 +348,21 @@ class BaseActiveGAN(BaseSampler):
         self.__dict__.update(state)
 
     def _fit_state(self, data):
-        """Every fitted attribute, built as locals; nothing on ``self`` changes."""
-        return fitted_state(self, data)
+        """Every fitted attribute, built as locals; nothing on ``self`` changes.
+
+        The parameters are read once (``get_params``) and resolved into a frozen
+        config; a bad count or sampling strategy fails before any training."""
+        config = resolve_config(self.get_params(deep=False), data, name=type(self).__name__,
+                                balanced_batches=self._balanced_batches)
+        strategy = self._counts_to_add(data.y, data.space.defaults)
+        attributes, _ = fit_model(config, data)
+        return {**attributes, "sampling_strategy_": strategy}
+
+    # the fitted collaborators, read from the fitted model (see FITTED_ATTRIBUTES_DOC)
+    modules_ = _from_model("modules", "The trained generator, discriminator and policy.")
+    device_ = _from_model("device", "Where the networks live.")
+    reward_estimator_ = _from_model("reward_model", "The fitted reward model.")
+    feature_extractor_ = _from_model("feature_extractor", "The extractor's frozen copy or None.")
 
     # ----------------------------------------------------------------- sampling
 
@@ -379,21 +397,18 @@ class BaseActiveGAN(BaseSampler):
             Only with ``return_scores=True``: see `sample_diagnostics`.
         """
         check_is_fitted(self, "modules_")
+        model = self._model
         counts = resolve_counts(n_per_class, self.classes_, name="n_per_class")
         if isinstance(margin_filter, str) and margin_filter == "fitted":
-            margin_filter = self._margin_filter
+            margin_filter = model.margin_filter
         elif margin_filter is not None and not 0 <= margin_filter <= 1:
             raise ValueError(f"margin_filter must be in [0, 1], None or 'fitted'; "
                              f"got {margin_filter!r}.")
-        X_new, y_new = self._generate(counts, margin_filter)
-        scores = self._scores(X_new, y_new) if return_scores else None
-        X_new = self._space.as_caller(X_new)
-        y_new = self._y_form.restore(y_new)
+        X_new, y_new = model.generate(counts, margin_filter)
+        scores = model.scores(X_new, y_new) if return_scores else None
+        X_new = model.space.as_caller(X_new)
+        y_new = model.y_form.restore(y_new)
         return (X_new, y_new, scores) if return_scores else (X_new, y_new)
-
-    def _generate(self, counts, margin_filter):
-        return generate(self.modules_, self._space, self._reward, self._sample_rng, counts,
-                        self.classes_, self.device_, margin_filter)
 
     # -------------------------------------------------------------- diagnostics
 
@@ -422,62 +437,12 @@ class BaseActiveGAN(BaseSampler):
         """
         check_is_fitted(self, "modules_")
         if np.ndim(X) == 2:
-            X = self._space.encode(X)
+            X = self._model.space.encode(X)
         X = validate_data(self, X, reset=False, dtype=[np.float64, np.float32])
         y = column_or_1d(_numpy_labels(y))
         if len(y) != len(X):
             raise ValueError(f"X has {len(X)} rows but y has {len(y)} labels.")
-        return self._scores(X, y)
-
-    def _scores(self, X, y):
-        known = {label: i for i, label in enumerate(self.classes_.tolist())}
-        unknown = set(y.tolist()) - set(known)
-        if unknown:
-            raise ValueError(f"y names classes {sorted(map(repr, unknown))} that are not "
-                             f"among the fitted classes {self.classes_.tolist()}.")
-        with np.errstate(over="ignore"):
-            x = self._space.to_model(np.asarray(X, dtype=np.float64))
-        far = ~np.isfinite(x).all(axis=1)
-        if far.any():
-            _too_far(np.flatnonzero(far))
-        x = torch.as_tensor(x, device=self.device_)
-        y_encoded = torch.as_tensor([known[label] for label in y.tolist()], dtype=torch.long,
-                                    device=self.device_)
-        scores = self._diagnostics.scores(x, y_encoded, self.modules_.discriminator)
-        bad = ~np.logical_and.reduce([np.isfinite(v) for v in scores.values()])
-        if bad.any():
-            _too_far(np.flatnonzero(bad))
-        return scores
-
-    # ------------------------------------------------------------- persistence
-
-    def __getstate__(self):
-        """Pickle device-independent state: networks on the CPU; the reward and
-        diagnostics modules are rebuilt from the fitted reward model on load."""
-        state = dict(super().__getstate__())  # a copy: Python may return __dict__ itself
-        for derived in ("_reward", "_diagnostics"):
-            state.pop(derived, None)
-        if "modules_" in state:
-            state["modules_"] = copy.deepcopy(self.modules_).to("cpu")
-            state["device_"] = str(self.device_)
-            if state.get("feature_extractor_") is not None:
-                state["feature_extractor_"] = copy.deepcopy(self.feature_extractor_).to("cpu")
-        return state
-
-    def __setstate__(self, state):
-        super().__setstate__(state)
-        if "modules_" in state:
-            device = torch.device(state["device_"])
-            if device.type == "cuda" and not torch.cuda.is_available():
-                device = torch.device("cpu")
-            self.device_ = device
-            self.modules_.to(device)
-            extractor = state.get("feature_extractor_")
-            if extractor is not None:
-                extractor.to(device)
-            self._reward = build_reward(self.reward_estimator_, self._space, device,
-                                        **self._reward_settings, feature_extractor=extractor)
-            self._diagnostics = Diagnostics(self._reward, self._space, device)
+        return self._model.scores(X, y)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

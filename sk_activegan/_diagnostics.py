@@ -129,7 +129,7 @@ def synthetic_diagnostics(X, y, X_syn, y_syn, reward_estimator, *, epsilon=0.2, 
     >>> sorted(scores), summary["share_conditioned_class"]
     (['conditioned_margin', 'margin', 'nn_distance_ratio', 'reward'], 1.0)
     """
-    from ._spaces import TabularSpace
+    from ._spaces import make_space
 
     X, X_syn = np.asarray(X, dtype=np.float64), np.asarray(X_syn, dtype=np.float64)
     classes, labels = np.unique(np.asarray(y), return_inverse=True)
@@ -138,7 +138,7 @@ def synthetic_diagnostics(X, y, X_syn, y_syn, reward_estimator, *, epsilon=0.2, 
     unknown = set(y_syn.tolist()) - set(known)
     if unknown:
         raise ValueError(f"y_syn names classes {sorted(map(repr, unknown))} that are not in y.")
-    space = TabularSpace().fit(X, X, labels, len(classes))
+    space = make_space(None, X.shape[1]).fit(X, X, labels, len(classes))  # a table
     device = torch.device("cpu")
     reward = build_reward(reward_estimator, space, device, alpha=alpha, epsilon=epsilon,
                           constant=reward_constant)

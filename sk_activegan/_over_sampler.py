@@ -96,7 +96,7 @@ class ActiveGANOverSampler(BaseActiveGAN, BaseOverSampler):
             device=device, random_state=random_state, verbose=verbose)
         self.sampling_strategy = sampling_strategy
 
-    def _counts_to_add(self, y):
+    def _counts_to_add(self, y, defaults):
         """imbalanced-learn's ``check_sampling_strategy``: rows to add per class."""
         strategy = check_sampling_strategy(self.sampling_strategy, y, self._sampling_type)
         return {label.item() if hasattr(label, "item") else label: int(count)

@@ -14,31 +14,34 @@ from ._reward import top_two_margin
 MAX_FILTER_ROUNDS = 20
 
 
-def generate(modules, space, reward, rng, counts, classes, device, margin_filter=None):
-    """``counts[c]`` rows of every class ``c`` in the caller's scale and dtype, and
-    their labels; memory beyond the result stays bounded by :data:`CHUNK_ROWS`."""
+def generate(model, counts, margin_filter=None):
+    """``counts[c]`` rows of every class ``c`` from a ``FittedActiveGAN``, in the
+    caller's scale and dtype, and their labels; memory beyond the result stays
+    bounded by :data:`CHUNK_ROWS`. Draws continue the model's sampling stream."""
+    space, classes = model.space, model.classes
     X_new = np.empty((int(counts.sum()), space.n_features), dtype=space.dtype)
     stop = 0
     for class_index, count in enumerate(counts.tolist()):
         start, stop = stop, stop + count
-        draw = _Draw(modules, space, rng, class_index, device)
+        sampler = ClassSampler(model, class_index)
         if margin_filter is not None and count:
-            _fill_filtered(X_new[start:stop], draw, space, reward, margin_filter,
+            _fill_filtered(X_new[start:stop], sampler, space, model.reward, margin_filter,
                            classes[class_index])
             continue
         for chunk in range(start, stop, CHUNK_ROWS):
             end = min(chunk + CHUNK_ROWS, stop)
-            space.to_caller(draw(end - chunk), X_new[chunk:end])
+            space.to_caller(sampler(end - chunk), X_new[chunk:end])
     return X_new, np.repeat(classes, counts)
 
 
-class _Draw:
-    """Model-space samples of one class from the sampling stream ``rng``."""
+class ClassSampler:
+    """Model-space samples of one class, drawn from the model's sampling stream
+    (noise, and with an anchored generator the anchors: real rows of the class)."""
 
-    def __init__(self, modules, space, rng, class_index, device):
-        self.modules, self.space, self.rng = modules, space, rng
-        self.class_index, self.device = class_index, device
-        self.rows = space.class_rows(class_index)
+    def __init__(self, model, class_index):
+        self.modules, self.space, self.rng = model.modules, model.space, model.sample_rng
+        self.class_index, self.device = class_index, model.device
+        self.rows = self.space.class_rows(class_index)
 
     @torch.inference_mode()
     def __call__(self, count):
@@ -51,7 +54,7 @@ class _Draw:
         return self.modules.generate(torch.from_numpy(z).to(self.device), y, anchor)
 
 
-def _fill_filtered(out, draw, space, reward, limit, label):
+def _fill_filtered(out, sampler, space, reward, limit, label):
     """AC-GAN+F: rows whose top-two margin (eq. 6) is at most ``limit``.
 
     Draws rounds of candidates until ``out`` is full or ``MAX_FILTER_ROUNDS``
@@ -63,7 +66,7 @@ def _fill_filtered(out, draw, space, reward, limit, label):
     for _ in range(MAX_FILTER_ROUNDS * -(-count // CHUNK_ROWS)):
         if kept >= count:
             break
-        x = draw(min(max(4 * (count - kept), 256), CHUNK_ROWS))
+        x = sampler(min(max(4 * (count - kept), 256), CHUNK_ROWS))
         with torch.inference_mode():
             margin = top_two_margin(reward.proba(x)).float()
         passing = margin <= limit

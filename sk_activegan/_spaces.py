@@ -4,18 +4,29 @@ A space is fitted on the caller's training rows and owns everything about their
 representation: the standardization the networks train in, the per-class real
 rows and spacing an anchored generator and the diagnostics use, and the way back
 to the caller's scale, dtypes and pandas columns, with every column kept valid
-(integers rounded within their observed range, booleans both ways).
+(each within its observed range; integers rounded, booleans both ways).
 
-:class:`TabularSpace` is the space of a feature table. A new kind of data (images,
-categorical columns) is another space with the same methods.
+A space is also *the kind of data*: :func:`make_space` decides it once per fit
+from the parameters, and everything that differs between kinds is asked of the
+space — its "auto" defaults (:class:`SpaceDefaults`), the checks its settings
+need before training, its networks and the anchored generator's radius.
+:class:`TabularSpace` is the space of a feature table, :class:`ImageSpace` of
+flattened images. A new kind of data is another subclass of :class:`DataSpace`
+that meets its interface.
 """
 
 import numbers
 import warnings
 
+from abc import ABC, abstractmethod
+from typing import NamedTuple
+
 import numpy as np
 import torch
 from sklearn.neighbors import NearestNeighbors
+
+from ._networks import (AnchoredGenerator, ConvDiscriminator, ConvGenerator, Discriminator,
+                        Generator, WarpGenerator)
 
 #: Features must lie within these magnitudes to be standardized in float64
 #: (squares neither overflow nor underflow).
@@ -225,7 +236,100 @@ def observed_decimals(column, eps):
     return None
 
 
-class TabularSpace:
+class SpaceDefaults(NamedTuple):
+    """What the parameters' "auto" resolves to for one kind of data."""
+
+    #: ``hidden_layer_sizes="auto"``.
+    hidden_layer_sizes: tuple
+    #: ``lambda_reward="auto"`` (eq. 11's λ).
+    lambda_reward: float
+    #: The augmenter's ``n_synthetic="auto"``: a share of each class's size.
+    n_synthetic: float
+
+
+class CallerMap(NamedTuple):
+    """The affine map from the model space back to the caller's scale:
+    ``caller = model * weight + offset`` when ``diagonal`` (weight and offset of
+    shape (n_features,)), else ``caller = model @ weight + offset`` (weight of shape
+    (n_model, n_features))."""
+
+    weight: np.ndarray
+    offset: np.ndarray
+    diagonal: bool
+
+
+class GeneratorLayout(NamedTuple):
+    """Where an anchored generator may move a row: ``free`` is 1 on the model-space
+    dimensions it may shift and 0 on one-hot blocks; ``blocks`` are the one-hot
+    blocks' ``(start, stop)`` model-space slices."""
+
+    free: np.ndarray
+    blocks: list
+
+
+class DataSpace(ABC):
+    """The interface a data space meets (see the module's docstring).
+
+    Before :meth:`fit`: :attr:`defaults` and :meth:`check_settings`. After it: the
+    conversions (:meth:`to_model`, :meth:`to_caller`, :meth:`encode`,
+    :meth:`as_caller`, :meth:`caller_map`), the real rows (``real``, ``labels``,
+    ``spacing``, :meth:`class_rows`), and what the networks and the reward need
+    (:meth:`networks`, :meth:`generator_layout`, :meth:`reward_standardized`).
+    """
+
+    #: "auto" defaults of this kind of data.
+    defaults: SpaceDefaults
+
+    @abstractmethod
+    def check_settings(self, *, hidden_layer_sizes, batch_size, categorical,
+                       feature_extractor):
+        """Raise ``ValueError`` for settings this kind of data cannot take (before
+        any training)."""
+
+    @abstractmethod
+    def fit(self, X_caller, X, labels, n_classes, categorical=(), categories=()):
+        """Learn the space from the caller's training rows; returns self."""
+
+    @abstractmethod
+    def to_model(self, X):
+        """Caller's rows (float array) to float32 model-space rows."""
+
+    @abstractmethod
+    def to_caller(self, x, out):
+        """Model-space rows (a tensor) into ``out``, in the caller's scale and dtype."""
+
+    @abstractmethod
+    def caller_map(self):
+        """The :class:`CallerMap` back to the caller's scale, for the reward module."""
+
+    @abstractmethod
+    def generator_layout(self):
+        """The :class:`GeneratorLayout` of the model space."""
+
+    @abstractmethod
+    def networks(self, *, latent_dim, n_classes, hidden_layer_sizes, dropout, anchor_radius):
+        """``(generator, discriminator)`` for this space; ``anchor_radius`` None gives
+        the paper's free generator G(z, y)."""
+
+    @abstractmethod
+    def reward_standardized(self, feature_extractor):
+        """Whether the default reward model standardizes its inputs."""
+
+    def class_rows(self, class_index):
+        """Indices of the real rows of one class."""
+        return np.flatnonzero(self.labels == class_index)
+
+    def encode(self, X_caller):
+        """New rows in the caller's form as a float array (categorical columns
+        encoded as in fit)."""
+        return X_caller
+
+    def as_caller(self, X_new):
+        """Samples (an array of :attr:`dtype`) in the form of the caller's X."""
+        return X_new
+
+
+class TabularSpace(DataSpace):
     """A feature table: standardized continuous columns and one-hot categorical ones.
 
     The model space holds the continuous columns standardized (in their order), then
@@ -257,6 +361,28 @@ class TabularSpace:
         The training rows in the model space (float32), their encoded labels,
         and each class's :func:`class_spacing`.
     """
+
+    defaults = SpaceDefaults(hidden_layer_sizes=(256, 256), lambda_reward=0.1, n_synthetic=0.5)
+
+    def check_settings(self, *, hidden_layer_sizes, batch_size, categorical,
+                       feature_extractor):
+        if feature_extractor is not None:
+            raise ValueError("feature_extractor needs image_shape: it maps images to features.")
+
+    def networks(self, *, latent_dim, n_classes, hidden_layer_sizes, dropout, anchor_radius):
+        """MLPs; the anchored generator's radius is ``anchor_radius`` class spacings
+        (one radius per class, model-space units), and one-hot blocks keep the
+        anchor's category."""
+        free, blocks = self.generator_layout()
+        if anchor_radius is None:
+            generator = Generator(latent_dim, n_classes, self.n_model, hidden_layer_sizes, blocks)
+        else:
+            generator = AnchoredGenerator(latent_dim, n_classes, self.n_model, hidden_layer_sizes,
+                                          anchor_radius * self.spacing, free if blocks else None)
+        return generator, Discriminator(self.n_model, n_classes, hidden_layer_sizes, dropout)
+
+    def reward_standardized(self, feature_extractor):
+        return True
 
     def fit(self, X_caller, X, labels, n_classes, categorical=(), categories=()):
         """Learn the space from the caller's ``X_caller`` (array or DataFrame), its
@@ -312,28 +438,22 @@ class TabularSpace:
         return model
 
     def caller_map(self):
-        """``(weight, offset, diagonal)``: caller = model * weight + offset (diagonal),
-        or model @ weight + offset, for the reward module."""
+        """The :class:`CallerMap` to the caller's scale (one-hot blocks to their codes)."""
         if not self.categorical:
-            return self.scale, self.mean, True
+            return CallerMap(self.scale, self.mean, True)
         weight = np.zeros((self.n_model, self.n_features))
         offset = np.zeros(self.n_features)
         weight[np.arange(len(self.continuous)), self.continuous] = self.scale
         offset[self.continuous] = self.mean
         for j, codes, (start, stop) in zip(self.categorical, self.codes, self.blocks):
             weight[start:stop, j] = codes  # an exact one-hot block gives its code
-        return weight, offset, False
+        return CallerMap(weight, offset, False)
 
     def generator_layout(self):
-        """``(free, blocks)``: 1 where an anchored generator may shift (continuous
-        columns), 0 on one-hot blocks; and the one-hot blocks' model-space slices."""
+        """Continuous columns are free; one-hot blocks are not."""
         free = np.zeros(self.n_model, dtype=np.float32)
         free[:len(self.continuous)] = 1.0
-        return free, self.blocks
-
-    def class_rows(self, class_index):
-        """Indices of the real rows of one class."""
-        return np.flatnonzero(self.labels == class_index)
+        return GeneratorLayout(free, self.blocks)
 
     def to_caller(self, x, out):
         """Write model-space rows ``x`` (a tensor) into ``out`` in the caller's scale.
@@ -429,8 +549,40 @@ class ImageSpace(TabularSpace):
         ``(C, H, W)``.
     """
 
+    defaults = SpaceDefaults(hidden_layer_sizes=(32, 64, 256), lambda_reward=1.0, n_synthetic=8.0)
+
     def __init__(self, shape):
         self.shape = tuple(shape)
+        self.n_model = int(np.prod(self.shape))  # one model dimension per pixel
+
+    def check_settings(self, *, hidden_layer_sizes, batch_size, categorical,
+                       feature_extractor):
+        if categorical:
+            raise ValueError("image_shape and categorical_features cannot be combined: every "
+                             f"column of an image is a pixel (categorical columns: "
+                             f"{categorical}).")
+        if batch_size < 2:
+            raise ValueError("With image_shape, batch_size must be at least 2: the "
+                             f"convolutional networks use batch normalization; got "
+                             f"{batch_size}.")
+        if len(hidden_layer_sizes) < 2:
+            raise ValueError("With image_shape, hidden_layer_sizes holds the channels of the "
+                             "convolutions, then the fully connected width (at least 2 values); "
+                             f"got {hidden_layer_sizes!r}.")
+
+    def networks(self, *, latent_dim, n_classes, hidden_layer_sizes, dropout, anchor_radius):
+        """Convolutional networks (``_networks/conv.py``): ``hidden_layer_sizes`` are the
+        channels of the stride-2 convolutions and the fully connected width;
+        ``anchor_radius`` scales the warp generator's bounds."""
+        generator = (ConvGenerator(latent_dim, n_classes, self.shape, hidden_layer_sizes)
+                     if anchor_radius is None else
+                     WarpGenerator(latent_dim, n_classes, self.shape, hidden_layer_sizes,
+                                   anchor_radius))
+        return generator, ConvDiscriminator(self.shape, n_classes, hidden_layer_sizes, dropout)
+
+    def reward_standardized(self, feature_extractor):
+        """Raw pixels keep their scale; features are standardized."""
+        return feature_extractor is not None
 
     @staticmethod
     def _scaling(cont):
@@ -448,3 +600,11 @@ class ImageSpace(TabularSpace):
         """No learned rounding: pixel intensities are continuous (integer pixels are
         rounded as integers)."""
         return np.full(cont.shape[1], -1, dtype=np.int64)
+
+
+def make_space(image_shape, n_features):
+    """The data space the parameters ask for, unfitted: the one place the kind of
+    data is decided (images with ``image_shape``, else a table)."""
+    if image_shape is None:
+        return TabularSpace()
+    return ImageSpace(check_image_shape(image_shape, n_features))

@@ -63,9 +63,9 @@ class SampleBuffer:
         self.position = (self.position + len(x)) % self.capacity
         self.size = min(self.size + len(x), self.capacity)
 
-    def draw(self, batch_size, generator=None):
+    def draw(self, batch_size, rng=None):
         """A uniform minibatch (with replacement) of stored ``(x, z)`` pairs."""
-        index = torch.randint(self.size, (batch_size,), device=self.x.device, generator=generator)
+        index = torch.randint(self.size, (batch_size,), device=self.x.device, generator=rng)
         return self.x[index], self.z[index]
 
 
@@ -109,9 +109,9 @@ def uncertainty_loss(modules, x_fake, z, reward):
     return -(reward.detach() * modules.policy.log_prob(x_fake, z)).mean()
 
 
-def policy_fit_loss(modules, buffer, batch_size, generator=None):
+def policy_fit_loss(modules, buffer, batch_size, rng=None):
     """Negative log-likelihood of buffered ``(x, z)`` pairs under the policy."""
-    x, z = buffer.draw(batch_size, generator)
+    x, z = buffer.draw(batch_size, rng)
     return -modules.policy.log_prob(x, z).mean()
 
 
@@ -134,7 +134,7 @@ class TrainingDivergedError(FloatingPointError):
     """Raised when a loss becomes NaN or infinite during training."""
 
 
-def train(modules, X, y, schedule, *, generator, reward=None, diagnostics=None, progress=None):
+def train(modules, X, y, schedule, *, rng, reward=None, diagnostics=None, progress=None):
     """Run Algorithm 1 on model-space tensors ``X`` (float32) and encoded labels ``y``.
 
     Parameters
@@ -142,7 +142,7 @@ def train(modules, X, y, schedule, *, generator, reward=None, diagnostics=None, 
     modules : ActiveGANModules
         On the same device as ``X`` and ``y``; trained in place.
     schedule : TrainingSchedule
-    generator : torch.Generator
+    rng : torch.Generator
         On ``X``'s device: every random draw of the loop (batches, noise, dropout)
         comes from it, never from torch's process-wide generator.
     reward : nn.Module x -> reward of shape (n,), or None
@@ -160,16 +160,16 @@ def train(modules, X, y, schedule, *, generator, reward=None, diagnostics=None, 
         away from the ActiveGAN phase and logging points, the diagnostics away
         from logging points).
     """
-    modules.use_generator(generator)
+    modules.use_rng(rng)
     try:
         with torch.enable_grad():  # whatever the caller's grad mode
-            return _run(modules, X, y, schedule, generator, reward, diagnostics, progress)
+            return _run(modules, X, y, schedule, rng, reward, diagnostics, progress)
     finally:
-        modules.use_generator(None)
+        modules.use_rng(None)
         modules.eval()
 
 
-def _run(modules, X, y, schedule, generator, reward_module, diagnostics, progress):
+def _run(modules, X, y, schedule, rng, reward_module, diagnostics, progress):
     device = X.device
     opt_d, opt_g, opt_policy = (
         torch.optim.Adam(net.parameters(), lr=schedule.learning_rate, betas=(0.5, 0.999))
@@ -188,12 +188,12 @@ def _run(modules, X, y, schedule, generator, reward_module, diagnostics, progres
         row_weights = 1.0 / (len(sizes) * sizes[y].to(torch.float64))
     modules.train()
     for it in range(schedule.n_iter):
-        index = (torch.randint(len(X), (batch,), device=device, generator=generator)
+        index = (torch.randint(len(X), (batch,), device=device, generator=rng)
                  if row_weights is None else
-                 torch.multinomial(row_weights, batch, replacement=True, generator=generator))
+                 torch.multinomial(row_weights, batch, replacement=True, generator=rng))
         x_real, y_real = X[index], y[index]
         z = torch.randn(batch, modules.latent_dim, device=device, dtype=torch.float32,
-                        generator=generator)
+                        generator=rng)
         x_fake = modules.generate(z, y_real, x_real)  # the real batch anchors an anchored G
 
         d_loss = nan
@@ -217,7 +217,7 @@ def _run(modules, X, y, schedule, generator, reward_module, diagnostics, progres
             total = total + schedule.lambda_reward * u_loss
         p_loss = nan
         if buffer.size:
-            p_loss = policy_fit_loss(modules, buffer, batch, generator)
+            p_loss = policy_fit_loss(modules, buffer, batch, rng)
             total = total + p_loss
         finite &= torch.isfinite(total)
         opt_g.zero_grad(set_to_none=True)

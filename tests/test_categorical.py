@@ -46,7 +46,7 @@ def test_anchored_samples_keep_their_anchors_category(fast_params):
 def test_without_categorical_features_the_column_is_continuous(fast_params):
     X, y = _mixed()
     aug = ActiveGANAugmenter(**fast_params, method="paper", random_state=0).fit(X, y)
-    assert aug._space.categorical == [] and aug._space.n_model == 3  # no one-hot block
+    assert aug._model.space.categorical == [] and aug._model.space.n_model == 3  # no one-hot block
     # a number with whole values: rounded to whole numbers within its observed range
     values = aug.sample(200)[0][:, 0]
     assert set(np.unique(values).tolist()) <= {0.0, 1.0, 2.0}

@@ -12,6 +12,7 @@ from torch import nn
 
 from sk_activegan import ActiveGANAugmenter, ActiveGANOverSampler
 from sk_activegan._networks import build_modules
+from sk_activegan._spaces import ImageSpace
 from sk_activegan._networks.conv import ConvDiscriminator, WarpGenerator
 
 IMAGE_FAST = dict(n_iter=20, hidden_layer_sizes=(4, 8, 16), policy_hidden_layer_sizes=(8,),
@@ -67,8 +68,8 @@ def test_raw_pixel_reward_model_is_not_standardized(digits):
     aug = ActiveGANAugmenter(image_shape=(8, 8), **IMAGE_FAST).fit(X, y)
     assert [name for name, _ in aug.reward_estimator_.steps] == ["calibratedclassifiercv"]
     # the port on model-space images gives the host model's probabilities on pixels
-    x = torch.as_tensor(aug._space.to_model(X[:7].astype(np.float64)))
-    ported = aug._reward.proba(x).numpy()
+    x = torch.as_tensor(aug._model.space.to_model(X[:7].astype(np.float64)))
+    ported = aug._model.reward.proba(x).numpy()
     np.testing.assert_allclose(ported, aug.reward_estimator_.predict_proba(X[:7]), atol=1e-8)
 
 
@@ -80,10 +81,10 @@ def test_raw_pixel_reward_model_is_not_standardized(digits):
 @pytest.mark.parametrize("anchored", [False, True])
 def test_convolutional_networks_for_any_size(shape, widths, anchored):
     n_features = int(np.prod(shape))
-    modules = build_modules(n_features=n_features, n_classes=4, latent_dim=6,
+    modules = build_modules(ImageSpace(shape), n_classes=4, latent_dim=6,
                             hidden_layer_sizes=widths, policy_hidden_layer_sizes=(8,),
                             dropout=0.3, anchor_radius=0.5 if anchored else None,
-                            generator=torch.Generator().manual_seed(0), image_shape=shape)
+                            rng=torch.Generator().manual_seed(0))
     initial = copy.deepcopy(modules.state_dict())
     z, y = torch.randn(5, 6), torch.tensor([0, 1, 2, 3, 0])
     anchor = torch.rand(5, n_features) * 2 - 1
@@ -94,19 +95,19 @@ def test_convolutional_networks_for_any_size(shape, widths, anchored):
     # AC-GAN's losses take logits: the class head is not a softmax
     assert not torch.allclose(classes.softmax(1).sum(1), classes.sum(1))
     # initialisation comes from the generator handed in, not torch's global stream
-    again = build_modules(n_features=n_features, n_classes=4, latent_dim=6,
+    again = build_modules(ImageSpace(shape), n_classes=4, latent_dim=6,
                           hidden_layer_sizes=widths, policy_hidden_layer_sizes=(8,),
                           dropout=0.3, anchor_radius=0.5 if anchored else None,
-                          generator=torch.Generator().manual_seed(0), image_shape=shape)
+                          rng=torch.Generator().manual_seed(0))
     for a, b in zip(initial.values(), again.state_dict().values()):
         assert torch.equal(a, b)
 
 
 def test_paper_sized_networks_are_reachable():
-    modules = build_modules(n_features=784, n_classes=10, latent_dim=62,
+    modules = build_modules(ImageSpace((1, 28, 28)), n_classes=10, latent_dim=62,
                             hidden_layer_sizes=(64, 128, 1024), policy_hidden_layer_sizes=(8,),
                             dropout=0.0, anchor_radius=None,
-                            generator=torch.Generator().manual_seed(0), image_shape=(1, 28, 28))
+                            rng=torch.Generator().manual_seed(0))
     convs = [m for m in modules.discriminator.modules() if isinstance(m, nn.Conv2d)]
     assert [c.out_channels for c in convs] == [64, 128]
     assert modules.discriminator.body[1].out_features == 1024
@@ -115,10 +116,10 @@ def test_paper_sized_networks_are_reachable():
 
 
 def test_warp_generator_is_the_anchor_when_its_head_and_noise_are_zero():
-    net = build_modules(n_features=64, n_classes=3, latent_dim=4, hidden_layer_sizes=(4, 8),
+    net = build_modules(ImageSpace((1, 8, 8)), n_classes=3, latent_dim=4,
+                        hidden_layer_sizes=(4, 8),
                         policy_hidden_layer_sizes=(8,), dropout=0.0, anchor_radius=0.5,
-                        generator=torch.Generator().manual_seed(0),
-                        image_shape=(1, 8, 8)).generator
+                        rng=torch.Generator().manual_seed(0)).generator
     with torch.no_grad():
         net.head.weight.zero_()
         net.head.bias.zero_()
@@ -179,12 +180,12 @@ def test_feature_extractor_feeds_the_reward_model(digits):
     images = torch.as_tensor(X[:9], dtype=torch.float32).reshape(9, 1, 8, 8)
     with torch.no_grad():
         features = extractor(images).double().numpy()
-    x = torch.tensor(aug._space.to_model(X[:9].astype(np.float64)), requires_grad=True)
-    proba = aug._reward.proba(x)
+    x = torch.tensor(aug._model.space.to_model(X[:9].astype(np.float64)), requires_grad=True)
+    proba = aug._model.reward.proba(x)
     np.testing.assert_allclose(proba.detach().numpy(),
                                aug.reward_estimator_.predict_proba(features), atol=1e-5)
     # and its gradient reaches the images through the extractor
-    aug._reward(x).sum().backward()
+    aug._model.reward(x).sum().backward()
     assert x.grad is not None and x.grad.abs().sum() > 0
     # pickles keep the extractor: the loaded model samples what the original samples next
     loaded = pickle.loads(pickle.dumps(aug))
@@ -266,4 +267,4 @@ def test_a_failed_image_fit_keeps_the_previous_model(digits):
     aug.set_params(image_shape=(4, 4))
     with pytest.raises(ValueError, match="holds 16 pixels"):
         aug.fit(X, y)
-    assert aug.modules_ is modules and aug._space.shape == (1, 8, 8)
+    assert aug.modules_ is modules and aug._model.space.shape == (1, 8, 8)

@@ -1,9 +1,11 @@
 import math
 
+import numpy as np
 import torch
 
 from sk_activegan._networks import Discriminator, GaussianPolicy, Generator
 from sk_activegan._networks import build_modules
+from sk_activegan._spaces import TabularSpace
 from sk_activegan._training import uncertainty_loss
 
 
@@ -46,9 +48,11 @@ def test_gaussian_policy_matches_torch_normal():
 
 
 def _modules():
-    return build_modules(n_features=3, n_classes=2, latent_dim=2, hidden_layer_sizes=(8,),
+    X = np.random.default_rng(0).normal(size=(6, 3))
+    space = TabularSpace().fit(X, X, np.repeat([0, 1], 3), 2)
+    return build_modules(space, n_classes=2, latent_dim=2, hidden_layer_sizes=(8,),
                          policy_hidden_layer_sizes=(8,), dropout=0.0, anchor_radius=None,
-                         generator=torch.Generator().manual_seed(0))
+                         rng=torch.Generator().manual_seed(0))
 
 
 def _log_likelihood_after_step(reward):

@@ -88,19 +88,27 @@ def test_persistence_continues_the_sample_stream(blobs, augmenter, dump, load):
 def test_pickled_state_is_on_the_cpu(blobs, augmenter):
     """A model fitted on CUDA loads where there is no GPU: pickles hold CPU tensors."""
     augmenter.fit(*blobs)
-    state = augmenter.__getstate__()
-    assert all(p.device.type == "cpu" for p in state["modules_"].parameters())
-    assert state["device_"] == "cpu"
-    assert "_reward" not in state and "_diagnostics" not in state  # rebuilt on load
+    state = augmenter._model.__getstate__()  # the fitted model pickles itself
+    assert all(p.device.type == "cpu" for p in state["modules"].parameters())
+    assert state["device"] == "cpu"
+    assert "reward" not in state and "diagnostics" not in state  # rebuilt on load
+
+
+def _restored_on(augmenter, device):
+    """The augmenter as unpickled where its model's state says ``device``."""
+    from sk_activegan._model import FittedActiveGAN
+
+    restored = pickle.loads(pickle.dumps(augmenter))
+    model = FittedActiveGAN.__new__(FittedActiveGAN)
+    model.__setstate__({**restored._model.__getstate__(), "device": device})
+    restored._model = model
+    return restored
 
 
 def test_cuda_device_falls_back_to_cpu_on_load(blobs, augmenter, monkeypatch):
     augmenter.fit(*blobs)
-    state = pickle.loads(pickle.dumps(augmenter)).__getstate__()
-    state["device_"] = "cuda:0"  # as pickled on a GPU machine
     monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
-    restored = ActiveGANAugmenter.__new__(ActiveGANAugmenter)
-    restored.__setstate__(state)
+    restored = _restored_on(augmenter, "cuda:0")  # as pickled on a GPU machine
     assert restored.device_.type == "cpu"
     np.testing.assert_array_equal(restored.sample(4)[0], augmenter.sample(4)[0])
 
@@ -108,8 +116,7 @@ def test_cuda_device_falls_back_to_cpu_on_load(blobs, augmenter, monkeypatch):
 @pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a GPU")
 def test_fitted_on_cuda_samples_on_cpu(blobs, fast_params):
     aug = ActiveGANAugmenter(**{**fast_params, "device": "cuda"}, random_state=0).fit(*blobs)
-    restored = pickle.loads(pickle.dumps(aug))
-    restored.__setstate__({**restored.__getstate__(), "device_": "cpu"})
+    restored = _restored_on(aug, "cpu")
     X_gpu, X_cpu = aug.sample(4)[0], restored.sample(4)[0]
     np.testing.assert_allclose(X_gpu, X_cpu, rtol=1e-4, atol=1e-4)
 
@@ -146,10 +153,10 @@ def _joblib_load(data):
 
 def test_pickling_leaves_the_live_object_alone(blobs, augmenter):
     augmenter.fit(*blobs)
-    modules, device, reward = augmenter.modules_, augmenter.device_, augmenter._reward
+    modules, device, reward = augmenter.modules_, augmenter.device_, augmenter._model.reward
     pickle.dumps(augmenter)
     assert augmenter.modules_ is modules and augmenter.device_ is device
-    assert augmenter._reward is reward
+    assert augmenter._model.reward is reward
 
 
 @pytest.mark.parametrize("meta", ["AugmentedClassifier", "AugmentedClassifierCV"])

@@ -118,7 +118,8 @@ def test_failed_refit_keeps_the_fitted_model(fitted, blobs):
     before = fitted.__dict__.copy()
     with pytest.raises(ValueError):
         fitted.fit(X, np.zeros(len(X)))
-    assert fitted.modules_ is before["modules_"]
+    assert fitted._model is before["_model"]  # the fitted model, networks included
+    assert fitted.modules_ is before["_model"].modules
     assert fitted.classes_ is before["classes_"]
 
 

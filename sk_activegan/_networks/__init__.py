@@ -1,7 +1,9 @@
-"""The networks of ActiveGAN and the factory that sizes them from a data space.
+"""The networks of ActiveGAN and the factory that assembles them for a data space.
 
-Add a network family (for example convolutional networks for an image space) as a
-module beside ``mlp.py`` and a branch of :func:`build_modules`.
+A network family (MLPs in ``mlp.py``, convolutional networks in ``conv.py``) is a
+module beside this one; the data space picks its family
+(``DataSpace.networks``), and :func:`build_modules` adds the policy and
+initialises every parameter from the estimator's random stream.
 """
 
 import math
@@ -33,17 +35,18 @@ class ActiveGANModules(nn.Module):
         """``G(z, y)``, or ``G(z, y, anchor)`` for an anchored generator."""
         return self.generator(z, y, anchor)
 
-    def use_generator(self, generator):
-        """Draw dropout masks from ``generator`` (None: torch's default)."""
+    def use_rng(self, rng):
+        """Draw dropout masks from the torch.Generator ``rng`` (None: torch's default)."""
         for module in self.modules():
             if isinstance(module, SeededDropout):
-                module.generator = generator
+                module.rng = rng
 
 
 @torch.no_grad()
 def reset_parameters(module, generator):
     """Draw every Linear and convolution layer's initial weights from ``generator``;
-    reset batch norms; zero the policy's log-standard-deviation.
+    reset batch norms; zero the policy's log-standard-deviation; write the
+    constants of modules that hold some (``reset_constants``).
 
     The same distributions as the layers' own initialisation, drawn from a
     generator the estimator owns instead of torch's process-wide one.
@@ -59,52 +62,34 @@ def reset_parameters(module, generator):
             layer.reset_parameters()
         elif isinstance(layer, GaussianPolicy):
             layer.log_std.zero_()
+        if hasattr(layer, "reset_constants"):
+            layer.reset_constants()
 
 
-def build_modules(*, n_features, n_classes, latent_dim, hidden_layer_sizes,
-                  policy_hidden_layer_sizes, dropout, anchor_radius, generator, layout=None,
-                  image_shape=None):
-    """Generator, discriminator and policy sized for ``n_features`` (model-space
-    dimensions) and ``n_classes``.
+def build_modules(space, *, n_classes, latent_dim, hidden_layer_sizes, policy_hidden_layer_sizes,
+                  dropout, anchor_radius, rng):
+    """Generator, discriminator and policy for a fitted data ``space`` and
+    ``n_classes``.
 
-    ``anchor_radius`` (one radius per class, model-space units) gives the anchored
-    generator; None the paper's free generator. ``layout``, a space's
-    ``generator_layout()``, names the one-hot blocks of categorical columns (kept
-    from the anchor, or generated as exact one-hot vectors). Parameters are
-    float32 whatever torch's default dtype, and initialised from ``generator``.
-
-    With ``image_shape`` ``(C, H, W)`` the networks are convolutional
-    (``_networks/conv.py``; ``hidden_layer_sizes`` are then the channels of the
-    stride-2 convolutions and the fully connected width) and ``anchor_radius`` is
-    one number, the scale of :class:`WarpGenerator`'s bounds.
+    The space gives the generator and discriminator (``space.networks``; an
+    ``anchor_radius`` gives its anchored generator, None the paper's free one);
+    the Gaussian policy maps its model space to the noise. Parameters are float32
+    whatever torch's default dtype, and initialised from the torch.Generator ``rng``.
     """
     hidden = tuple(int(h) for h in hidden_layer_sizes)
-    free, blocks = layout if layout is not None and layout[1] else (None, ())
     with torch.device("meta"):  # no draw from torch's process-wide generator
-        if image_shape is not None:
-            net = (ConvGenerator(latent_dim, n_classes, image_shape, hidden)
-                   if anchor_radius is None else
-                   WarpGenerator(latent_dim, n_classes, image_shape, hidden, anchor_radius))
-            discriminator = ConvDiscriminator(image_shape, n_classes, hidden, dropout)
-        else:
-            net = (Generator(latent_dim, n_classes, n_features, hidden, blocks)
-                   if anchor_radius is None else
-                   AnchoredGenerator(latent_dim, n_classes, n_features, hidden, anchor_radius,
-                                     free))
-            discriminator = Discriminator(n_features, n_classes, hidden, dropout)
+        generator, discriminator = space.networks(
+            latent_dim=latent_dim, n_classes=n_classes, hidden_layer_sizes=hidden,
+            dropout=dropout, anchor_radius=anchor_radius)
         modules = ActiveGANModules(
-            net,
+            generator,
             discriminator,
-            GaussianPolicy(n_features, latent_dim,
+            GaussianPolicy(space.n_model, latent_dim,
                            tuple(int(h) for h in policy_hidden_layer_sizes)),
             latent_dim,
         )
     modules = modules.to_empty(device="cpu").to(torch.float32)
-    reset_parameters(modules, generator)
-    if anchor_radius is not None and image_shape is None:
-        net.radius.copy_(torch.as_tensor(anchor_radius, dtype=torch.float32))
-        if free is not None:
-            net.free.copy_(torch.as_tensor(free))
+    reset_parameters(modules, rng)
     return modules
 
 

@@ -3,6 +3,7 @@
 All work in the model space of a tabular data space (standardized features).
 """
 
+import numpy as np
 import torch
 from torch import nn
 from torch.nn import functional as F
@@ -12,21 +13,21 @@ class SeededDropout(nn.Module):
     """Dropout whose mask is drawn from a generator the training loop hands in.
 
     ``nn.Dropout`` draws from torch's process-wide generator, so two fits in two
-    threads would disturb each other; the loop sets :attr:`generator` for the
+    threads would disturb each other; the loop sets :attr:`rng` for the
     duration of a fit. Without one it falls back to ``F.dropout``.
     """
 
     def __init__(self, p):
         super().__init__()
         self.p = float(p)
-        self.generator = None
+        self.rng = None
 
     def forward(self, x):
         if not self.training or self.p == 0.0:
             return x
-        if self.generator is None:
+        if self.rng is None:
             return F.dropout(x, self.p, training=True)
-        keep = torch.rand(x.shape, generator=self.generator, device=x.device, dtype=x.dtype)
+        keep = torch.rand(x.shape, generator=self.rng, device=x.device, dtype=x.dtype)
         return x * (keep >= self.p).to(x.dtype) / (1.0 - self.p)
 
 
@@ -98,9 +99,18 @@ class AnchoredGenerator(nn.Module):
         self.n_classes = n_classes
         self.body, width = mlp(latent_dim + n_classes + n_features, hidden_layer_sizes)
         self.out = nn.Linear(width, n_features)
-        self.register_buffer("radius", torch.as_tensor(radius, dtype=torch.float32))
-        self.register_buffer("free", None if free is None
-                             else torch.as_tensor(free, dtype=torch.float32))
+        self._constants = (np.asarray(radius, dtype=np.float32),
+                           None if free is None else np.asarray(free, dtype=np.float32))
+        self.register_buffer("radius", torch.as_tensor(self._constants[0]))
+        self.register_buffer("free", None if free is None else torch.as_tensor(self._constants[1]))
+
+    @torch.no_grad()
+    def reset_constants(self):
+        """Write the radii and the free mask into the buffers (after ``to_empty``)."""
+        radius, free = self._constants
+        self.radius.copy_(torch.as_tensor(radius))
+        if free is not None:
+            self.free.copy_(torch.as_tensor(free))
 
     def forward(self, z, y, anchor):
         one_hot = F.one_hot(y, self.n_classes).to(z.dtype)

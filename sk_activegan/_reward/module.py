@@ -45,9 +45,9 @@ def build_reward(estimator, space, device, *, alpha, epsilon, constant, feature_
     was fitted on its features of the caller's images: the module maps model-space
     images to the caller's pixel scale, through the extractor, into the port."""
     if feature_extractor is not None:
-        scale, offset, _ = space.caller_map()
+        caller_map = space.caller_map()  # one affine map for every pixel
         proba = FeatureProba(feature_extractor, reward_proba_module(estimator, device),
-                             space.shape, scale[0], offset[0])
+                             space.shape, caller_map.weight[0], caller_map.offset[0])
         return UncertaintyReward(proba, alpha=alpha, epsilon=epsilon, constant=constant)
     proba = reward_proba_module(estimator, device, input_map=space.caller_map())
     return UncertaintyReward(proba, alpha=alpha, epsilon=epsilon, constant=constant)

@@ -237,7 +237,7 @@ def reward_proba_module(estimator, device, vote_temperature=0.1, input_map=None)
     :class:`TorchCalibratedSVC` on ``device`` for a calibrated SVC,
     :class:`SkorchProba` for a skorch classifier, :class:`NumpyProba` otherwise.
     The batch is in the scale the estimator was fitted in, or, with
-    ``input_map=(weight, offset, diagonal)``, in a model space with
+    ``input_map`` (a space's ``CallerMap``: weight, offset, diagonal), in a model space with
     ``caller = x * weight + offset`` (diagonal; folded into the SVC port's own
     standardization) or ``caller = x @ weight + offset``.
     """
@@ -245,8 +245,8 @@ def reward_proba_module(estimator, device, vote_temperature=0.1, input_map=None)
     if parts is not None:
         calibrated, scaler = parts
         module = TorchCalibratedSVC(calibrated, scaler, vote_temperature)
-        if input_map is not None and input_map[2]:
-            return module.compose_input(*input_map[:2]).to(device)
+        if input_map is not None and input_map.diagonal:
+            return module.compose_input(input_map.weight, input_map.offset).to(device)
         module = module.to(device)
     else:  # a skorch net's module stays where the net put it; NumpyProba has no tensors
         module = (SkorchProba(estimator) if is_skorch_classifier(estimator)

@@ -1,0 +1,216 @@
+"""Input validation, with no side effects: everything that can be checked before
+any training is checked here (the training data, the reward grid, the device, the
+network sizes), and the kind of data is decided once (:func:`~._spaces.make_space`)."""
+
+import numbers
+from typing import NamedTuple
+
+import numpy as np
+import torch
+from imblearn.utils import check_target_type
+from sklearn.preprocessing import LabelEncoder
+from sklearn.utils.multiclass import check_classification_targets, type_of_target
+from sklearn.utils.validation import _get_feature_names, check_X_y
+
+from ._spaces import (DataSpace, encode_categorical, is_missing, make_space,
+                      resolve_categorical)
+
+
+def resolve_device(device):
+    """``"auto"`` is CUDA when available, else the CPU; a device that this machine
+    does not have is a ``ValueError``, raised before any training."""
+    if isinstance(device, str) and device == "auto":
+        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    try:
+        device = torch.device(device)
+    except (RuntimeError, TypeError) as exc:
+        raise ValueError(f"Unknown device {device!r}: use 'auto', 'cpu' or 'cuda[:N]'.") from exc
+    if device.type == "cuda" and (not torch.cuda.is_available()
+                                  or (device.index or 0) >= torch.cuda.device_count()):
+        raise ValueError(f"device={str(device)!r} was asked for, but torch sees "
+                         f"{torch.cuda.device_count()} CUDA device(s) here; use 'auto' or 'cpu'.")
+    if device.type == "mps" and not torch.backends.mps.is_available():
+        raise ValueError("device='mps' was asked for, but the MPS backend is not available "
+                         "here; use 'auto' or 'cpu'.")
+    if device.type not in ("cpu", "cuda", "mps"):
+        raise ValueError(f"Unsupported device {str(device)!r}: use 'auto', 'cpu', 'cuda[:N]' "
+                         "or 'mps'.")
+    return device
+
+
+def check_layer_sizes(sizes, name):
+    """A sequence of positive integers, as a tuple."""
+    values = tuple(np.ravel(np.asarray(sizes, dtype=object)).tolist())
+    for size in values:
+        if isinstance(size, bool) or not isinstance(size, numbers.Integral) or size < 1:
+            raise ValueError(f"The '{name}' parameter must hold positive integers (layer "
+                             f"widths); got {sizes!r}.")
+    return tuple(int(size) for size in values)
+
+
+def _numpy_labels(y):
+    """pandas nullable integer / boolean labels as their numpy dtype (no float classes)."""
+    numpy_dtype = getattr(getattr(y, "dtype", None), "numpy_dtype", None)
+    if numpy_dtype is not None and hasattr(y, "isna") and not y.isna().any():
+        return y.to_numpy(dtype=numpy_dtype)
+    return y
+
+
+class LabelForm(NamedTuple):
+    """The form the caller gave y in, to give labels back in it: a pandas Series'
+    ``(name, dtype)`` and a one-hot (label indicator) matrix's ``(n_columns, dtype)``,
+    each None when y was not of that form."""
+
+    series: object = None
+    one_hot: object = None
+
+    @classmethod
+    def of(cls, y):
+        series = (y.name, y.dtype) if hasattr(y, "to_numpy") and np.ndim(y) == 1 else None
+        one_hot = None
+        if np.ndim(y) == 2 and type_of_target(y) == "multilabel-indicator":
+            one_hot = (np.shape(y)[1], np.asarray(y).dtype)
+        return cls(series, one_hot)
+
+    def restore(self, labels):
+        """Labels (as ``classes_`` holds them) in the caller's form."""
+        if self.one_hot is not None:
+            n_columns, dtype = self.one_hot
+            return np.eye(n_columns, dtype=dtype)[np.asarray(labels, dtype=np.int64)]
+        if self.series is not None:
+            import pandas as pd
+
+            name, dtype = self.series
+            return pd.Series(labels, name=name).astype(dtype)
+        return labels
+
+
+class CheckedData(NamedTuple):
+    """Validated training data.
+
+    ``X_caller`` is X as given, ``X`` a float array of it (categorical columns
+    encoded), ``y`` the labels, ``y_encoded`` their indices among ``classes``,
+    ``y_form`` the form y was given in (:class:`LabelForm`), ``categorical`` and
+    ``categories`` the categorical columns with their categories, and ``space`` the
+    (unfitted) data space: the kind of data, decided once.
+    """
+
+    X_caller: object
+    X: np.ndarray
+    y: np.ndarray
+    y_encoded: np.ndarray
+    classes: np.ndarray
+    y_form: LabelForm
+    categorical: list
+    categories: list
+    space: DataSpace
+
+
+def _check_labels(y):
+    """Refuse missing labels and labels of mixed types, naming the first bad row."""
+    values = np.asarray(y, dtype=object) if np.ndim(y) == 1 else None
+    if values is None or np.asarray(y).dtype.kind not in "OUS":
+        return
+    missing = [i for i, v in enumerate(values.tolist()) if is_missing(v)]
+    if missing:
+        raise ValueError(f"y holds missing labels ({len(missing)} of them, the first at row "
+                         f"{missing[0]}): every row needs a class label; drop or label those "
+                         "rows first.")
+    kinds = sorted({"string" if isinstance(v, str) else type(v).__name__
+                    for v in values.tolist()})
+    if len(kinds) > 1:
+        raise ValueError(f"y mixes label types {kinds}: labels must all be strings or all "
+                         "numbers; convert them to one type (for example y.astype(str)).")
+
+
+def _check_numeric_columns(X, categorical):
+    """Non-categorical columns of an object array or DataFrame must not hold text: name
+    the first column that does, and its first such value (other objects are left to
+    numpy's conversion, which names their type)."""
+    frame = hasattr(X, "iloc")
+    if not frame and np.asarray(X).dtype.kind not in "OUS":
+        return
+    values = X if frame else np.asarray(X, dtype=object)
+    for j in range(np.shape(X)[1]):
+        if j in categorical:
+            continue
+        column = values.iloc[:, j] if frame else values[:, j]
+        if frame and column.dtype.kind in "biufc":
+            continue
+        for row, value in enumerate(np.asarray(column, dtype=object).tolist()):
+            if isinstance(value, (str, bytes)):
+                try:
+                    float(value)
+                    continue
+                except ValueError:
+                    pass
+                name = repr(X.columns[j]) if frame else str(j)
+                raise ValueError(
+                    f"Column {name} of X holds {value!r} (row {row}), which is not a number. "
+                    "Name the column in categorical_features if it holds categories, or "
+                    "convert it to numbers.")
+
+
+def check_reward_param_grid(grid):
+    """``reward_param_grid`` with every value as a list: a scalar is a one-point grid.
+
+    Names must be parameters of scikit-learn's ``SVC``; an empty list is a ``ValueError``.
+    """
+    if grid is None:
+        return None
+    from sklearn.svm import SVC
+
+    known = set(SVC().get_params())
+    checked = {}
+    for name, values in grid.items():
+        if name not in known:
+            raise ValueError(f"reward_param_grid names {name!r}, which is not a parameter of "
+                             f"the reward model's SVC (for example 'C', 'gamma').")
+        if isinstance(values, (str, bytes)) or np.ndim(values) == 0:
+            values = [values]  # one value: a one-point grid
+        values = list(np.asarray(values, dtype=object).ravel().tolist())
+        if not values:
+            raise ValueError(f"reward_param_grid[{name!r}] is empty: give at least one value, "
+                             f"as in {{{name!r}: [1.0, 10.0]}}.")
+        checked[name] = values
+    return checked
+
+
+def check_training_data(params, X, y, name):
+    """The validated training data (:class:`CheckedData`) for an estimator of class
+    ``name`` with parameters ``params``; no side effects.
+
+    Every check that needs no training runs here, so that bad input fails before
+    the reward model or the networks are fitted.
+    """
+    if y is None:
+        raise ValueError(f"{name} requires y to be passed, but the target y is None.")
+    y_form = LabelForm.of(y)
+    y = _numpy_labels(y)
+    _check_labels(y)
+    check_classification_targets(y)
+    y = check_target_type(y)
+    _get_feature_names(X)  # column names of mixed types fail now, not after training
+    categorical, categories, X_numeric = [], [], X
+    if np.ndim(X) == 2 and not hasattr(X, "tocsr"):
+        categorical = resolve_categorical(params["categorical_features"], X, np.shape(X)[1])
+        _check_numeric_columns(X, categorical)
+        X_numeric, categories = encode_categorical(X, categorical)
+    X_array, y = check_X_y(X_numeric, y, accept_sparse=False,
+                           dtype=[np.float64, np.float32], ensure_all_finite=True,
+                           ensure_min_samples=2, estimator=name)
+    if type_of_target(y) not in ("binary", "multiclass"):
+        raise ValueError(f"Unknown label type: {type_of_target(y)!r}.")
+    encoder = LabelEncoder().fit(y)
+    if len(encoder.classes_) < 2:
+        raise ValueError(f"{name} needs at least 2 classes in y; got 1 class "
+                         f"({encoder.classes_[0]!r}).")
+    if categorical and len(categorical) == X_array.shape[1] and params["method"] == "anchored":
+        raise ValueError(
+            "Every column of X is categorical: the anchored generator keeps its anchor's "
+            "categories, so every sample would copy a real row. Use method='paper' (which "
+            "generates new combinations of categories), or imbalanced-learn's SMOTEN for "
+            "data with categorical columns only.")
+    space = make_space(params["image_shape"], X_array.shape[1])
+    return CheckedData(X, X_array, y, encoder.transform(y), encoder.classes_, y_form,
+                       categorical, categories, space)
