@@ -91,14 +91,14 @@ def _load(name, data_dir):
     if name in LOADERS:
         data = LOADERS[name](Path(data_dir))
     else:
-        data = table(Path(name) if name.endswith(".npz") else Path(data_dir) / f"{name}.npz")
+        data = npz_table(Path(name) if name.endswith(".npz") else Path(data_dir) / f"{name}.npz")
     for array in (data.X, data.y, data.X_test, data.y_test):
         if array is not None:
             array.flags.writeable = False
     return data
 
 
-def table(path):
+def npz_table(path):
     """A table ``X`` (as float64), ``y`` and, where the file has them, the indices of
     its categorical columns: the UCI sets (``optdigits``, ``penbased``, ``satimage``,
     ``segment``) and the KEEL imbalanced sets (``imbalanced/NAME``)."""

@@ -320,7 +320,8 @@ def main(argv=None):
     splits = []
     for entry in args.datasets:  # NAME, or NAME:N for one labeled-set size
         name, size = harness.parse_entry(entry)
-        sizes = [size] if size is not None else (args.sizes or DEFAULT_SIZES.get(Path(name).stem, [200]))
+        sizes = [size] if size is not None else (
+            args.sizes or DEFAULT_SIZES.get(Path(name).stem, [200]))
         splits += [(name, n, s) for n in sizes for s in range(args.seeds)]
     cache = harness.ResultCache(args.cache_dir)
     started = time.perf_counter()
