@@ -12,19 +12,13 @@ AugmentedClassifierCV).
 
 import argparse
 import copy
-import importlib.util
-import json
 import time
-from datetime import datetime, timezone
 from pathlib import Path
 
+import harness
 import numpy as np
+import paper_protocol as protocol
 from tqdm.auto import tqdm
-
-HERE = Path(__file__).resolve().parent
-spec = importlib.util.spec_from_file_location("paper_protocol", HERE / "paper_protocol.py")
-protocol = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(protocol)
 
 BUDGETS = [0.1, 0.25, 0.5, 1.0, 2.0]
 DATASETS = ["digits:200", "optdigits:500", "penbased:500", "satimage:500", "segment:200"]
@@ -38,14 +32,12 @@ def nested(X_syn, y_syn, counts):
 
 
 def run_split(dataset, n, seed, args):
-    X, y = protocol.load_dataset(dataset, args.data_dir)
-    X_train, X_test, y_train, y_test = protocol.split(X, y, n, seed)
+    X_train, X_test, y_train, y_test = harness.load(dataset, args.data_dir).split(n, seed)
     C, gamma = protocol.tune_baseline(X_train, y_train)
 
     def score(X_add, y_add):
-        model = protocol.svm(C, gamma).fit(np.vstack([X_train, X_add]),
-                                           np.concatenate([y_train, y_add]))
-        return protocol.macro_f1(model, X_test, y_test)
+        model = harness.fit_augmented(harness.svm(C, gamma), X_train, y_train, X_add, y_add)
+        return harness.macro_f1(model, X_test, y_test)
 
     row = {"dataset": Path(dataset).stem, "n": n, "seed": seed, "C": C, "gamma": gamma,
            "baseline": score(X_train[:0], y_train[:0]), "ActiveGAN": {}, "SMOTE": {}}
@@ -62,17 +54,17 @@ def run_split(dataset, n, seed, args):
 
 
 def table(rows, budgets):
-    lines = ["| data | n | method | " + " | ".join(f"+{b:.0%}" for b in budgets) + " |",
-             "| --- | --- | --- |" + " --- |" * len(budgets)]
+    lines = []
     for dataset, n in dict.fromkeys((r["dataset"], r["n"]) for r in rows):
         mine = [r for r in rows if (r["dataset"], r["n"]) == (dataset, n)]
         for method in ("ActiveGAN", "SMOTE"):
             cells = []
             for b in budgets:
-                gains = np.array([r[method][str(b)] - r["baseline"] for r in mine])
-                cells.append(f"{gains.mean():+.2f} ({int((gains > 0).sum())}/{len(gains)})")
-            lines.append(f"| {dataset} | {n} | {method} | " + " | ".join(cells) + " |")
-    return "\n".join(lines)
+                stats = harness.paired([r[method][str(b)] for r in mine],
+                                       [r["baseline"] for r in mine])
+                cells.append(f"{stats['gain']:+.2f} ({stats['wins']}/{len(mine)})")
+            lines.append([dataset, n, method, *cells])
+    return harness.md_table(["data", "n", "method", *(f"+{b:.0%}" for b in budgets)], lines)
 
 
 def main(argv=None):
@@ -82,36 +74,29 @@ def main(argv=None):
     parser.add_argument("--budgets", nargs="+", type=float, default=BUDGETS)
     parser.add_argument("--n-iter", type=int, default=2000)
     parser.add_argument("--lambda-reward", type=float, default=0.1)
-    parser.add_argument("--data-dir", default=str(protocol.SHARED_DATA))
-    parser.add_argument("--cache-dir", default=str(HERE / "results" / "cache_budget"))
-    parser.add_argument("--output-dir", default=str(HERE / "results"))
+    parser.add_argument("--data-dir", default=str(harness.SHARED_DATA))
+    parser.add_argument("--cache-dir", default=str(harness.RESULTS / "cache_budget"))
+    parser.add_argument("--output-dir", default=str(harness.RESULTS))
     args = parser.parse_args(argv)
     args.method_params = {}
-    cache = Path(args.cache_dir)
-    cache.mkdir(parents=True, exist_ok=True)
-    splits = [(name, int(size), seed) for name, size in (d.split(":") for d in args.datasets)
+    cache = harness.ResultCache(args.cache_dir)
+    splits = [(name, size, seed) for name, size in map(harness.parse_entry, args.datasets)
               for seed in range(args.seeds)]
     started, rows = time.perf_counter(), []
     for dataset, n, seed in tqdm(splits, desc="budget sweep"):
-        path = cache / (f"{Path(dataset).stem}__n{n}__seed{seed}__it{args.n_iter}"
-                        f"__lambda{args.lambda_reward}.json")
-        row = json.loads(path.read_text()) if path.exists() else None
+        settings = f"__it{args.n_iter}__lambda{args.lambda_reward}"
+        row = cache.get(dataset, n, seed, settings=settings)
         if row is None or set(row["ActiveGAN"]) != {str(b) for b in args.budgets}:
-            row = run_split(dataset, n, seed, args)
-            path.write_text(json.dumps(row))
+            row = cache.put(run_split(dataset, n, seed, args), dataset, n, seed,
+                            settings=settings)
         rows.append(row)
-    meta = {"command": "python benchmarks/budget_sweep.py " + " ".join(
-                argv if argv is not None else __import__("sys").argv[1:]),
-            "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-            "n_iter": args.n_iter, "wall_seconds": time.perf_counter() - started}
-    output = Path(args.output_dir)
-    output.mkdir(parents=True, exist_ok=True)
-    (output / "budget.json").write_text(json.dumps({"meta": meta, "rows": rows}, indent=1))
+    meta = harness.run_meta("budget_sweep.py", argv, started, machine=False,
+                            n_iter=args.n_iter)
     text = table(rows, args.budgets)
-    (output / "budget.md").write_text(
-        f"# Budget sweep\n\n`{meta['command']}` ({meta['date']}, "
-        f"{meta['wall_seconds'] / 60:.1f} min)\n\nGain over the baseline SVM in macro-F1 "
-        f"points (wins of {args.seeds} seeds) per synthetic budget:\n\n{text}\n")
+    harness.write_results(args.output_dir, "budget", {"meta": meta, "rows": rows}, [
+        "# Budget sweep", "", harness.provenance(meta), "",
+        f"Gain over the baseline SVM in macro-F1 points (wins of {args.seeds} seeds) per "
+        "synthetic budget:", "", text])
     print(text)
 
 

@@ -10,36 +10,26 @@ the plain classifier, read from the committed benchmark results:
     python benchmarks/home_chart.py      # writes docs/img/home_gains.png
 """
 
-import json
-from pathlib import Path
-
+import harness
 import matplotlib
 import numpy as np
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
-HERE = Path(__file__).resolve().parent
-RESULTS = HERE / "results"
 OURS = "tab:red"
 
 
 def tabular():
-    summary = json.loads((RESULTS / "full.json").read_text())["summary"]
+    summary = harness.load_results("full")["summary"]
     shown = {"ActiveGAN": "ActiveGAN (defaults)", "ActiveGAN[paper]": "ActiveGAN (paper)",
              "AC-GAN": "AC-GAN", "SMOTE": "SMOTE", "SVMSMOTE": "SVMSMOTE"}
-    out = {}
-    for method, label in shown.items():
-        per_set = {}
-        for e in summary:
-            if e["method"] == method:
-                per_set.setdefault(e["dataset"], []).append(e["gain"])
-        out[label] = float(np.mean([np.mean(v) for v in per_set.values()]))
-    return out
+    return {label: float(np.mean(list(harness.per_set_means(summary, method).values())))
+            for method, label in shown.items()}
 
 
 def imbalanced():
-    summary = json.loads((RESULTS / "imbalanced.json").read_text())["summary"]
+    summary = harness.load_results("imbalanced")["summary"]
     shown = {"ActiveGAN": "ActiveGANOverSampler", "SVMSMOTE": "SVMSMOTE", "SMOTE": "SMOTE",
              "class_weight": "class_weight", "RandomOverSampler": "RandomOverSampler"}
     entries = {e["method"]: e["mean"] for e in summary
@@ -48,7 +38,7 @@ def imbalanced():
 
 
 def images():
-    rows = json.loads((RESULTS / "images.json").read_text())
+    rows = harness.load_results("images")
     shown = {"ActiveGAN": "ActiveGAN (defaults)", "ActiveGAN[paper]": "ActiveGAN (paper)",
              "AC-GAN": "AC-GAN", "VSV-shift8": "virtual SVs, 8 shifts",
              "shift4": "4 shifts of every image", "SMOTE": "SMOTE"}
@@ -85,7 +75,7 @@ def main():
     fig.suptitle("Does it help? Mean F1 gain over the plain classifier, by kind of data "
                  "(red: this library's defaults)", fontsize=11)
     fig.tight_layout()
-    path = HERE.parent / "docs" / "img" / "home_gains.png"
+    path = harness.DOCS / "img" / "home_gains.png"
     fig.savefig(path, dpi=100)
     print("saved", path)
 

@@ -13,6 +13,7 @@
 import argparse
 from pathlib import Path
 
+import harness
 import matplotlib
 import numpy as np
 
@@ -20,7 +21,6 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 from sklearn.manifold import TSNE  # noqa: E402
 
-HERE = Path(__file__).resolve().parent
 KINDS = {"AC-GAN": "AC-GAN (λ = 0, paper G)", "ActiveGAN[paper]": "ActiveGAN, paper's G(z, y)",
          "ActiveGAN": "ActiveGAN, defaults (warp G)"}
 
@@ -95,9 +95,9 @@ def tsne_figure(data, path, seed=0):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--figures-dir", default=str(HERE / "results" / "cache_images_figures"))
+    parser.add_argument("--figures-dir", default=str(harness.RESULTS / "cache_images_figures"))
     parser.add_argument("--cell", default="mnist_n500")
-    parser.add_argument("--out", default=str(HERE.parent / "docs" / "img"))
+    parser.add_argument("--out", default=str(harness.DOCS / "img"))
     args = parser.parse_args(argv)
     data = {kind: np.load(Path(args.figures_dir) / f"{args.cell}_{kind}.npz")
             for kind in KINDS}

@@ -16,53 +16,32 @@ method), so an interrupted run resumes.
 """
 
 import argparse
-import hashlib
-import json
-import platform
 import time
 import warnings
-from datetime import datetime, timezone
-from pathlib import Path
 
+import harness
 import numpy as np
-import torch
 from imblearn.metrics import geometric_mean_score
 from imblearn.over_sampling import (ADASYN, SMOTE, SMOTENC, SVMSMOTE, BorderlineSMOTE,
                                     RandomOverSampler)
 from sklearn.metrics import f1_score
-from sklearn.model_selection import GridSearchCV, StratifiedKFold, train_test_split
 from sklearn.neighbors import KNeighborsClassifier
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
-from sklearn.svm import SVC
 from tqdm.auto import tqdm
 
 from sk_activegan import ActiveGANOverSampler, make_reward_model, synthetic_diagnostics
 
-HERE = Path(__file__).resolve().parent
-DATA = HERE.parents[1] / "shared" / "data" / "imbalanced"
+DATA = harness.SHARED_DATA / "imbalanced"
 DATASETS = ["glass1", "pima", "haberman", "vehicle1", "new-thyroid1", "segment0", "yeast3",
             "glass2", "yeast-1_vs_7", "ecoli4", "yeast6", "winequality-white-3_vs_7",
             "abalone19"]
 METHODS = ["none", "class_weight", "RandomOverSampler", "SMOTE", "BorderlineSMOTE",
            "SVMSMOTE", "ADASYN", "ActiveGAN", "SMOTE[0.5]", "ActiveGAN[0.5]"]
 CLASSIFIERS = ("svm", "knn")
+METRICS = ("macro_f1", "minority_f1", "g_mean")
 C_GRID = [1.0, 10.0, 100.0]
 GAMMA_FACTORS = [0.3, 1.0, 3.0]
-
-
-def load(name, data_dir=DATA):
-    data = np.load(Path(data_dir) / f"{name}.npz")
-    return data["X"].astype(np.float64), data["y"], data["categorical"].astype(int).tolist()
-
-
-def tune_svm(X, y):
-    folds = int(min(5, np.bincount(y).min()))
-    grid = {"svc__C": C_GRID, "svc__gamma": [f / X.shape[1] for f in GAMMA_FACTORS]}
-    search = GridSearchCV(make_pipeline(StandardScaler(), SVC()), grid, scoring="f1_macro",
-                          cv=StratifiedKFold(folds, shuffle=True, random_state=0))
-    search.fit(X, y)
-    return search.best_params_["svc__C"], search.best_params_["svc__gamma"]
 
 
 def resample(method, X, y, categorical, seed, args):
@@ -101,10 +80,11 @@ def scores(model, X, y):
 
 
 def run_one(name, seed, method, args):
-    X, y, categorical = load(name, args.data_dir)
-    X_train, X_test, y_train, y_test = train_test_split(X, y, train_size=0.5, stratify=y,
-                                                        random_state=seed)
-    C, gamma = tune_svm(X_train, y_train)
+    data = harness.load(name, args.data_dir)
+    categorical = list(data.categorical)
+    X_train, X_test, y_train, y_test = data.split(0.5, seed)
+    C, gamma = harness.tune_svm(X_train, y_train, C_grid=C_GRID, gamma_factors=GAMMA_FACTORS,
+                                scoring="f1_macro")
     row = {"dataset": name, "seed": seed, "method": method, "C": C, "gamma": gamma,
            "n_train": len(y_train), "n_minority_train": int(np.sum(y_train == 1))}
     start = time.perf_counter()
@@ -118,7 +98,7 @@ def run_one(name, seed, method, args):
     X_fit, y_fit = np.asarray(X_fit), np.asarray(y_fit)
     row["n_synthetic"] = int(len(y_fit) - len(y_train))
     weight = "balanced" if method == "class_weight" else None
-    svm = make_pipeline(StandardScaler(), SVC(C=C, gamma=gamma, class_weight=weight))
+    svm = harness.svm(C, gamma, class_weight=weight)
     row["svm"] = scores(svm.fit(X_fit, y_fit), X_test, y_test)
     if method != "class_weight":  # k-NN has no class weights
         knn = make_pipeline(StandardScaler(), KNeighborsClassifier(n_neighbors=5))
@@ -142,47 +122,44 @@ def summarize(rows, methods):
     base = {(r["dataset"], r["seed"]): r for r in rows if r["method"] == "none"}
     table = []
     for clf in CLASSIFIERS:
-        for metric in ("macro_f1", "minority_f1", "g_mean"):
+        for metric in METRICS:
             for method in methods:
                 if method == "none":
                     continue
-                gains = {}
+                pairs = {}
                 for r in rows:
                     if r["method"] == method and clf in r and (r["dataset"], r["seed"]) in base:
-                        gains.setdefault(r["dataset"], []).append(
-                            r[clf][metric] - base[(r["dataset"], r["seed"])][clf][metric])
-                if gains:
+                        ours, theirs = pairs.setdefault(r["dataset"], ([], []))
+                        ours.append(r[clf][metric])
+                        theirs.append(base[(r["dataset"], r["seed"])][clf][metric])
+                if pairs:
+                    per_set = {d: harness.paired(*p)["gain"] for d, p in pairs.items()}
                     table.append({"classifier": clf, "metric": metric, "method": method,
-                                  "per_set": {d: float(np.mean(g)) for d, g in gains.items()},
-                                  "mean": float(np.mean([np.mean(g) for g in gains.values()]))})
+                                  "per_set": per_set,
+                                  "mean": float(np.mean(list(per_set.values())))})
     return table
 
 
 def markdown(table, datasets, clf, metric):
     entries = [e for e in table if e["classifier"] == clf and e["metric"] == metric]
-    lines = ["| data | " + " | ".join(e["method"] for e in entries) + " |",
-             "| --- |" + " --- |" * len(entries)]
-    for d in datasets:
-        lines.append(f"| {d} | " + " | ".join(
-            f"{e['per_set'][d]:+.2f}" if d in e["per_set"] else "" for e in entries) + " |")
-    lines.append("| **mean** | " + " | ".join(f"**{e['mean']:+.2f}**" for e in entries) + " |")
-    return "\n".join(lines)
+    rows = [[d, *(f"{e['per_set'][d]:+.2f}" if d in e["per_set"] else "" for e in entries)]
+            for d in datasets]
+    rows.append(["**mean**", *(f"**{e['mean']:+.2f}**" for e in entries)])
+    return harness.md_table(["data", *(e["method"] for e in entries)], rows)
 
 
 def diagnostics_table(rows, methods):
-    names = ["mean_reward", "share_margin_le_epsilon", "share_conditioned_class",
-             "median_margin", "median_nn_distance_ratio"]
-    lines = ["| method | mean reward | margin ≤ ε | on the minority's side | median margin | "
-             "NN ratio | fit + resample s (median) |", "|" + " --- |" * 7]
+    lines = []
     for method in methods:
         mine = [r for r in rows if r["method"] == method and "diagnostics" in r]
         if not mine:
             continue
-        means = [np.mean([r["diagnostics"][n] for r in mine]) for n in names]
+        means = [np.mean([r["diagnostics"][n] for r in mine]) for n in harness.DIAGNOSTICS]
         seconds = np.median([r["seconds"] for r in mine])
-        lines.append(f"| {method} | {means[0]:.3f} | {means[1]:.1%} | {means[2]:.1%} | "
-                     f"{means[3]:.2f} | {means[4]:.2f} | {seconds:.1f} |")
-    return "\n".join(lines)
+        lines.append([method, f"{means[0]:.3f}", f"{means[1]:.1%}", f"{means[2]:.1%}",
+                      f"{means[3]:.2f}", f"{means[4]:.2f}", f"{seconds:.1f}"])
+    return harness.md_table(["method", "mean reward", "margin ≤ ε", "on the minority's side",
+                             "median margin", "NN ratio", "fit + resample s (median)"], lines)
 
 
 def main(argv=None):
@@ -193,62 +170,47 @@ def main(argv=None):
     parser.add_argument("--methods", nargs="+", default=METHODS)
     parser.add_argument("--n-iter", type=int, default=3000)
     parser.add_argument("--data-dir", default=str(DATA))
-    parser.add_argument("--cache-dir", default=str(HERE / "results" / "cache_imbalanced"))
-    parser.add_argument("--output-dir", default=str(HERE / "results"))
+    parser.add_argument("--cache-dir", default=str(harness.RESULTS / "cache_imbalanced"))
+    parser.add_argument("--output-dir", default=str(harness.RESULTS))
     parser.add_argument("--tag", default="imbalanced")
     parser.add_argument("--variant", action="append", default=[], metavar="NAME=JSON",
                         help='an over-sampler variant, e.g. r1=\'{"anchor_radius": 1.0}\'; '
                              'run as method "ActiveGAN[NAME]" (repeatable)')
     args = parser.parse_args(argv)
-    args.variants = {}
-    for variant in args.variant:
-        name, params = variant.split("=", 1)
-        args.variants[f"ActiveGAN[{name}]"] = json.loads(params)
-        args.methods = [*args.methods, f"ActiveGAN[{name}]"]
+    args.variants = harness.parse_variants(args.variant)
+    args.methods = [*args.methods, *args.variants]
     warnings.filterwarnings("ignore", category=UserWarning)
-    cache = Path(args.cache_dir)
-    cache.mkdir(parents=True, exist_ok=True)
+    cache = harness.ResultCache(args.cache_dir)
     started = time.perf_counter()
     rows = []
     jobs = [(d, s, m) for d in args.datasets for s in range(args.repeats) for m in args.methods]
     with tqdm(total=len(jobs), desc="imbalanced") as progress:
         for name, seed, method in jobs:
-            settings = json.dumps(args.variants.get(method, {}), sort_keys=True)
-            key = f"{method}__it{args.n_iter}" + (
-                f"__{hashlib.sha1(settings.encode()).hexdigest()[:8]}"
-                if method in args.variants else "")
-            path = cache / f"{name}__seed{seed}__{key}.json"
-            if path.exists():
-                row = json.loads(path.read_text())
-            else:
-                row = run_one(name, seed, method, args)
-                path.write_text(json.dumps(row))
+            settings = f"__it{args.n_iter}" + (harness.settings_hash(args.variants[method])
+                                               if method in args.variants else "")
+            row = cache.get(name, None, seed, method, settings=settings)
+            if row is None:
+                row = cache.put(run_one(name, seed, method, args), name, None, seed, method,
+                                settings=settings)
             rows.append(row)
             progress.update(1)
             progress.set_postfix_str(f"{name} seed={seed} {method}")
     table = summarize(rows, args.methods)
-    meta = {"command": "python benchmarks/imbalanced.py " + " ".join(
-                argv if argv is not None else __import__("sys").argv[1:]),
-            "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-            "host": f"{platform.machine()}, {torch.get_num_threads()} torch threads",
-            "torch": torch.__version__, "n_iter": args.n_iter, "repeats": args.repeats,
-            "wall_seconds": time.perf_counter() - started}
-    output = Path(args.output_dir)
-    output.mkdir(parents=True, exist_ok=True)
-    (output / f"{args.tag}.json").write_text(json.dumps({"meta": meta, "rows": rows,
-                                                         "summary": table}, indent=1))
+    meta = harness.run_meta("imbalanced.py", argv, started, n_iter=args.n_iter,
+                            repeats=args.repeats)
     errors = [f"{r['dataset']} seed {r['seed']} {r['method']}: {r['error']}" for r in rows
               if "error" in r]
-    report = [f"# {args.tag} run", "", f"`{meta['command'].strip()}` ({meta['date']}, "
-              f"{meta['host']}, {meta['wall_seconds'] / 60:.1f} min)", ""]
+    report = [f"# {args.tag} run", "",
+              harness.provenance({**meta, "command": meta["command"].strip()}), ""]
     for clf in CLASSIFIERS:
-        for metric in ("macro_f1", "minority_f1", "g_mean"):
+        for metric in METRICS:
             report += [f"## {clf}: {metric} gain over no resampling (points)", "",
                        markdown(table, args.datasets, clf, metric), ""]
     report += ["## Synthetic minority rows", "", diagnostics_table(rows, args.methods), ""]
     if errors:
         report += ["## Failed runs", "", *[f"- {e}" for e in errors], ""]
-    (output / f"{args.tag}.md").write_text("\n".join(report) + "\n")
+    harness.write_results(args.output_dir, args.tag,
+                          {"meta": meta, "rows": rows, "summary": table}, report)
     print("\n".join(report))
 
 

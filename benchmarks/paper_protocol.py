@@ -17,30 +17,20 @@ settings (--n-iter, --budget, --lambda-reward, a variant's parameters) computes 
 """
 
 import argparse
-import hashlib
-import json
-import platform
 import time
 import warnings
-from datetime import datetime, timezone
 from pathlib import Path
 
+import harness
 import numpy as np
-import torch
+from harness import fit_augmented, macro_f1, per_class_f1, svm
 from imblearn.over_sampling import SMOTE, SVMSMOTE, BorderlineSMOTE
-from sklearn.datasets import load_digits
-from sklearn.metrics import f1_score
-from sklearn.model_selection import GridSearchCV, StratifiedKFold, train_test_split
-from sklearn.pipeline import make_pipeline
+from sklearn.model_selection import train_test_split
 from sklearn.preprocessing import StandardScaler
-from sklearn.svm import SVC
 from tqdm.auto import tqdm
 
 from sk_activegan import (ActiveGANAugmenter, AugmentedClassifierCV, make_reward_model,
                           synthetic_counts, synthetic_diagnostics)
-
-HERE = Path(__file__).resolve().parent
-SHARED_DATA = HERE.parents[1] / "shared" / "data"
 
 DEFAULT_SIZES = {"digits": [200, 500], "optdigits": [500, 1000], "penbased": [500, 1000],
                  "satimage": [500, 1000], "segment": [200, 500]}
@@ -60,43 +50,10 @@ PAPER_TABLE_1 = {  # F-scores: baseline, AC-GAN, AC-GAN+F, ActiveGAN
 }
 
 
-# ----------------------------------------------------------------------------- data
-
-def load_dataset(name, data_dir=SHARED_DATA):
-    """scikit-learn's digits, or NAME.npz (X, y) from ``data_dir`` (or a path)."""
-    if name == "digits":
-        return load_digits(return_X_y=True)
-    path = Path(name) if name.endswith(".npz") else Path(data_dir) / f"{name}.npz"
-    data = np.load(path)
-    return data["X"].astype(np.float64), data["y"]
-
-
-def split(X, y, n, seed):
-    return train_test_split(X, y, train_size=n, stratify=y, random_state=seed)
-
-
-# ------------------------------------------------------------------------ classifiers
-
-def svm(C, gamma):
-    return make_pipeline(StandardScaler(), SVC(C=C, gamma=gamma))
-
-
 def tune_baseline(X, y):
     """Grid-searched RBF SVM; returns (C, gamma)."""
-    folds = int(min(5, np.bincount(np.unique(y, return_inverse=True)[1]).min()))
-    grid = {"svc__C": C_GRID, "svc__gamma": [f / X.shape[1] for f in GAMMA_FACTORS]}
-    search = GridSearchCV(make_pipeline(StandardScaler(), SVC()), grid, scoring="f1_macro",
-                          cv=StratifiedKFold(folds, shuffle=True, random_state=0))
-    search.fit(X, y)
-    return search.best_params_["svc__C"], search.best_params_["svc__gamma"]
-
-
-def macro_f1(model, X, y):
-    return 100.0 * f1_score(y, model.predict(X), average="macro")
-
-
-def per_class_f1(model, X, y):
-    return (100.0 * f1_score(y, model.predict(X), average=None)).tolist()
+    return harness.tune_svm(X, y, C_grid=C_GRID, gamma_factors=GAMMA_FACTORS,
+                            scoring="f1_macro")
 
 
 # -------------------------------------------------------------------------- methods
@@ -133,7 +90,7 @@ def tune_filter_margin(X, y, C, gamma, args, seed):
     scores = {}
     for margin in FILTER_MARGINS:
         X_syn, y_syn = aug.sample(counts, margin_filter=margin)
-        model = svm(C, gamma).fit(np.vstack([X_fit, X_syn]), np.concatenate([y_fit, y_syn]))
+        model = fit_augmented(svm(C, gamma), X_fit, y_fit, X_syn, y_syn)
         scores[margin] = macro_f1(model, X_val, y_val)
     return max(scores, key=scores.get), scores
 
@@ -183,50 +140,24 @@ def diagnostics(X, y, X_syn, y_syn, C, gamma):
 
 # --------------------------------------------------------------------------- runner
 
-class Cache:
-    """One JSON file per (data set, n, seed, method, settings).
-
-    The settings that change a method's rows (iterations, budget, λ, a variant's
-    parameters) are part of the file name as a short hash, so a run with other
-    settings never reads rows it did not compute.
-    """
-
-    def __init__(self, root, args=None):
-        self.root = Path(root)
-        self.root.mkdir(parents=True, exist_ok=True)
-        self.args = args
-
-    def settings(self, method):
-        if method == "baseline" or self.args is None:
-            return ""
-        blob = json.dumps({"n_iter": self.args.n_iter, "budget": self.args.budget,
-                           "lambda_reward": self.args.lambda_reward,
-                           "params": self.args.method_params.get(method, {})}, sort_keys=True)
-        return "__" + hashlib.sha1(blob.encode()).hexdigest()[:8]
-
-    def path(self, dataset, n, seed, method):
-        safe = method.replace("/", "_").replace(" ", "_") + self.settings(method)
-        return self.root / f"{Path(dataset).stem}__n{n}__seed{seed}__{safe}.json"
-
-    def get(self, *key):
-        path = self.path(*key)
-        return json.loads(path.read_text()) if path.exists() else None
-
-    def put(self, row, *key):
-        path = self.path(*key)
-        tmp = path.with_suffix(".tmp")
-        tmp.write_text(json.dumps(row))
-        tmp.replace(path)
+def settings(method, args):
+    """The cache's settings suffix: what changes a method's rows (iterations, budget,
+    λ, a variant's parameters); none for the baseline, which depends on the split."""
+    if method == "baseline":
+        return ""
+    return harness.settings_hash({"n_iter": args.n_iter, "budget": args.budget,
+                                  "lambda_reward": args.lambda_reward,
+                                  "params": args.method_params.get(method, {})})
 
 
 def run_split(dataset, n, seed, methods, args, cache, progress):
-    cached = {m: cache.get(dataset, n, seed, m) for m in ["baseline", *methods]}
+    cached = {m: cache.get(dataset, n, seed, m, settings=settings(m, args))
+              for m in ["baseline", *methods]}
     rows = [row for row in cached.values() if row is not None]
     if all(row is not None for row in cached.values()):
         progress.update(len(cached))
         return rows
-    X, y = load_dataset(dataset, args.data_dir)
-    X_train, X_test, y_train, y_test = split(X, y, n, seed)
+    X_train, X_test, y_train, y_test = harness.load(dataset, args.data_dir).split(n, seed)
     C, gamma = tune_baseline(X_train, y_train)
     key = {"dataset": Path(dataset).stem, "n": n, "seed": seed, "C": C, "gamma": gamma}
     if cached["baseline"] is None:
@@ -250,13 +181,12 @@ def run_split(dataset, n, seed, methods, args, cache, progress):
                         budget_per_class(y_train, model.n_synthetic_))
             else:
                 X_syn, y_syn, info = generate(method, X_train, y_train, C, gamma, args, seed)
-                model = svm(C, gamma).fit(np.vstack([X_train, X_syn]),
-                                          np.concatenate([y_train, y_syn]))
+                model = fit_augmented(svm(C, gamma), X_train, y_train, X_syn, y_syn)
             row = {**key, "method": method, "f1": macro_f1(model, X_test, y_test),
                    "per_class_f1": per_class_f1(model, X_test, y_test),
                    "n_synthetic": int(len(X_syn)), "seconds": time.perf_counter() - start,
                    **info, **diagnostics(X_train, y_train, X_syn, y_syn, C, gamma)}
-            cache.put(row, dataset, n, seed, method)
+            cache.put(row, dataset, n, seed, method, settings=settings(method, args))
             rows.append(row)
         progress.update(1)
         progress.set_postfix_str(f"{Path(dataset).stem} n={n} seed={seed} {method}")
@@ -265,62 +195,36 @@ def run_split(dataset, n, seed, methods, args, cache, progress):
 
 def summarize(rows, methods):
     """Per (data set, n, method): mean F1, paired gain, wins, error reduction."""
-    baselines = {(r["dataset"], r["n"], r["seed"]): r["f1"] for r in rows
-                 if r["method"] == "baseline"}
-    table = []
-    for dataset, n in sorted({(r["dataset"], r["n"]) for r in rows},
-                             key=lambda k: (list(DEFAULT_SIZES).index(k[0])
-                                            if k[0] in DEFAULT_SIZES else 99, k[1])):
-        base = [baselines[k] for k in sorted(baselines) if k[:2] == (dataset, n)]
-        table.append({"dataset": dataset, "n": n, "method": "baseline", "seeds": len(base),
-                      "f1": float(np.mean(base)), "f1_std": float(np.std(base))})
-        for method in methods:
-            mine = [r for r in rows if (r["dataset"], r["n"], r["method"]) == (dataset, n, method)]
-            if not mine:
-                continue
-            gains = np.array([r["f1"] - baselines[(dataset, n, r["seed"])] for r in mine])
-            errors = np.array([100 - baselines[(dataset, n, r["seed"])] for r in mine])
-            reduction = 100 * gains / np.maximum(errors, 1e-9)
-            entry = {"dataset": dataset, "n": n, "method": method, "seeds": len(mine),
-                     "f1": float(np.mean([r["f1"] for r in mine])),
-                     "gain": float(gains.mean()), "gain_std": float(gains.std(ddof=1))
-                     if len(gains) > 1 else 0.0,
-                     "wins": int((gains > 0).sum()), "error_reduction": float(reduction.mean())}
-            for name in ("mean_reward", "share_margin_le_epsilon", "share_conditioned_class",
-                         "median_margin", "median_nn_distance_ratio"):
-                values = [r[name] for r in mine if name in r]
-                if values:
-                    entry[name] = float(np.mean(values))
-            table.append(entry)
-    return table
+    return harness.summarize(rows, methods, order=DEFAULT_SIZES)
+
+
+COLUMNS = ["data", "n", "method", "seeds", "macro F1", "gain (mean ± sd)", "wins",
+           "error red. %", "reward", "margin ≤ ε", "own class", "median margin", "NN ratio"]
+DIAGNOSTIC_FORMATS = {"mean_reward": ".3f", "share_margin_le_epsilon": ".1%",
+                      "share_conditioned_class": ".1%", "median_margin": ".2f",
+                      "median_nn_distance_ratio": ".2f"}
 
 
 def markdown(table):
-    lines = ["| data | n | method | seeds | macro F1 | gain (mean ± sd) | wins | error red. % "
-             "| reward | margin ≤ ε | own class | median margin | NN ratio |",
-             "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
-    fmt = lambda entry, k, spec: format(entry[k], spec) if k in entry else ""  # noqa: E731
+    rows = []
     for e in table:
         if e["method"] == "baseline":
-            lines.append(f"| {e['dataset']} | {e['n']} | **baseline SVM** | {e['seeds']} | "
-                         f"{e['f1']:.2f} ± {e['f1_std']:.2f} | | | | | | | | |")
+            rows.append([e["dataset"], e["n"], "**baseline SVM**", e["seeds"],
+                         f"{e['f1']:.2f} ± {e['f1_std']:.2f}", *[None] * 8])
             continue
-        lines.append(
-            f"| {e['dataset']} | {e['n']} | {e['method']} | {e['seeds']} | {e['f1']:.2f} | "
-            f"{e['gain']:+.2f} ± {e['gain_std']:.2f} | {e['wins']}/{e['seeds']} | "
-            f"{e['error_reduction']:+.1f} | {fmt(e, 'mean_reward', '.3f')} | "
-            f"{fmt(e, 'share_margin_le_epsilon', '.1%')} | "
-            f"{fmt(e, 'share_conditioned_class', '.1%')} | {fmt(e, 'median_margin', '.2f')} | "
-            f"{fmt(e, 'median_nn_distance_ratio', '.2f')} |")
-    return "\n".join(lines)
+        rows.append([e["dataset"], e["n"], e["method"], e["seeds"], f"{e['f1']:.2f}",
+                     f"{e['gain']:+.2f} ± {e['gain_std']:.2f}", f"{e['wins']}/{e['seeds']}",
+                     f"{e['error_reduction']:+.1f}",
+                     *(format(e[k], spec) if k in e else ""
+                       for k, spec in DIAGNOSTIC_FORMATS.items())])
+    return harness.md_table(COLUMNS, rows)
 
 
 def dataset_means(table, methods):
     """Gain and error reduction per data set, averaged over its n values."""
-    lines = ["| data | " + " | ".join(methods) + " |",
-             "| --- |" + " --- |" * len(methods)]
+    rows = []
     for dataset in dict.fromkeys(e["dataset"] for e in table):
-        cells = []
+        cells = [dataset]
         for method in methods:
             entries = [e for e in table if e["dataset"] == dataset and e["method"] == method]
             if entries:
@@ -328,8 +232,8 @@ def dataset_means(table, methods):
                              f"({np.mean([e['error_reduction'] for e in entries]):+.1f} %)")
             else:
                 cells.append("")
-        lines.append(f"| {dataset} | " + " | ".join(cells) + " |")
-    return "\n".join(lines)
+        rows.append(cells)
+    return harness.md_table(["data", *methods], rows)
 
 
 def per_class_figure(rows, dataset, n, method, path):
@@ -387,9 +291,9 @@ def main(argv=None):
     parser.add_argument("--budget", type=float, default=0.5, help="synthetic rows, share of n")
     parser.add_argument("--n-iter", type=int, default=2000)
     parser.add_argument("--lambda-reward", type=float, default=0.1)
-    parser.add_argument("--data-dir", default=str(SHARED_DATA))
-    parser.add_argument("--cache-dir", default=str(HERE / "results" / "cache"))
-    parser.add_argument("--output-dir", default=str(HERE / "results"))
+    parser.add_argument("--data-dir", default=str(harness.SHARED_DATA))
+    parser.add_argument("--cache-dir", default=str(harness.RESULTS / "cache"))
+    parser.add_argument("--output-dir", default=str(harness.RESULTS))
     parser.add_argument("--tag", default=None,
                         help="name of the output files (default: full, quick or ablation)")
     parser.add_argument("--quick", action="store_true",
@@ -400,16 +304,13 @@ def main(argv=None):
     parser.add_argument("--ablation", default=None, metavar="DATASET:N",
                         help="sweep epsilon, alpha and lambda for ActiveGAN on one set")
     args = parser.parse_args(argv)
-    args.method_params = {}
     if args.quick:
         args.datasets, args.sizes, args.seeds, args.n_iter = ["digits"], [200], 2, 600
-    for variant in args.variant:
-        name, params = variant.split("=", 1)
-        args.method_params[f"ActiveGAN[{name}]"] = json.loads(params)
-        args.methods = [*args.methods, f"ActiveGAN[{name}]"]
+    args.method_params = harness.parse_variants(args.variant)
+    args.methods = [*args.methods, *args.method_params]
     if args.ablation:
-        dataset, n = args.ablation.split(":")
-        args.datasets, args.sizes = [dataset], [int(n)]
+        dataset, n = harness.parse_entry(args.ablation)
+        args.datasets, args.sizes = [dataset], [n]
         args.method_params = ablation_methods()
         args.methods = ["ActiveGAN[paper]", *args.method_params]
 
@@ -418,11 +319,11 @@ def main(argv=None):
     warnings.filterwarnings("ignore", message="Only .* had a margin")
     splits = []
     for entry in args.datasets:  # NAME, or NAME:N for one labeled-set size
-        name, _, size = entry.rpartition(":") if entry.rpartition(":")[2].isdigit() \
-            else (entry, "", "")
-        sizes = [int(size)] if size else (args.sizes or DEFAULT_SIZES.get(Path(name).stem, [200]))
+        name, size = harness.parse_entry(entry)
+        sizes = [size] if size is not None else (
+            args.sizes or DEFAULT_SIZES.get(Path(name).stem, [200]))
         splits += [(name, n, s) for n in sizes for s in range(args.seeds)]
-    cache = Cache(args.cache_dir, args)
+    cache = harness.ResultCache(args.cache_dir)
     started = time.perf_counter()
     rows = []
     with tqdm(total=len(splits) * (1 + len(args.methods)), desc="benchmark") as progress:
@@ -430,23 +331,16 @@ def main(argv=None):
             rows += run_split(dataset, n, seed, args.methods, args, cache, progress)
     table = summarize(rows, args.methods)
 
-    output = Path(args.output_dir)
-    output.mkdir(parents=True, exist_ok=True)
     tag = args.tag or ("ablation" if args.ablation else ("quick" if args.quick else "full"))
-    meta = {"command": "python benchmarks/" + Path(__file__).name + " " +
-            " ".join(argv if argv is not None else __import__("sys").argv[1:]),
-            "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-            "host": f"{platform.machine()}, {torch.get_num_threads()} torch threads",
-            "torch": torch.__version__, "n_iter": args.n_iter, "budget": args.budget,
-            "wall_seconds": time.perf_counter() - started}
-    (output / f"{tag}.json").write_text(json.dumps({"meta": meta, "rows": rows,
-                                                    "summary": table}, indent=1))
-    report = [f"# {tag} run", "", f"`{meta['command']}` ({meta['date']}, {meta['host']}, "
-              f"{meta['wall_seconds'] / 60:.1f} min)", "", markdown(table), "",
+    meta = harness.run_meta(Path(__file__).name, argv, started, n_iter=args.n_iter,
+                            budget=args.budget)
+    report = [f"# {tag} run", "", harness.provenance(meta), "", markdown(table), "",
               "Gain per data set, averaged over its n values (relative error reduction):",
               "", dataset_means(table, args.methods)]
-    (output / f"{tag}.md").write_text("\n".join(report) + "\n")
+    harness.write_results(args.output_dir, tag, {"meta": meta, "rows": rows, "summary": table},
+                          report)
     print("\n".join(report))
+    output = Path(args.output_dir)
     first = splits[0]
     figure_method = next((m for m in ("ActiveGAN", "ActiveGAN[paper]") if m in args.methods),
                          args.methods[0])

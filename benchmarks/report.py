@@ -3,51 +3,33 @@
     python benchmarks/report.py
 """
 
-import importlib.util
-import json
 import shutil
-from pathlib import Path
 
+import harness
+import imbalanced as bench
 import numpy as np
-
-HERE = Path(__file__).resolve().parent
-RESULTS = HERE / "results"
-DOCS = HERE.parent / "docs"
-
-spec = importlib.util.spec_from_file_location("paper_protocol", HERE / "paper_protocol.py")
-protocol = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(protocol)
-
-
-def load(tag):
-    path = RESULTS / f"{tag}.json"
-    return json.loads(path.read_text()) if path.exists() else None
+import paper_protocol as protocol
+from harness import DOCS, RESULTS, md_table
+from harness import load_results as load
 
 
 def headline(summary, method):
     """Mean gain and error reduction over data sets (each averaged over its n)."""
-    per_set = {}
-    for e in summary:
-        if e["method"] == method:
-            per_set.setdefault(e["dataset"], []).append(e)
-    gains = {d: np.mean([e["gain"] for e in es]) for d, es in per_set.items()}
-    reductions = {d: np.mean([e["error_reduction"] for e in es]) for d, es in per_set.items()}
-    return gains, reductions
+    return (harness.per_set_means(summary, method),
+            harness.per_set_means(summary, method, "error_reduction"))
 
 
 def compact(summary, methods):
-    lines = ["| data | n | method | gain (mean ± sd) | wins | error red. % | reward | "
-             "margin ≤ ε | own class | NN ratio |", "|" + " --- |" * 10]
-    for e in summary:
-        if e["method"] in methods:
-            lines.append(
-                f"| {e['dataset']} | {e['n']} | {e['method']} | {e['gain']:+.2f} ± "
-                f"{e['gain_std']:.2f} | {e['wins']}/{e['seeds']} | {e['error_reduction']:+.1f} | "
-                f"{e.get('mean_reward', float('nan')):.3f} | "
-                f"{e.get('share_margin_le_epsilon', float('nan')):.1%} | "
-                f"{e.get('share_conditioned_class', float('nan')):.1%} | "
-                f"{e.get('median_nn_distance_ratio', float('nan')):.2f} |")
-    return "\n".join(lines)
+    nan = float("nan")
+    return md_table(
+        ["data", "n", "method", "gain (mean ± sd)", "wins", "error red. %", "reward",
+         "margin ≤ ε", "own class", "NN ratio"],
+        [[e["dataset"], e["n"], e["method"], f"{e['gain']:+.2f} ± {e['gain_std']:.2f}",
+          f"{e['wins']}/{e['seeds']}", f"{e['error_reduction']:+.1f}",
+          f"{e.get('mean_reward', nan):.3f}", f"{e.get('share_margin_le_epsilon', nan):.1%}",
+          f"{e.get('share_conditioned_class', nan):.1%}",
+          f"{e.get('median_nn_distance_ratio', nan):.2f}"]
+         for e in summary if e["method"] in methods])
 
 
 NAMES = ("**Methods.** `ActiveGAN[paper]`: the paper's method, `ActiveGANAugmenter("
@@ -90,11 +72,9 @@ def chosen_budgets(rows):
     if not picks:
         return []
     budgets = sorted({b for bs in picks.values() for b in bs} | {0.0})
-    lines = ["| data | " + " | ".join(f"+{b:.0%}" for b in budgets) + " |",
-             "| --- |" + " --- |" * len(budgets)]
-    for dataset, bs in picks.items():
-        lines.append(f"| {dataset} | " + " | ".join(str(bs.count(b)) for b in budgets) + " |")
-    return lines
+    return md_table(["data", *(f"+{b:.0%}" for b in budgets)],
+                    [[dataset, *(bs.count(b) for b in budgets)]
+                     for dataset, bs in picks.items()]).split("\n")
 
 
 def budget_section():
@@ -118,13 +98,11 @@ def restructure_section(full):
                 if e["method"] == method}
     before, after = cells(full, "ActiveGAN"), cells(rerun, "ActiveGAN")
     other = cells(reseed, "ActiveGAN[reseed]") if reseed else {}
-    lines = ["| data | n | published (0.1) | re-run (0.2) | difference | 0.2, another "
-             "augmenter seed |", "|" + " --- |" * 6]
-    for key in before:
-        if key in after:
-            lines.append(f"| {key[0]} | {key[1]} | {before[key]:+.2f} | {after[key]:+.2f} | "
-                         f"{after[key] - before[key]:+.2f} | "
-                         + (f"{other[key]:+.2f}" if key in other else "") + " |")
+    cells = [[*key, f"{before[key]:+.2f}", f"{after[key]:+.2f}",
+              f"{after[key] - before[key]:+.2f}", f"{other[key]:+.2f}" if key in other else ""]
+             for key in before if key in after]
+    lines = md_table(["data", "n", "published (0.1)", "re-run (0.2)", "difference",
+                      "0.2, another augmenter seed"], cells).split("\n")
     within = sum(abs(after[k] - before[k]) <= 0.3 for k in before if k in after)
     spread = [abs(other[k] - after[k]) for k in other if k in after]
     summary = rerun["summary"]
@@ -137,7 +115,7 @@ def restructure_section(full):
     if reseed:
         intro += (" The last column trains the same 0.2 code with another augmenter seed: "
                   f"`{reseed['meta']['command']}`.")
-    verdict = (f"{within} of {len(lines) - 2} cells agree within ±0.3 points; mean error "
+    verdict = (f"{within} of {len(cells)} cells agree within ±0.3 points; mean error "
                f"change {np.mean(list(reductions.values())):+.1f} % (0.1: "
                f"{np.mean(list(headline(full['summary'], 'ActiveGAN')[1].values())):+.1f} %).")
     if spread:
@@ -175,15 +153,13 @@ def collapsed(title, text):
 def transposed_means(summary, methods):
     """Gain per method (rows) and data set (columns), averaged over each set's n."""
     datasets = list(dict.fromkeys(e["dataset"] for e in summary))
-    lines = ["| method | " + " | ".join(datasets) + " | mean |",
-             "|" + " --- |" * (len(datasets) + 2)]
+    rows = []
     for method in methods:
         gains, _ = headline(summary, method)
         if gains:
-            cells = [f"{gains[d]:+.2f}" if d in gains else "–" for d in datasets]
-            lines.append(f"| {method} | " + " | ".join(cells)
-                         + f" | {np.mean(list(gains.values())):+.2f} |")
-    return "\n".join(lines)
+            rows.append([method, *(f"{gains[d]:+.2f}" if d in gains else "–" for d in datasets),
+                         f"{np.mean(list(gains.values())):+.2f}"])
+    return md_table(["method", *datasets, "mean"], rows)
 
 
 def grouped_bars(series, datasets, path, *, ylabel, title, figsize, dpi, rotate=False):
@@ -324,11 +300,12 @@ def main():
         "`anchored` is today's default.")
     parts += ["## The paper's Table 1, for context", "",
               "Image data sets with VGG-16 features (not reachable here):", "",
-              "| data set | baseline | AC-GAN | AC-GAN+F | ActiveGAN | ActiveGAN gain | "
-              "error red. % |", "|" + " --- |" * 7]
-    for name, (base, acgan, acganf, active) in protocol.PAPER_TABLE_1.items():
-        parts.append(f"| {name} | {base} | {acgan} | {acganf} | {active} | "
-                     f"{active - base:+.1f} | {100 * (active - base) / (100 - base):+.1f} |")
+              md_table(["data set", "baseline", "AC-GAN", "AC-GAN+F", "ActiveGAN",
+                        "ActiveGAN gain", "error red. %"],
+                       [[name, base, acgan, acganf, active, f"{active - base:+.1f}",
+                         f"{100 * (active - base) / (100 - base):+.1f}"]
+                        for name, (base, acgan, acganf, active)
+                        in protocol.PAPER_TABLE_1.items()])]
     (DOCS / "results.md").write_text("\n".join(parts) + "\n")
     print(f"wrote {DOCS / 'results.md'}")
     imbalanced_page()
@@ -385,16 +362,12 @@ def imbalanced_page():
     study = load("imbalanced")
     if study is None:
         return
-    spec = importlib.util.spec_from_file_location("imbalanced", HERE / "imbalanced.py")
-    bench = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(bench)
     meta, summary, rows = study["meta"], study["summary"], study["rows"]
     datasets = [d for d in bench.DATASETS if any(r["dataset"] == d for r in rows)]
     methods = [m for m in bench.METHODS if any(r["method"] == m for r in rows)]
     (DOCS / "img").mkdir(exist_ok=True)
     imbalanced_chart(summary, datasets, DOCS / "img" / "imbalanced_gain.png")
-    means = ["| method | SVM macro F1 | SVM minority F1 | SVM G-mean | k-NN macro F1 | "
-             "k-NN minority F1 |", "|" + " --- |" * 6]
+    means = []
     for method in methods[1:]:
         cells = []
         for clf, metric in [("svm", "macro_f1"), ("svm", "minority_f1"), ("svm", "g_mean"),
@@ -402,7 +375,7 @@ def imbalanced_page():
             e = next((e for e in summary if (e["classifier"], e["metric"], e["method"])
                       == (clf, metric, method)), None)
             cells.append(f"{e['mean']:+.2f}" if e else "–")
-        means.append(f"| {method} | " + " | ".join(cells) + " |")
+        means.append([method, *cells])
     errors = [f"- {r['dataset']} repeat {r['seed']}, {r['method']}: {r['error']}"
               for r in rows if "error" in r]
     parts = [
@@ -424,7 +397,9 @@ def imbalanced_page():
         "the minority to half the majority. On abalone19, whose first column is "
         "categorical, SMOTE is SMOTENC and the over-sampler gets "
         "`categorical_features=[0]`; the other classical samplers treat it as a number.", "",
-        f"## Mean gain over the {len(datasets)} sets", "", *means, "",
+        f"## Mean gain over the {len(datasets)} sets", "",
+        md_table(["method", "SVM macro F1", "SVM minority F1", "SVM G-mean", "k-NN macro F1",
+                  "k-NN minority F1"], means), "",
         "Against the targets (SVM):", "", *imbalanced_target(summary), "",
     ]
     for clf, metric, title in [("svm", "macro_f1", "SVM, macro F1"),

@@ -12,9 +12,8 @@ class, and the median margin.
 import argparse
 import json
 
+import harness
 import numpy as np
-from sklearn.datasets import load_digits
-from sklearn.model_selection import train_test_split
 
 from sk_activegan import ActiveGANAugmenter
 
@@ -38,11 +37,10 @@ def main(argv=None):
     parser.add_argument("--n-per-class", type=int, default=200)
     args = parser.parse_args(argv)
 
-    X, y = load_digits(return_X_y=True)
+    digits = harness.load("digits")
     results = []
     for seed in args.seeds:
-        X_train, _, y_train, _ = train_test_split(X, y, train_size=args.n_labeled,
-                                                  stratify=y, random_state=seed)
+        X_train, _, y_train, _ = digits.split(args.n_labeled, seed)
         for lambda_reward in [0.0, *args.lambdas]:
             aug = ActiveGANAugmenter(lambda_reward=lambda_reward, n_iter=args.n_iter,
                                      random_state=seed).fit(X_train, y_train)

@@ -19,20 +19,19 @@ import subprocess
 import sys
 import time
 
+import harness
 import numpy as np
 import torch
-from sklearn.datasets import load_digits, make_classification
+from sklearn.datasets import make_classification
 from sklearn.frozen import FrozenEstimator
 
 from sk_activegan import ActiveGANAugmenter, ActiveGANOverSampler, make_reward_model
 
-SHARED_IMBALANCED = __import__("pathlib").Path(__file__).resolve().parents[2] / "shared" / \
-    "data" / "imbalanced"
-
 
 def load_case(name):
     if name == "digits":
-        return load_digits(return_X_y=True)
+        digits = harness.load("digits")
+        return digits.X, digits.y
     if name == "large":
         return make_classification(n_samples=5000, n_features=256, n_informative=64,
                                    n_classes=10, n_clusters_per_class=1, random_state=0)
@@ -71,12 +70,9 @@ def measure(case, lambda_reward, n_iter, device, sample_rows, method="anchored")
 def measure_over_sampler(device):
     """A default ActiveGANOverSampler's whole fit_resample (reward model search
     included) on abalone19's stratified training half (about 2,100 rows)."""
-    from sklearn.model_selection import train_test_split
-
-    data = np.load(SHARED_IMBALANCED / "abalone19.npz")
-    X, _, y, _ = train_test_split(data["X"].astype(np.float64), data["y"], train_size=0.5,
-                                  stratify=data["y"], random_state=0)
-    sampler = ActiveGANOverSampler(categorical_features=data["categorical"].tolist(),
+    data = harness.load("imbalanced/abalone19")
+    X, _, y, _ = data.split(0.5, 0)
+    sampler = ActiveGANOverSampler(categorical_features=list(data.categorical),
                                    device=device, random_state=0)
     start = time.perf_counter()
     X_res, _ = sampler.fit_resample(X, y)
@@ -88,11 +84,7 @@ def measure_over_sampler(device):
 
 
 def load_mnist(n=1000, seed=0):
-    from sklearn.model_selection import train_test_split
-
-    data = np.load(SHARED_IMBALANCED.parent / "mnist5k.npz")
-    X, _, y, _ = train_test_split(data["X"], data["y"], train_size=n, stratify=data["y"],
-                                  random_state=seed)
+    X, _, y, _ = harness.load("mnist5k").split(n, seed)
     return X, y
 
 

@@ -1,0 +1,349 @@
+"""What every benchmark script shares: data sets by name, a resumable result cache,
+the grid-searched RBF SVM and its scores, paired summaries against a baseline,
+markdown tables and run metadata.
+
+A new data set is one loader registered under its name (``@loader("name")``); any
+other name is read as ``NAME.npz`` (``X``, ``y``, optionally ``categorical``) under
+the data folder. A new row of a benchmark is a function returning a JSON-able dict,
+stored with :class:`ResultCache` so that an interrupted run resumes.
+
+The scripts import this module as ``harness`` (run as ``python benchmarks/NAME.py``,
+their folder is on ``sys.path``).
+"""
+
+import functools
+import hashlib
+import io
+import json
+import platform
+import sys
+import time
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+import numpy as np
+from sklearn.metrics import f1_score
+from sklearn.model_selection import GridSearchCV, StratifiedKFold, train_test_split
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+from sklearn.svm import SVC
+
+HERE = Path(__file__).resolve().parent
+RESULTS = HERE / "results"
+DOCS = HERE.parent / "docs"
+SHARED_DATA = HERE.parents[1] / "shared" / "data"
+
+#: Diagnostics of synthetic rows (``synthetic_diagnostics``) averaged in summaries.
+DIAGNOSTICS = ("mean_reward", "share_margin_le_epsilon", "share_conditioned_class",
+               "median_margin", "median_nn_distance_ratio")
+
+
+# ------------------------------------------------------------------------------ data
+
+@dataclass(frozen=True)
+class Data:
+    """A data set: ``X`` of shape (n_samples, n_features), ``y`` of shape
+    (n_samples,), the indices of categorical columns, and the official test split
+    where the data set has one (``X_test``, ``y_test``; then ``X``, ``y`` are the
+    official training split). Arrays are read-only: loads are cached."""
+
+    X: np.ndarray
+    y: np.ndarray
+    categorical: tuple = ()
+    X_test: np.ndarray = None
+    y_test: np.ndarray = None
+
+    def split(self, train_size, seed):
+        """``X_train, X_test, y_train, y_test``: a stratified, seeded training set of
+        ``train_size`` rows (a count or a share); the test set is the rest, or the
+        official test split where there is one."""
+        if self.X_test is None:
+            return split(self.X, self.y, train_size, seed)
+        X_train, _, y_train, _ = split(self.X, self.y, train_size, seed)
+        return X_train, self.X_test, y_train, self.y_test
+
+
+def split(X, y, train_size, seed):
+    """A stratified, seeded train / test split."""
+    return train_test_split(X, y, train_size=train_size, stratify=y, random_state=seed)
+
+
+LOADERS = {}
+
+
+def loader(name):
+    """Register ``function(data_dir) -> Data`` as the loader of data set ``name``."""
+    def register(function):
+        LOADERS[name] = function
+        return function
+    return register
+
+
+def load(name, data_dir=SHARED_DATA):
+    """The data set ``name``: a registered loader's, else ``NAME.npz`` under
+    ``data_dir`` (or ``name`` itself, a path ending in ``.npz``) as a table."""
+    return _load(str(name), str(data_dir))
+
+
+@functools.lru_cache(maxsize=4)
+def _load(name, data_dir):
+    if name in LOADERS:
+        data = LOADERS[name](Path(data_dir))
+    else:
+        data = npz_table(Path(name) if name.endswith(".npz") else Path(data_dir) / f"{name}.npz")
+    for array in (data.X, data.y, data.X_test, data.y_test):
+        if array is not None:
+            array.flags.writeable = False
+    return data
+
+
+def npz_table(path):
+    """A table ``X`` (as float64), ``y`` and, where the file has them, the indices of
+    its categorical columns: the UCI sets (``optdigits``, ``penbased``, ``satimage``,
+    ``segment``) and the KEEL imbalanced sets (``imbalanced/NAME``)."""
+    data = np.load(path)
+    categorical = data["categorical"].astype(int).tolist() if "categorical" in data else []
+    return Data(data["X"].astype(np.float64), data["y"], tuple(categorical))
+
+
+@loader("digits")
+def digits(data_dir):
+    """scikit-learn's 8x8 digits: 1,797 rows, pixel values 0-16 as float64."""
+    from sklearn.datasets import load_digits
+
+    return Data(*load_digits(return_X_y=True))
+
+
+@loader("mnist5k")
+def mnist5k(data_dir):
+    """5,000 MNIST images, uint8 pixels (0-255), rows of 784."""
+    data = np.load(data_dir / "mnist5k.npz")
+    return Data(data["X"], data["y"])
+
+
+def official_split(path):
+    data = np.load(path)
+    return Data(data["X_train"], data["y_train"], (), data["X_test"], data["y_test"])
+
+
+@loader("mnist70k")
+def mnist70k(data_dir):
+    """MNIST, the official 60,000 / 10,000 split, uint8 pixels, rows of 784."""
+    return official_split(data_dir / "mnist70k.npz")
+
+
+@loader("fashion_mnist")
+def fashion_mnist(data_dir):
+    """Fashion-MNIST, the official 60,000 / 10,000 split, uint8 pixels, rows of 784."""
+    return official_split(data_dir / "fashion_mnist.npz")
+
+
+@loader("cifar10")
+def cifar10(data_dir):
+    """CIFAR-10, the official 50,000 / 10,000 split, decoded from JPEG (about 20 s):
+    uint8 rows of 3,072, channel-first (``image_shape=(3, 32, 32)``)."""
+    from PIL import Image
+
+    data = np.load(data_dir / "cifar10_jpeg.npz")
+
+    def images(part):
+        buffer, offsets = data[f"jpeg_{part}"], data[f"offsets_{part}"]
+        X = np.stack([np.asarray(Image.open(io.BytesIO(
+            buffer[offsets[i]:offsets[i + 1]].tobytes())).convert("RGB"))
+            for i in range(len(offsets) - 1)])
+        return X.transpose(0, 3, 1, 2).reshape(len(X), -1)
+
+    return Data(images("train"), data["y_train"], (), images("test"), data["y_test"])
+
+
+def parse_entry(entry):
+    """``NAME`` or ``NAME:N`` (one labeled-set size): ``(NAME, N or None)``."""
+    name, _, size = entry.rpartition(":")
+    return (name, int(size)) if size.isdigit() else (entry, None)
+
+
+def parse_variants(specs, family="ActiveGAN"):
+    """``NAME=JSON`` options: ``{"ActiveGAN[NAME]": parameters}``, in order."""
+    variants = {}
+    for spec in specs:
+        name, params = spec.split("=", 1)
+        variants[f"{family}[{name}]"] = json.loads(params)
+    return variants
+
+
+# ------------------------------------------------------------------------------ cache
+
+def settings_hash(settings):
+    """``__`` and 8 hex digits naming the settings (a JSON-able object)."""
+    blob = json.dumps(settings, sort_keys=True)
+    return "__" + hashlib.sha1(blob.encode()).hexdigest()[:8]
+
+
+class ResultCache:
+    """One JSON file per row, ``DATASET[__nN]__seedS[__METHOD][SETTINGS].json``.
+
+    ``settings`` is a suffix naming what else changes the row (for example
+    :func:`settings_hash` of the iterations and parameters), so that a run with other
+    settings never reads rows it did not compute. Writes are atomic.
+    """
+
+    def __init__(self, root):
+        self.root = Path(root)
+        self.root.mkdir(parents=True, exist_ok=True)
+
+    def path(self, dataset, n, seed, method=None, settings=""):
+        parts = [Path(dataset).stem, *([f"n{n}"] if n is not None else []), f"seed{seed}"]
+        if method is not None:
+            parts.append(method.replace("/", "_").replace(" ", "_"))
+        return self.root / ("__".join(parts) + f"{settings}.json")
+
+    def get(self, *key, **settings):
+        path = self.path(*key, **settings)
+        return json.loads(path.read_text()) if path.exists() else None
+
+    def put(self, row, *key, **settings):
+        path = self.path(*key, **settings)
+        tmp = path.with_suffix(".tmp")
+        tmp.write_text(json.dumps(row))
+        tmp.replace(path)
+        return row
+
+
+# ------------------------------------------------------------------------ classifiers
+
+def svm(C, gamma, class_weight=None):
+    """The RBF SVM on standardized features."""
+    return make_pipeline(StandardScaler(), SVC(C=C, gamma=gamma, class_weight=class_weight))
+
+
+def tune_svm(X, y, *, C_grid, gamma_factors, scoring):
+    """``(C, gamma)`` of :func:`svm` grid-searched on ``(X, y)``: gamma is a factor
+    times 1 / n_features; stratified shuffled folds, as many as the smallest class
+    allows (at most 5)."""
+    folds = int(min(5, np.unique(y, return_counts=True)[1].min()))
+    grid = {"svc__C": C_grid, "svc__gamma": [f / X.shape[1] for f in gamma_factors]}
+    search = GridSearchCV(make_pipeline(StandardScaler(), SVC()), grid, scoring=scoring,
+                          cv=StratifiedKFold(folds, shuffle=True, random_state=0))
+    search.fit(X, y)
+    return search.best_params_["svc__C"], search.best_params_["svc__gamma"]
+
+
+def fit_augmented(model, X, y, X_syn, y_syn):
+    """``model`` fitted on the real rows followed by the synthetic ones."""
+    return model.fit(np.vstack([X, X_syn]), np.concatenate([y, y_syn]))
+
+
+def macro_f1(model, X, y):
+    """Macro F-score of ``model`` on ``(X, y)``, in points (0-100)."""
+    return 100.0 * f1_score(y, model.predict(X), average="macro")
+
+
+def per_class_f1(model, X, y):
+    return (100.0 * f1_score(y, model.predict(X), average=None)).tolist()
+
+
+# -------------------------------------------------------------------------- summaries
+
+def paired(scores, baselines):
+    """Scores against the baseline's on the same splits, in points: mean ``gain``,
+    its sd ``gain_std`` (0 for one split), ``wins`` (splits with a positive gain) and
+    the mean relative ``error_reduction`` (gain / (100 - baseline), in %)."""
+    baselines = np.asarray(baselines, dtype=float)
+    gains = np.asarray(scores, dtype=float) - baselines
+    reduction = 100 * gains / np.maximum(100 - baselines, 1e-9)
+    return {"gain": float(gains.mean()),
+            "gain_std": float(gains.std(ddof=1)) if len(gains) > 1 else 0.0,
+            "wins": int((gains > 0).sum()), "error_reduction": float(reduction.mean())}
+
+
+def summarize(rows, methods, order=(), extras=DIAGNOSTICS, score="f1"):
+    """Per (data set, n): the baseline's mean and sd, then per method its mean score,
+    the :func:`paired` statistics and the mean of each of ``extras`` its rows have.
+
+    ``rows`` carry ``dataset``, ``n``, ``seed``, ``method`` and ``score``; the
+    baseline's method is ``"baseline"``. Data sets come in ``order``, then the rest.
+    """
+    baselines = {(r["dataset"], r["n"], r["seed"]): r[score] for r in rows
+                 if r["method"] == "baseline"}
+    order = list(order)
+    table = []
+    for dataset, n in sorted({(r["dataset"], r["n"]) for r in rows},
+                             key=lambda k: (order.index(k[0]) if k[0] in order else 99, k[1])):
+        base = [baselines[k] for k in sorted(baselines) if k[:2] == (dataset, n)]
+        table.append({"dataset": dataset, "n": n, "method": "baseline", "seeds": len(base),
+                      "f1": float(np.mean(base)), "f1_std": float(np.std(base))})
+        for method in methods:
+            mine = [r for r in rows if (r["dataset"], r["n"], r["method"]) == (dataset, n, method)]
+            if not mine:
+                continue
+            entry = {"dataset": dataset, "n": n, "method": method, "seeds": len(mine),
+                     "f1": float(np.mean([r[score] for r in mine])),
+                     **paired([r[score] for r in mine],
+                              [baselines[(dataset, n, r["seed"])] for r in mine])}
+            for name in extras:
+                values = [r[name] for r in mine if name in r]
+                if values:
+                    entry[name] = float(np.mean(values))
+            table.append(entry)
+    return table
+
+
+def per_set_means(summary, method, field="gain"):
+    """``{data set: mean of field}`` over the summary entries of ``method``."""
+    per_set = {}
+    for e in summary:
+        if e["method"] == method:
+            per_set.setdefault(e["dataset"], []).append(e[field])
+    return {d: np.mean(values) for d, values in per_set.items()}
+
+
+# --------------------------------------------------------------------------- markdown
+
+def md_row(cells):
+    """A markdown table row; a cell of None is left blank."""
+    return "|" + "|".join(" " if c is None else f" {c} " for c in cells) + "|"
+
+
+def md_table(columns, rows):
+    """A markdown table: the header, the separator and a row per list of cells."""
+    return "\n".join([md_row(columns), "|" + " --- |" * len(columns),
+                      *(md_row(cells) for cells in rows)])
+
+
+# --------------------------------------------------------------------------- metadata
+
+def run_meta(script, argv, started, *, machine=True, **settings):
+    """What a results file says about its run: the command, the date, the host and
+    torch (with ``machine``), the given settings and the wall time since ``started``
+    (a ``time.perf_counter()`` reading)."""
+    meta = {"command": f"python benchmarks/{script} " + " ".join(
+                argv if argv is not None else sys.argv[1:]),
+            "date": datetime.now(timezone.utc).isoformat(timespec="seconds")}
+    if machine:
+        import torch
+
+        meta.update(host=f"{platform.machine()}, {torch.get_num_threads()} torch threads",
+                    torch=torch.__version__)
+    return {**meta, **settings, "wall_seconds": time.perf_counter() - started}
+
+
+def provenance(meta):
+    """The command in backquotes, then (date[, host], minutes)."""
+    host = f"{meta['host']}, " if "host" in meta else ""
+    return (f"`{meta['command']}` ({meta['date']}, {host}"
+            f"{meta['wall_seconds'] / 60:.1f} min)")
+
+
+def write_results(output_dir, tag, results, report):
+    """``tag.json`` (``results``) and ``tag.md`` (the lines of ``report``)."""
+    output = Path(output_dir)
+    output.mkdir(parents=True, exist_ok=True)
+    (output / f"{tag}.json").write_text(json.dumps(results, indent=1))
+    (output / f"{tag}.md").write_text("\n".join(report) + "\n")
+
+
+def load_results(tag, results_dir=RESULTS):
+    """The committed results ``tag.json``, or None."""
+    path = Path(results_dir) / f"{tag}.json"
+    return json.loads(path.read_text()) if path.exists() else None
