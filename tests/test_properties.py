@@ -63,10 +63,3 @@ def test_same_seed_same_samples_across_processes(tmp_path):
         for _ in range(2)
     ]
     assert json.loads(outputs[0]) == json.loads(outputs[1])
-
-
-def test_millions_of_rows_in_chunks(blobs):
-    aug = ActiveGANAugmenter(**FAST, random_state=0).fit(*blobs)
-    X_syn, y_syn = aug.sample({0: 1_000_000})
-    assert X_syn.shape == (1_000_000, 5) and np.isfinite(X_syn).all()
-    assert (y_syn == 0).all()

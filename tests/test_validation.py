@@ -123,17 +123,6 @@ def test_failed_refit_keeps_the_fitted_model(fitted, blobs):
     assert fitted.classes_ is before["classes_"]
 
 
-def test_margin_filter_beyond_twenty_chunks(fitted, monkeypatch):
-    from sk_activegan import _sampling
-
-    monkeypatch.setattr(_sampling, "CHUNK_ROWS", 64)  # 20 rounds of a chunk: 1,280 rows
-    X_syn, y_syn = fitted.sample({0: 3000}, margin_filter=1.0)
-    assert X_syn.shape == (3000, 5) and np.isfinite(X_syn).all() and (y_syn == 0).all()
-    with pytest.warns(UserWarning, match="lowest-margin"):  # hardly any pass: filled up
-        X_syn, _ = fitted.sample({1: 3000}, margin_filter=0.0)
-    assert X_syn.shape == (3000, 5) and np.isfinite(X_syn).all()
-
-
 def test_zero_rows_with_scores(fitted):
     X_syn, y_syn, scores = fitted.sample(0, return_scores=True)
     assert X_syn.shape == (0, 5) and len(y_syn) == 0
