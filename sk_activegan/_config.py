@@ -6,6 +6,7 @@ training; the fitting steps read only the config.
 """
 
 import numbers
+import warnings
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -77,6 +78,10 @@ def resolve_config(params, data, *, name, balanced_batches=False):
                                       "policy_hidden_layer_sizes")
     if params["reward_estimator"] is None:
         n_folds_for(data.y)  # fail early, naming the caller's labels
+    elif params["reward_param_grid"] is not None:
+        warnings.warn("reward_param_grid is ignored: it is the grid of the default reward "
+                      "model, and reward_estimator is given (tune that estimator yourself, "
+                      "for example with GridSearchCV).", UserWarning, stacklevel=4)
     lambda_reward = (space.defaults.lambda_reward if isinstance(params["lambda_reward"], str)
                      else float(params["lambda_reward"]))
     n_iter, warm_up = params["n_iter"], params["warm_up"]

@@ -49,7 +49,10 @@ def check_layer_sizes(sizes, name):
 
 
 def _numpy_labels(y):
-    """pandas nullable integer / boolean labels as their numpy dtype (no float classes)."""
+    """pandas nullable integer / boolean labels as their numpy dtype (no float classes);
+    a DataFrame of one-hot labels as an array."""
+    if hasattr(y, "iloc") and np.ndim(y) == 2:
+        return y.to_numpy()
     numpy_dtype = getattr(getattr(y, "dtype", None), "numpy_dtype", None)
     if numpy_dtype is not None and hasattr(y, "isna") and not y.isna().any():
         return y.to_numpy(dtype=numpy_dtype)
@@ -58,8 +61,9 @@ def _numpy_labels(y):
 
 class LabelForm(NamedTuple):
     """The form the caller gave y in, to give labels back in it: a pandas Series'
-    ``(name, dtype)`` and a one-hot (label indicator) matrix's ``(n_columns, dtype)``,
-    each None when y was not of that form."""
+    ``(name, dtype)``, and a one-hot (label indicator) matrix's ``(n_columns, dtype,
+    columns)`` (``columns`` None for an array, the column names of a DataFrame); each
+    None when y was not of that form."""
 
     series: object = None
     one_hot: object = None
@@ -68,15 +72,20 @@ class LabelForm(NamedTuple):
     def of(cls, y):
         series = (y.name, y.dtype) if hasattr(y, "to_numpy") and np.ndim(y) == 1 else None
         one_hot = None
-        if np.ndim(y) == 2 and type_of_target(y) == "multilabel-indicator":
-            one_hot = (np.shape(y)[1], np.asarray(y).dtype)
+        if np.ndim(y) == 2 and type_of_target(np.asarray(y)) == "multilabel-indicator":
+            one_hot = (np.shape(y)[1], np.asarray(y).dtype, getattr(y, "columns", None))
         return cls(series, one_hot)
 
     def restore(self, labels):
         """Labels (as ``classes_`` holds them) in the caller's form."""
         if self.one_hot is not None:
-            n_columns, dtype = self.one_hot
-            return np.eye(n_columns, dtype=dtype)[np.asarray(labels, dtype=np.int64)]
+            n_columns, dtype, columns = self.one_hot
+            matrix = np.eye(n_columns, dtype=dtype)[np.asarray(labels, dtype=np.int64)]
+            if columns is None:
+                return matrix
+            import pandas as pd
+
+            return pd.DataFrame(matrix, columns=columns)
         if self.series is not None:
             import pandas as pd
 
@@ -135,6 +144,10 @@ def _check_numeric_columns(X, categorical):
         if j in categorical:
             continue
         column = values.iloc[:, j] if frame else values[:, j]
+        if frame and column.dtype.kind in "mM":
+            raise ValueError(f"Column {X.columns[j]!r} of X holds dates or durations "
+                             f"({column.dtype}): convert it to numbers (for example days "
+                             "since a reference date) or drop it.")
         if frame and column.dtype.kind in "biufc":
             continue
         for row, value in enumerate(np.asarray(column, dtype=object).tolist()):
@@ -149,6 +162,29 @@ def _check_numeric_columns(X, categorical):
                     f"Column {name} of X holds {value!r} (row {row}), which is not a number. "
                     "Name the column in categorical_features if it holds categories, or "
                     "convert it to numbers.")
+
+
+def _check_finite_columns(X_numeric, X_caller):
+    """Name the first column and row holding NaN, a missing value or an infinity."""
+    if hasattr(X_numeric, "tocsr") or np.ndim(X_numeric) != 2:
+        return
+    try:
+        values = (X_numeric.to_numpy(dtype=np.float64, na_value=np.nan)
+                  if hasattr(X_numeric, "to_numpy") else np.asarray(X_numeric, dtype=np.float64))
+    except (TypeError, ValueError):
+        return  # not numbers: numpy's conversion in check_X_y says so
+    if np.asarray(X_numeric).dtype.kind == "c":
+        return
+    bad = ~np.isfinite(values)
+    if not bad.any():
+        return
+    row, column = (int(i) for i in np.argwhere(bad)[0])
+    name = repr(X_caller.columns[column]) if hasattr(X_caller, "columns") else str(column)
+    what = "NaN (a missing value)" if np.isnan(values[row, column]) else "infinity"
+    raise ValueError(f"Column {name} of X holds {what} at row {row} ({int(bad.sum())} "
+                     "non-finite values in all): input X must be finite; impute missing "
+                     "values first (for example sklearn.impute.SimpleImputer) or drop those "
+                     "rows.")
 
 
 def check_reward_param_grid(grid):
@@ -196,6 +232,7 @@ def check_training_data(params, X, y, name):
         categorical = resolve_categorical(params["categorical_features"], X, np.shape(X)[1])
         _check_numeric_columns(X, categorical)
         X_numeric, categories = encode_categorical(X, categorical)
+        _check_finite_columns(X_numeric, X)
     X_array, y = check_X_y(X_numeric, y, accept_sparse=False,
                            dtype=[np.float64, np.float32], ensure_all_finite=True,
                            ensure_min_samples=2, estimator=name)

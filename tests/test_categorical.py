@@ -46,14 +46,8 @@ def test_anchored_samples_keep_their_anchors_category(fast_params):
 def test_without_categorical_features_the_column_is_continuous(fast_params):
     X, y = _mixed()
     aug = ActiveGANAugmenter(**fast_params, method="paper", random_state=0).fit(X, y)
-    assert aug._model.space.categorical == [] and aug._model.space.n_model == 3  # no one-hot block
-    # a number with whole values: rounded to whole numbers within its observed range
-    values = aug.sample(200)[0][:, 0]
-    assert set(np.unique(values).tolist()) <= {0.0, 1.0, 2.0}
-    X[:, 0] += 0.25 * np.arange(len(X)) % 1  # values with two decimals stay continuous
-    aug = ActiveGANAugmenter(**fast_params, method="paper", random_state=0).fit(X, y)
-    values = aug.sample(200)[0][:, 0]
-    assert len(np.unique(values)) > 10 and np.allclose(values, np.round(values, 2))
+    assert aug._model.space.categorical == [] and aug._model.space.n_model == 3  # no one-hot
+    assert not set(np.unique(aug.sample(50)[0][:, 0]).tolist()) <= {0.0, 1.0, 2.0}
 
 
 def test_pandas_category_columns_round_trip(fast_params):

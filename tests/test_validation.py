@@ -315,3 +315,36 @@ def test_skorch_reward_model_fits_on_float64_X(blobs, fast_params):
                              random_state=0).fit(X, y)
     X_syn, y_syn, scores = aug.sample(4, return_scores=True)
     assert X_syn.shape == (12, 5) and np.isfinite(scores["reward"]).all()
+
+
+@pytest.mark.parametrize("value, what", [(np.nan, "NaN"), (np.inf, "infinity"),
+                                         (None, "NaN")])
+def test_non_finite_values_are_named_by_column_and_row(blobs, fast_params, no_training,
+                                                       value, what):
+    pd = pytest.importorskip("pandas")
+    X, y = blobs
+    frame = pd.DataFrame(X, columns=list("abcde"))
+    if value is None:  # a nullable integer column with pandas' NA
+        frame["e"] = pd.array(np.arange(len(X)), dtype="Int64")
+        frame.loc[7, "e"] = None
+    else:
+        frame.loc[7, "e"] = value
+    with pytest.raises(ValueError, match=f"Column 'e' of X holds {what}.* at row 7"):
+        ActiveGANAugmenter(**fast_params).fit(frame, y)
+
+
+def test_date_columns_are_named(blobs, fast_params, no_training):
+    pd = pytest.importorskip("pandas")
+    X, y = blobs
+    frame = pd.DataFrame(X, columns=list("abcde"))
+    frame["when"] = pd.date_range("2024-01-01", periods=len(X))
+    with pytest.raises(ValueError, match="Column 'when' of X holds dates"):
+        ActiveGANAugmenter(**fast_params).fit(frame, y)
+
+
+def test_a_grid_beside_a_given_reward_estimator_is_reported(blobs, fast_params):
+    from sklearn.linear_model import LogisticRegression
+
+    with pytest.warns(UserWarning, match="reward_param_grid is ignored"):
+        ActiveGANAugmenter(**{**fast_params, "reward_estimator": LogisticRegression()},
+                           random_state=0).fit(*blobs)
