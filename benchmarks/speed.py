@@ -108,7 +108,8 @@ def measure_images(device, what, n_iter):
         aug.fit(X, y)
         seconds = time.perf_counter() - start
         return {"case": "mnist n=1000 default fit", "device": str(aug.device_),
-                "n_iter": aug.n_iter, "fit_seconds": seconds,
+                "n_iter": aug.n_iter_, "n_candidates": aug.n_candidates_,
+                "fit_seconds": seconds,
                 "torch_threads": torch.get_num_threads(),
                 "peak_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
     batch = int(what.removeprefix("batch"))

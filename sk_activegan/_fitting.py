@@ -29,6 +29,8 @@ AUTO_HIDDEN = {"tabular": (256, 256), "image": (32, 64, 256)}
 #: ``lambda_reward="auto"`` and ``n_synthetic="auto"`` (the augmenter's budget).
 AUTO_LAMBDA = {"tabular": 0.1, "image": 1.0}
 AUTO_N_SYNTHETIC = {"tabular": 0.5, "image": 8.0}
+#: ``n_iter="auto"``: tables and free image generators, and the anchored warp generator.
+AUTO_N_ITER = {"tabular": 3000, "image": 3000, "warp": 1000}
 
 
 def resolve_device(device):
@@ -184,11 +186,14 @@ def _build_state(estimator, data):
     ).to(device)
     lambda_reward = (AUTO_LAMBDA["image" if image else "tabular"]
                      if isinstance(estimator.lambda_reward, str) else float(estimator.lambda_reward))
-    warm_up_iter = (int(min(estimator.warm_up, estimator.n_iter))
+    n_iter = (AUTO_N_ITER["tabular" if not image else "warp"
+                          if estimator.method == "anchored" else "image"]
+              if isinstance(estimator.n_iter, str) else int(estimator.n_iter))
+    warm_up_iter = (int(min(estimator.warm_up, n_iter))
                     if isinstance(estimator.warm_up, numbers.Integral)
-                    else int(estimator.warm_up * estimator.n_iter))
+                    else int(estimator.warm_up * n_iter))
     schedule = TrainingSchedule(
-        n_iter=estimator.n_iter, warm_up_iter=warm_up_iter,
+        n_iter=n_iter, warm_up_iter=warm_up_iter,
         lambda_reward=lambda_reward, batch_size=estimator.batch_size,
         learning_rate=float(estimator.learning_rate),
         discriminator_interval=estimator.discriminator_interval, buffer_size=estimator.buffer_size,
@@ -200,7 +205,8 @@ def _build_state(estimator, data):
         "reward_estimator_": reward_model, "reward_params_": reward_params,
         "feature_extractor_": extractor,
         "modules_": modules, "history_": history, "device_": device,
-        "warm_up_iter_": warm_up_iter, "lambda_reward_": lambda_reward, "_space": space, "_reward": reward,
+        "warm_up_iter_": warm_up_iter, "n_iter_": n_iter,
+        "lambda_reward_": lambda_reward, "_space": space, "_reward": reward,
         "_reward_settings": settings, "_diagnostics": diagnostics,
         "_margin_filter": estimator.margin_filter,
         "_sample_rng": np.random.default_rng(int(seeds[2])), "_y_meta": data.y_meta,

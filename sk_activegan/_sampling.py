@@ -1,5 +1,6 @@
 """Drawing samples from a trained generator: chunked, from the fitted sampling
-stream, optionally through the AC-GAN+F margin filter."""
+stream, optionally choosing each row among candidates by the reward model, and
+optionally through the AC-GAN+F margin filter."""
 
 import warnings
 
@@ -9,19 +10,37 @@ import torch
 from ._diagnostics import CHUNK_ROWS
 from ._reward import top_two_margin
 
+#: ``n_candidates="auto"``: anchored image generators, and everything else (no
+#: selection; measured on MNIST and Fashion-MNIST, docs/images.md).
+AUTO_N_CANDIDATES = {"image": 4, "other": 1}
+
 #: Candidate rounds the margin filter draws per chunk of rows asked for, before it
 #: fills up with the lowest-margin rejects.
 MAX_FILTER_ROUNDS = 20
 
 
-def generate(modules, space, reward, rng, counts, classes, device, margin_filter=None):
+def resolve_n_candidates(n_candidates, anchored_images):
+    """``n_candidates`` with "auto" resolved: :data:`AUTO_N_CANDIDATES`."""
+    if isinstance(n_candidates, str):
+        return AUTO_N_CANDIDATES["image" if anchored_images else "other"]
+    return int(n_candidates)
+
+
+def generate(modules, space, reward, rng, counts, classes, device, margin_filter=None,
+             n_candidates=1):
     """``counts[c]`` rows of every class ``c`` in the caller's scale and dtype, and
-    their labels; memory beyond the result stays bounded by :data:`CHUNK_ROWS`."""
+    their labels; memory beyond the result stays bounded by :data:`CHUNK_ROWS`.
+
+    With ``n_candidates > 1`` every row is the most uncertain of that many candidates
+    (:class:`_SelectedDraw`); with 1 the stream is drawn exactly as without selection.
+    """
     X_new = np.empty((int(counts.sum()), space.n_features), dtype=space.dtype)
     stop = 0
     for class_index, count in enumerate(counts.tolist()):
         start, stop = stop, stop + count
         draw = _Draw(modules, space, rng, class_index, device)
+        if n_candidates > 1:
+            draw = _SelectedDraw(draw, reward, n_candidates)
         if margin_filter is not None and count:
             _fill_filtered(X_new[start:stop], draw, space, reward, margin_filter,
                            classes[class_index])
@@ -41,14 +60,52 @@ class _Draw:
         self.rows = space.class_rows(class_index)
 
     @torch.inference_mode()
-    def __call__(self, count):
-        z = self.rng.standard_normal((count, self.modules.latent_dim), dtype=np.float32)
-        y = torch.full((count,), self.class_index, dtype=torch.long, device=self.device)
+    def __call__(self, count, repeats=1):
+        """``count`` rows; with ``repeats > 1``, ``count * repeats`` rows in groups of
+        ``repeats`` consecutive rows that share one anchor (their noise differs)."""
+        z = self.rng.standard_normal((count * repeats, self.modules.latent_dim),
+                                     dtype=np.float32)
+        y = torch.full((count * repeats,), self.class_index, dtype=torch.long,
+                       device=self.device)
         anchor = None
         if self.modules.anchored:  # real rows of the class, drawn from the same stream
             picked = self.rows[self.rng.integers(len(self.rows), size=count)]
-            anchor = torch.from_numpy(self.space.real[picked]).to(self.device)
+            anchor = torch.from_numpy(np.repeat(self.space.real[picked], repeats, axis=0))
+            anchor = anchor.to(self.device)
         return self.modules.generate(torch.from_numpy(z).to(self.device), y, anchor)
+
+
+class _SelectedDraw:
+    """Rows chosen by the reward model: each row is the candidate with the smallest
+    top-two margin (eq. 6) among ``n_candidates`` draws (the same anchor with an
+    anchored generator) whose two most probable classes include the conditioned
+    one; when no candidate keeps the label that way, the one most probable in it."""
+
+    def __init__(self, draw, reward, n_candidates):
+        self.draw, self.reward, self.n_candidates = draw, reward, int(n_candidates)
+
+    @torch.inference_mode()
+    def __call__(self, count):
+        k = self.n_candidates
+        parts = []
+        for start in range(0, count, max(1, CHUNK_ROWS // k)):
+            rows = min(max(1, CHUNK_ROWS // k), count - start)
+            x = self.draw(rows, repeats=k)
+            proba = self.reward.proba(x).float()
+            parts.append(x.reshape(rows, k, -1)[torch.arange(rows, device=x.device),
+                                                  selection_scores(proba, self.draw.class_index)
+                                                  .reshape(rows, k).argmin(dim=1)])
+        return parts[0] if len(parts) == 1 else torch.cat(parts)
+
+
+def selection_scores(proba, class_index):
+    """Lower is chosen first: the top-two margin (eq. 6, in [0, 1]) where class
+    ``class_index`` is among the two most probable classes, else ``2 - p(y|x)``
+    (above every such margin; the most probable in the class first)."""
+    own = proba[:, class_index]
+    top_two = torch.topk(proba, k=min(2, proba.shape[1]), dim=1).values
+    keeps_label = own >= top_two[:, -1]
+    return torch.where(keeps_label, top_two[:, 0] - top_two[:, -1], 2.0 - own)
 
 
 def _fill_filtered(out, draw, space, reward, limit, label):
