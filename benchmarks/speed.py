@@ -25,7 +25,8 @@ import torch
 from sklearn.datasets import make_classification
 from sklearn.frozen import FrozenEstimator
 
-from sk_activegan import ActiveGANAugmenter, ActiveGANOverSampler, make_reward_model
+from sk_activegan import (ActiveGANAugmenter, ActiveGANOverSampler, make_reward_model,
+                          synthetic_counts)
 
 
 def load_case(name):
@@ -99,8 +100,12 @@ def measure_images(device, what, n_iter):
         start = time.perf_counter()
         aug.fit(X, y)
         seconds = time.perf_counter() - start
+        start = time.perf_counter()  # the rows fit_resample adds (+800 %), chosen as fitted
+        aug.sample(synthetic_counts(y, aug._n_synthetic()))
+        sample_seconds = time.perf_counter() - start
         return {"case": "mnist n=1000 default fit", "device": str(aug.device_),
-                "n_iter": aug.n_iter, "fit_seconds": seconds,
+                "n_iter": aug.n_iter_, "n_candidates": aug.n_candidates_,
+                "fit_seconds": seconds, "sample_seconds": sample_seconds,
                 "torch_threads": torch.get_num_threads(),
                 "peak_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
     batch = int(what.removeprefix("batch"))
@@ -135,6 +140,9 @@ def main(argv=None):
     parser.add_argument("--output", default=None, help="write the raw results as JSON")
     parser.add_argument("--images", action="store_true",
                         help="time image mode on MNIST n = 1000 instead")
+    parser.add_argument("--image-cases", nargs="+", default=["batch64", "batch256", "default"],
+                        choices=["batch64", "batch256", "default"],
+                        help="with --images: which measurements to take")
     parser.add_argument("--one", default=None, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
 
@@ -144,7 +152,7 @@ def main(argv=None):
     if args.images:
         runs = []
         for repeat in range(args.repeats):
-            for what in ("batch64", "batch256", "default"):
+            for what in args.image_cases:
                 command = [sys.executable, __file__, "--one", f"images:{what}", "--device",
                            args.device, "--n-iter", str(args.n_iter)]
                 output = subprocess.run(command, capture_output=True, text=True, check=True)

@@ -54,6 +54,7 @@ class FitConfig:
     dropout: float
     anchor_radius: object
     margin_filter: object
+    n_candidates: int
     reward_estimator: object
     reward_param_grid: object
     feature_extractor: object
@@ -84,7 +85,13 @@ def resolve_config(params, data, *, name, balanced_batches=False):
                       "for example with GridSearchCV).", UserWarning, stacklevel=4)
     lambda_reward = (space.defaults.lambda_reward if isinstance(params["lambda_reward"], str)
                      else float(params["lambda_reward"]))
+    anchored = params["method"] == "anchored"
     n_iter, warm_up = params["n_iter"], params["warm_up"]
+    if isinstance(n_iter, str):
+        n_iter = space.defaults.n_iter_anchored if anchored else space.defaults.n_iter
+    n_candidates = params["n_candidates"]
+    if isinstance(n_candidates, str):
+        n_candidates = space.defaults.n_candidates_anchored if anchored else 1
     warm_up_iter = (int(min(warm_up, n_iter)) if isinstance(warm_up, numbers.Integral)
                     else int(warm_up * n_iter))
     schedule = TrainingSchedule(
@@ -99,8 +106,9 @@ def resolve_config(params, data, *, name, balanced_batches=False):
                                        params["reward_constant"]),
         schedule=schedule, latent_dim=params["latent_dim"], hidden_layer_sizes=hidden,
         policy_hidden_layer_sizes=policy_hidden, dropout=params["dropout"],
-        anchor_radius=params["anchor_radius"] if params["method"] == "anchored" else None,
-        margin_filter=params["margin_filter"], reward_estimator=params["reward_estimator"],
+        anchor_radius=params["anchor_radius"] if anchored else None,
+        margin_filter=params["margin_filter"], n_candidates=int(n_candidates),
+        reward_estimator=params["reward_estimator"],
         reward_param_grid=check_reward_param_grid(params["reward_param_grid"]),
         feature_extractor=params["feature_extractor"], device=device,
         seeds=Seeds(*(int(s) for s in seeds)), verbose=params["verbose"])

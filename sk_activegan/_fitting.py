@@ -48,12 +48,13 @@ def _fit(config, data):
         rng=torch.Generator().manual_seed(config.seeds.init)).to(config.device)
     model = FittedActiveGAN(space, modules, reward_model, extractor, config.reward_settings,
                             data.classes, config.device, data.y_form, config.margin_filter,
-                            config.seeds.sample)
+                            config.n_candidates, config.seeds.sample)
     history = train_model(config, model, data.y_encoded)
     attributes = {
         "classes_": data.classes, "n_features_in_": data.X.shape[1],
         "reward_params_": reward_params, "history_": history,
-        "warm_up_iter_": config.schedule.warm_up_iter, "lambda_reward_": config.lambda_reward,
+        "n_iter_": config.schedule.n_iter, "warm_up_iter_": config.schedule.warm_up_iter,
+        "lambda_reward_": config.lambda_reward, "n_candidates_": config.n_candidates,
         "_model": model,
     }
     names = _get_feature_names(data.X_caller)

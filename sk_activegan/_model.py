@@ -40,6 +40,8 @@ class FittedActiveGAN:
         The form labels come back in.
     margin_filter : float or None
         The margin filter ``sample`` applies by default (AC-GAN+F).
+    n_candidates : int
+        Candidates per row ``sample`` chooses among by default (1: no selection).
     sample_seed : int
         Seed of the sampling stream (a numpy Generator): successive draws continue it.
 
@@ -48,7 +50,7 @@ class FittedActiveGAN:
     """
 
     def __init__(self, space, modules, reward_model, feature_extractor, reward_settings,
-                 classes, device, y_form, margin_filter, sample_seed):
+                 classes, device, y_form, margin_filter, n_candidates, sample_seed):
         self.space = space
         self.modules = modules
         self.reward_model = reward_model
@@ -58,6 +60,7 @@ class FittedActiveGAN:
         self.device = device
         self.y_form = y_form
         self.margin_filter = margin_filter
+        self.n_candidates = n_candidates
         self.sample_rng = np.random.default_rng(sample_seed)
         self._build_derived()
 
@@ -67,10 +70,11 @@ class FittedActiveGAN:
                                    feature_extractor=self.feature_extractor)
         self.diagnostics = Diagnostics(self.reward, self.space, self.device)
 
-    def generate(self, counts, margin_filter):
+    def generate(self, counts, margin_filter, n_candidates):
         """``counts[c]`` rows of every class index ``c`` in the caller's scale and
-        dtype (an array), and their labels (as ``classes`` holds them)."""
-        return generate(self, counts, margin_filter)
+        dtype (an array), and their labels (as ``classes`` holds them); each row
+        chosen among ``n_candidates`` by the reward model (1: every draw kept)."""
+        return generate(self, counts, margin_filter, n_candidates)
 
     def scores(self, X, y):
         """Per-row diagnostics (``Diagnostics.scores``) of rows ``X`` (caller's scale,

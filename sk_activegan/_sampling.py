@@ -1,5 +1,6 @@
 """Drawing samples from a trained generator: chunked, from the fitted sampling
-stream, optionally through the AC-GAN+F margin filter."""
+stream, optionally choosing each row among candidates by the reward model, and
+optionally through the AC-GAN+F margin filter."""
 
 import warnings
 
@@ -14,16 +15,22 @@ from ._reward import top_two_margin
 MAX_FILTER_ROUNDS = 20
 
 
-def generate(model, counts, margin_filter=None):
+def generate(model, counts, margin_filter=None, n_candidates=1):
     """``counts[c]`` rows of every class ``c`` from a ``FittedActiveGAN``, in the
     caller's scale and dtype, and their labels; memory beyond the result stays
-    bounded by :data:`CHUNK_ROWS`. Draws continue the model's sampling stream."""
+    bounded by :data:`CHUNK_ROWS`. Draws continue the model's sampling stream.
+
+    With ``n_candidates > 1`` every row is the most uncertain of that many candidates
+    (:class:`SelectedSampler`); with 1 the stream is drawn exactly as without selection.
+    """
     space, classes = model.space, model.classes
     X_new = np.empty((int(counts.sum()), space.n_features), dtype=space.dtype)
     stop = 0
     for class_index, count in enumerate(counts.tolist()):
         start, stop = stop, stop + count
         sampler = ClassSampler(model, class_index)
+        if n_candidates > 1:
+            sampler = SelectedSampler(sampler, model.reward, n_candidates)
         if margin_filter is not None and count:
             _fill_filtered(X_new[start:stop], sampler, space, model.reward, margin_filter,
                            classes[class_index])
@@ -44,14 +51,52 @@ class ClassSampler:
         self.rows = self.space.class_rows(class_index)
 
     @torch.inference_mode()
-    def __call__(self, count):
-        z = self.rng.standard_normal((count, self.modules.latent_dim), dtype=np.float32)
-        y = torch.full((count,), self.class_index, dtype=torch.long, device=self.device)
+    def __call__(self, count, repeats=1):
+        """``count`` rows; with ``repeats > 1``, ``count * repeats`` rows in groups of
+        ``repeats`` consecutive rows that share one anchor (their noise differs)."""
+        z = self.rng.standard_normal((count * repeats, self.modules.latent_dim),
+                                     dtype=np.float32)
+        y = torch.full((count * repeats,), self.class_index, dtype=torch.long,
+                       device=self.device)
         anchor = None
         if self.modules.anchored:  # real rows of the class, drawn from the same stream
             picked = self.rows[self.rng.integers(len(self.rows), size=count)]
-            anchor = torch.from_numpy(self.space.real[picked]).to(self.device)
+            anchor = torch.from_numpy(np.repeat(self.space.real[picked], repeats, axis=0))
+            anchor = anchor.to(self.device)
         return self.modules.generate(torch.from_numpy(z).to(self.device), y, anchor)
+
+
+class SelectedSampler:
+    """Rows chosen by the reward model: each row is the candidate with the smallest
+    top-two margin (eq. 6) among ``n_candidates`` draws (the same anchor with an
+    anchored generator) whose two most probable classes include the conditioned
+    one; when no candidate keeps the label that way, the one most probable in it."""
+
+    def __init__(self, sampler, reward, n_candidates):
+        self.sampler, self.reward, self.n_candidates = sampler, reward, int(n_candidates)
+
+    @torch.inference_mode()
+    def __call__(self, count):
+        k = self.n_candidates
+        step = max(1, CHUNK_ROWS // k)
+        parts = []
+        for start in range(0, count, step):
+            rows = min(step, count - start)
+            x = self.sampler(rows, repeats=k)
+            scores = selection_scores(self.reward.proba(x).float(), self.sampler.class_index)
+            best = scores.reshape(rows, k).argmin(dim=1)
+            parts.append(x.reshape(rows, k, -1)[torch.arange(rows, device=x.device), best])
+        return parts[0] if len(parts) == 1 else torch.cat(parts)
+
+
+def selection_scores(proba, class_index):
+    """Lower is chosen first: the top-two margin (eq. 6, in [0, 1]) where class
+    ``class_index`` is among the two most probable classes, else ``2 - p(y|x)``
+    (above every such margin; the most probable in the class first)."""
+    own = proba[:, class_index]
+    top_two = torch.topk(proba, k=min(2, proba.shape[1]), dim=1).values
+    keeps_label = own >= top_two[:, -1]
+    return torch.where(keeps_label, top_two[:, 0] - top_two[:, -1], 2.0 - own)
 
 
 def _fill_filtered(out, sampler, space, reward, limit, label):

@@ -146,3 +146,18 @@ def test_imbalanced_benchmark_end_to_end(tmp_path):
     assert ("svm", "g_mean", "ActiveGAN[wide]") in entries
     assert ("knn", "macro_f1", "class_weight") not in entries  # k-NN has no class weights
     assert "minority" in (tmp_path / "out" / "imbalanced.md").read_text()
+
+
+def test_image_benchmark_classical_rows():
+    images = _load("images")
+    rng = np.random.default_rng(0)
+    X = np.zeros((3, 28 * 28))
+    X.reshape(3, 28, 28)[:, 10:18, 12:16] = 1.0
+    warps = images.random_warps(X, (28, 28), 4, rng)
+    distorted = images.elastic(X, (28, 28), 2, rng)
+    assert warps.shape == (12, 784) and distorted.shape == (6, 784)
+    for out in (warps, distorted):
+        assert out.min() >= -1e-6 and out.max() <= 1 + 1e-6
+        assert not np.allclose(out, np.repeat(X, len(out) // 3, axis=0))
+    # a bounded similarity warp keeps most of the stroke's mass
+    assert np.all(np.abs(warps.sum(1) / X[0].sum() - 1) < 0.35)
