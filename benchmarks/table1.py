@@ -200,11 +200,11 @@ def random_warps(X, shape, copies, rng, radius=0.5, flip=False):
 # ---------------------------------------------------------------------------- the SVM
 
 def tune(F_train, y):
-    scale = 1.0 / (F_train.shape[1] * F_train.var())
+    scale = 1.0 / (F_train.shape[1] * float(F_train.var()))
     grid = {"C": C_GRID, "gamma": [f * scale for f in GAMMA_FACTORS]}
     search = GridSearchCV(SVC(), grid, scoring="f1_macro",
                           cv=StratifiedKFold(5, shuffle=True, random_state=0)).fit(F_train, y)
-    return search.best_params_
+    return {name: float(value) for name, value in search.best_params_.items()}
 
 
 def score(params, F_train, y_train, F_test, y_test):

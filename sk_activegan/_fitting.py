@@ -131,6 +131,10 @@ def _network_sizes(estimator, image):
         raise ValueError("With image_shape, hidden_layer_sizes holds the channels of the "
                          "convolutions, then the fully connected width (at least 2 values); "
                          f"got {estimator.hidden_layer_sizes!r}.")
+    if (image and estimator.horizontal_flip and estimator.method == "anchored"
+            and estimator.latent_dim < 5):
+        raise ValueError("horizontal_flip needs latent_dim of at least 5: one noise dimension "
+                         f"hidden from the warp decides the mirror; got {estimator.latent_dim}.")
     return hidden, check_layer_sizes(estimator.policy_hidden_layer_sizes,
                                      "policy_hidden_layer_sizes")
 
@@ -181,6 +185,7 @@ def _build_state(estimator, data):
                        if image else estimator.anchor_radius * space.spacing),
         generator=torch.Generator().manual_seed(int(seeds[0])),
         layout=space.generator_layout(), image_shape=data.image_shape,
+        flip=estimator.horizontal_flip,
     ).to(device)
     lambda_reward = (AUTO_LAMBDA["image" if image else "tabular"]
                      if isinstance(estimator.lambda_reward, str) else float(estimator.lambda_reward))

@@ -93,3 +93,29 @@ def test_warp_flip_mirrors_exactly():
     assert net.body[0].in_features == 4 * 4 + (8 - 5) + 3
     with pytest.raises(ValueError, match="latent_dim > 4"):
         WarpGenerator(4, 3, (3, 16, 16), (4, 8), radius=0.5, flip=True)
+
+
+def test_horizontal_flip_mirrors_half_the_samples(cifar):
+    """With ``horizontal_flip``, about half the samples are mirrored photos: each
+    sample is nearer its nearest photo's mirror than that photo itself about half
+    the time; without it, almost never."""
+    X, y = cifar
+    images = X.reshape(-1, 3, 32, 32).astype(np.float64)
+    mirrored = images[..., ::-1].reshape(len(X), -1)
+    shares = {}
+    for flip in (False, True):
+        aug = ActiveGANAugmenter(image_shape=(3, 32, 32), horizontal_flip=flip,
+                                 **{**SMALL, "n_iter": 6}).fit(X, y)
+        X_syn, _ = aug.sample(n_per_class=20)
+        both = np.concatenate([X.astype(np.float64), mirrored])
+        nearest, _ = _nearest_real(X_syn, both)
+        shares[flip] = float((nearest >= len(X)).mean())
+    assert shares[False] < 0.2
+    assert 0.25 < shares[True] < 0.75
+
+
+def test_horizontal_flip_needs_a_hidden_noise_dimension(cifar):
+    X, y = cifar
+    with pytest.raises(ValueError, match="latent_dim of at least 5"):
+        ActiveGANAugmenter(image_shape=(3, 32, 32), horizontal_flip=True,
+                           **{**SMALL, "latent_dim": 4}).fit(X, y)

@@ -63,7 +63,7 @@ def reset_parameters(module, generator):
 
 def build_modules(*, n_features, n_classes, latent_dim, hidden_layer_sizes,
                   policy_hidden_layer_sizes, dropout, anchor_radius, generator, layout=None,
-                  image_shape=None):
+                  image_shape=None, flip=False):
     """Generator, discriminator and policy sized for ``n_features`` (model-space
     dimensions) and ``n_classes``.
 
@@ -76,7 +76,8 @@ def build_modules(*, n_features, n_classes, latent_dim, hidden_layer_sizes,
     With ``image_shape`` ``(C, H, W)`` the networks are convolutional
     (``_networks/conv.py``; ``hidden_layer_sizes`` are then the channels of the
     stride-2 convolutions and the fully connected width) and ``anchor_radius`` is
-    one number, the scale of :class:`WarpGenerator`'s bounds.
+    one number, the scale of :class:`WarpGenerator`'s bounds; ``flip`` adds its
+    horizontal mirror.
     """
     hidden = tuple(int(h) for h in hidden_layer_sizes)
     free, blocks = layout if layout is not None and layout[1] else (None, ())
@@ -84,7 +85,8 @@ def build_modules(*, n_features, n_classes, latent_dim, hidden_layer_sizes,
         if image_shape is not None:
             net = (ConvGenerator(latent_dim, n_classes, image_shape, hidden)
                    if anchor_radius is None else
-                   WarpGenerator(latent_dim, n_classes, image_shape, hidden, anchor_radius))
+                   WarpGenerator(latent_dim, n_classes, image_shape, hidden, anchor_radius,
+                                 flip=flip))
             discriminator = ConvDiscriminator(image_shape, n_classes, hidden, dropout)
         else:
             net = (Generator(latent_dim, n_classes, n_features, hidden, blocks)
