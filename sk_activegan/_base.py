@@ -97,6 +97,14 @@ SAMPLING_PARAMETERS_DOC = """    margin_filter : float or None, default=None
         rotations up to 12 degrees, scaling up to 10 %, shifts up to 5.4 % of the
         image side (1.5 pixels on 28x28).
         Only used when ``method="anchored"``.
+    horizontal_flip : bool, default=False
+        With images, the warp also mirrors half of the samples left to right at
+        the start of training (one more noise dimension hidden from the network
+        decides; training can move the share). For classes that survive a mirror
+        (natural photos); never for digits or text. On 1,000 CIFAR-10 images
+        (pretrained features, eight random warps per image) it added 0.35 macro-F1
+        points (one seed: the Table 1 page). Needs ``latent_dim`` of at least 5.
+        Only used when ``method="anchored"`` and ``image_shape`` is set.
     reward_estimator : classifier with predict_proba or None, default=None
         Classifier the reward is computed from. It is cloned and fitted on ``(X, y)``
         as given. None builds the paper's grid-searched, sigmoid-calibrated RBF SVM.
@@ -233,6 +241,7 @@ class BaseActiveGAN(BaseSampler):
         "margin_filter": [Interval(numbers.Real, 0, 1, closed="both"), None],
         "n_candidates": [StrOptions({"auto"}), Interval(numbers.Integral, 1, None, closed="left")],
         "anchor_radius": [Interval(numbers.Real, 0, None, closed="neither")],
+        "horizontal_flip": ["boolean"],
         "reward_estimator": [HasMethods(["fit", "predict_proba"]), None],
         "reward_param_grid": [dict, None],
         "categorical_features": [StrOptions({"auto"}), "array-like", None],
@@ -248,7 +257,7 @@ class BaseActiveGAN(BaseSampler):
                  buffer_size=1024, latent_dim=32, hidden_layer_sizes="auto",
                  policy_hidden_layer_sizes=(128,), dropout=0.3, learning_rate=2e-4,
                  batch_size=64, margin_filter=None, n_candidates="auto", anchor_radius=0.5,
-                 reward_estimator=None,
+                 horizontal_flip=False, reward_estimator=None,
                  reward_param_grid=None, categorical_features="auto", image_shape=None,
                  feature_extractor=None, device="auto",
                  random_state=None, verbose=0):
@@ -270,6 +279,7 @@ class BaseActiveGAN(BaseSampler):
         self.margin_filter = margin_filter
         self.n_candidates = n_candidates
         self.anchor_radius = anchor_radius
+        self.horizontal_flip = horizontal_flip
         self.reward_estimator = reward_estimator
         self.reward_param_grid = reward_param_grid
         self.categorical_features = categorical_features

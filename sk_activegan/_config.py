@@ -53,6 +53,7 @@ class FitConfig:
     policy_hidden_layer_sizes: tuple
     dropout: float
     anchor_radius: object
+    horizontal_flip: bool
     margin_filter: object
     n_candidates: int
     reward_estimator: object
@@ -72,9 +73,12 @@ def resolve_config(params, data, *, name, balanced_batches=False):
     hidden = params["hidden_layer_sizes"]
     hidden = check_layer_sizes(space.defaults.hidden_layer_sizes if isinstance(hidden, str)
                                else hidden, "hidden_layer_sizes")
+    anchored = params["method"] == "anchored"
     space.check_settings(hidden_layer_sizes=hidden, batch_size=params["batch_size"],
                          categorical=data.categorical,
-                         feature_extractor=params["feature_extractor"])
+                         feature_extractor=params["feature_extractor"],
+                         horizontal_flip=params["horizontal_flip"],
+                         latent_dim=params["latent_dim"], anchored=anchored)
     policy_hidden = check_layer_sizes(params["policy_hidden_layer_sizes"],
                                       "policy_hidden_layer_sizes")
     if params["reward_estimator"] is None:
@@ -85,7 +89,6 @@ def resolve_config(params, data, *, name, balanced_batches=False):
                       "for example with GridSearchCV).", UserWarning, stacklevel=4)
     lambda_reward = (space.defaults.lambda_reward if isinstance(params["lambda_reward"], str)
                      else float(params["lambda_reward"]))
-    anchored = params["method"] == "anchored"
     n_iter, warm_up = params["n_iter"], params["warm_up"]
     if isinstance(n_iter, str):
         n_iter = space.defaults.n_iter_anchored if anchored else space.defaults.n_iter
@@ -107,6 +110,7 @@ def resolve_config(params, data, *, name, balanced_batches=False):
         schedule=schedule, latent_dim=params["latent_dim"], hidden_layer_sizes=hidden,
         policy_hidden_layer_sizes=policy_hidden, dropout=params["dropout"],
         anchor_radius=params["anchor_radius"] if anchored else None,
+        horizontal_flip=bool(params["horizontal_flip"]),
         margin_filter=params["margin_filter"], n_candidates=int(n_candidates),
         reward_estimator=params["reward_estimator"],
         reward_param_grid=check_reward_param_grid(params["reward_param_grid"]),

@@ -44,7 +44,7 @@ def _fit(config, data):
         space, n_classes=n_classes, latent_dim=config.latent_dim,
         hidden_layer_sizes=config.hidden_layer_sizes,
         policy_hidden_layer_sizes=config.policy_hidden_layer_sizes, dropout=config.dropout,
-        anchor_radius=config.anchor_radius,
+        anchor_radius=config.anchor_radius, horizontal_flip=config.horizontal_flip,
         rng=torch.Generator().manual_seed(config.seeds.init)).to(config.device)
     model = FittedActiveGAN(space, modules, reward_model, extractor, config.reward_settings,
                             data.classes, config.device, data.y_form, config.margin_filter,

@@ -81,7 +81,7 @@ class ActiveGANOverSampler(BaseActiveGAN, BaseOverSampler):
                  discriminator_interval=1, buffer_size=1024, latent_dim=32,
                  hidden_layer_sizes="auto", policy_hidden_layer_sizes=(128,), dropout=0.3,
                  learning_rate=2e-4, batch_size=64, margin_filter=None, n_candidates="auto",
-                 anchor_radius=0.5,
+                 anchor_radius=0.5, horizontal_flip=False,
                  reward_estimator=None, reward_param_grid=None, categorical_features="auto",
                  image_shape=None, feature_extractor=None, device="auto", random_state=None, verbose=0):
         super().__init__(
@@ -92,7 +92,8 @@ class ActiveGANOverSampler(BaseActiveGAN, BaseOverSampler):
             policy_hidden_layer_sizes=policy_hidden_layer_sizes, dropout=dropout,
             learning_rate=learning_rate, batch_size=batch_size, margin_filter=margin_filter,
             n_candidates=n_candidates,
-            anchor_radius=anchor_radius, reward_estimator=reward_estimator,
+            anchor_radius=anchor_radius, horizontal_flip=horizontal_flip,
+            reward_estimator=reward_estimator,
             reward_param_grid=reward_param_grid, categorical_features=categorical_features,
             image_shape=image_shape, feature_extractor=feature_extractor,
             device=device, random_state=random_state, verbose=verbose)

@@ -272,7 +272,7 @@ class DataSpace(ABC):
 
     @abstractmethod
     def check_settings(self, *, hidden_layer_sizes, batch_size, categorical,
-                       feature_extractor):
+                       feature_extractor, horizontal_flip, latent_dim, anchored):
         """Raise ``ValueError`` for settings this kind of data cannot take (before
         any training)."""
 
@@ -297,9 +297,11 @@ class DataSpace(ABC):
         """The :class:`GeneratorLayout` of the model space."""
 
     @abstractmethod
-    def networks(self, *, latent_dim, n_classes, hidden_layer_sizes, dropout, anchor_radius):
+    def networks(self, *, latent_dim, n_classes, hidden_layer_sizes, dropout, anchor_radius,
+                 horizontal_flip=False):
         """``(generator, discriminator)`` for this space; ``anchor_radius`` None gives
-        the paper's free generator G(z, y)."""
+        the paper's free generator G(z, y); ``horizontal_flip`` (images) mirrors some
+        anchored samples."""
 
     @abstractmethod
     def reward_standardized(self, feature_extractor):
@@ -352,12 +354,13 @@ class TabularSpace(DataSpace):
                              n_iter=3000, n_iter_anchored=3000, n_candidates_anchored=1)
 
     def check_settings(self, *, hidden_layer_sizes, batch_size, categorical,
-                       feature_extractor):
+                       feature_extractor, horizontal_flip, latent_dim, anchored):
         if feature_extractor is not None:
             raise ValueError("feature_extractor needs image_shape: it maps images to features.")
 
-    def networks(self, *, latent_dim, n_classes, hidden_layer_sizes, dropout, anchor_radius):
-        """MLPs; the anchored generator's radius is ``anchor_radius`` class spacings
+    def networks(self, *, latent_dim, n_classes, hidden_layer_sizes, dropout, anchor_radius,
+                 horizontal_flip=False):
+        """MLPs (``horizontal_flip`` has no meaning for rows); the anchored generator's radius is ``anchor_radius`` class spacings
         (one radius per class, model-space units), and one-hot blocks keep the
         anchor's category."""
         free, blocks = self.generator_layout()
@@ -536,7 +539,10 @@ class ImageSpace(TabularSpace):
         self.n_model = int(np.prod(self.shape))  # one model dimension per pixel
 
     def check_settings(self, *, hidden_layer_sizes, batch_size, categorical,
-                       feature_extractor):
+                       feature_extractor, horizontal_flip, latent_dim, anchored):
+        if horizontal_flip and anchored and latent_dim < 5:
+            raise ValueError("horizontal_flip needs latent_dim of at least 5: one noise dimension "
+                             f"hidden from the warp decides the mirror; got {latent_dim}.")
         if categorical:
             raise ValueError("image_shape and categorical_features cannot be combined: every "
                              f"column of an image is a pixel (categorical columns: "
@@ -550,14 +556,16 @@ class ImageSpace(TabularSpace):
                              "convolutions, then the fully connected width (at least 2 values); "
                              f"got {hidden_layer_sizes!r}.")
 
-    def networks(self, *, latent_dim, n_classes, hidden_layer_sizes, dropout, anchor_radius):
+    def networks(self, *, latent_dim, n_classes, hidden_layer_sizes, dropout, anchor_radius,
+                 horizontal_flip=False):
         """Convolutional networks (``_networks/conv.py``): ``hidden_layer_sizes`` are the
         channels of the stride-2 convolutions and the fully connected width;
-        ``anchor_radius`` scales the warp generator's bounds."""
+        ``anchor_radius`` scales the warp generator's bounds, ``horizontal_flip`` adds
+        its mirror."""
         generator = (ConvGenerator(latent_dim, n_classes, self.shape, hidden_layer_sizes)
                      if anchor_radius is None else
                      WarpGenerator(latent_dim, n_classes, self.shape, hidden_layer_sizes,
-                                   anchor_radius))
+                                   anchor_radius, flip=horizontal_flip))
         return generator, ConvDiscriminator(self.shape, n_classes, hidden_layer_sizes, dropout)
 
     def reward_standardized(self, feature_extractor):

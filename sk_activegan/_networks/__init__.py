@@ -67,7 +67,7 @@ def reset_parameters(module, generator):
 
 
 def build_modules(space, *, n_classes, latent_dim, hidden_layer_sizes, policy_hidden_layer_sizes,
-                  dropout, anchor_radius, rng):
+                  dropout, anchor_radius, rng, horizontal_flip=False):
     """Generator, discriminator and policy for a fitted data ``space`` and
     ``n_classes``.
 
@@ -80,7 +80,7 @@ def build_modules(space, *, n_classes, latent_dim, hidden_layer_sizes, policy_hi
     with torch.device("meta"):  # no draw from torch's process-wide generator
         generator, discriminator = space.networks(
             latent_dim=latent_dim, n_classes=n_classes, hidden_layer_sizes=hidden,
-            dropout=dropout, anchor_radius=anchor_radius)
+            dropout=dropout, anchor_radius=anchor_radius, horizontal_flip=horizontal_flip)
         modules = ActiveGANModules(
             generator,
             discriminator,

@@ -125,15 +125,20 @@ class WarpGenerator(nn.Module):
     pixels (1.5 px, a fifth of the side) lost to shifts relative to the side; and a
     network that saw all
     the noise was driven by the discriminator to the identity (copies).
+
+    With ``flip``, one more hidden noise dimension decides a horizontal mirror
+    (its sign: half the samples at the start, a share the training can move),
+    for images whose classes survive a mirror (natural photos, not digits).
     """
 
     anchored = True
 
-    def __init__(self, latent_dim, n_classes, shape, widths, radius):
+    def __init__(self, latent_dim, n_classes, shape, widths, radius, flip=False):
         super().__init__()
         self.shape = tuple(shape)
         self.n_classes = n_classes
         self.radius = float(radius)
+        self.flip = bool(flip)
         channels, fc = widths[:-1], widths[-1]
         layers, width = [], shape[0]
         for c in channels:
@@ -141,8 +146,12 @@ class WarpGenerator(nn.Module):
             width = c
         self.encoder = nn.Sequential(*layers, nn.AdaptiveAvgPool2d(2), nn.Flatten())
         self.n_direct = min(N_DIRECT, latent_dim)
+        if self.flip and latent_dim <= self.n_direct:
+            raise ValueError(f"A warp with a flip needs latent_dim > {N_DIRECT}: one hidden "
+                             f"noise dimension decides the mirror; got {latent_dim}.")
+        self.n_hidden = self.n_direct + self.flip  # noise the network does not see
         self.body = nn.Sequential(
-            nn.Linear(width * 4 + latent_dim - self.n_direct + n_classes, fc),
+            nn.Linear(width * 4 + latent_dim - self.n_hidden + n_classes, fc),
             nn.LeakyReLU(0.2, True))
         self.head = nn.Linear(fc, 4)
 
@@ -150,7 +159,7 @@ class WarpGenerator(nn.Module):
         n, (c, h, w) = len(z), self.shape
         image = anchor.reshape(n, c, h, w)
         one_hot = F.one_hot(y, self.n_classes).to(z.dtype)
-        direct, rest = z[:, :self.n_direct], z[:, self.n_direct:]
+        direct, rest = z[:, :self.n_direct], z[:, self.n_hidden:]
         out = self.head(self.body(torch.cat([self.encoder(image), rest, one_hot], dim=1)))
         params = torch.tanh(out + F.pad(direct, (0, 4 - self.n_direct)))
         bound = {k: v * self.radius for k, v in WARP_BOUNDS.items()}
@@ -160,8 +169,11 @@ class WarpGenerator(nn.Module):
         # 2 / 28: shifts are a share of the side, the same for every image size
         shift = params[:, 2:4] * bound["shift_pixels"] * (2.0 / REFERENCE_SIDE)
         cos, sin = torch.cos(angle) / scale, torch.sin(angle) / scale
-        theta = torch.stack([torch.stack([cos, -sin, shift[:, 0]], 1),
-                             torch.stack([sin, cos, shift[:, 1]], 1)], 1)
+        # the mirror x -> -x of the output grid, before the similarity transform
+        mirror = (torch.where(z[:, self.n_direct] > 0, -1.0, 1.0).to(z.dtype) if self.flip
+                  else torch.ones_like(cos))
+        theta = torch.stack([torch.stack([cos * mirror, -sin, shift[:, 0]], 1),
+                             torch.stack([sin * mirror, cos, shift[:, 1]], 1)], 1)
         grid = F.affine_grid(theta, (n, c, h, w), align_corners=False)
         # background (model-space -1) outside the image: sample a + 1 with zero padding
         warped = F.grid_sample(image + 1.0, grid, mode="bilinear", padding_mode="zeros",
