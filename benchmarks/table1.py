@@ -343,6 +343,52 @@ def report():
     return "\n".join(lines)
 
 
+PAPER_CELLS = [("cifar10", 5000), ("cifar10", 10000), ("mnist", 500), ("mnist", 1000),
+               ("fashion_mnist", 5000), ("fashion_mnist", 10000)]
+PAPER_ROWS = [("baseline", "Baseline (SVM)"), ("AC-GAN", "AC-GAN"), ("AC-GAN+F", "AC-GAN+F"),
+              ("ActiveGAN[paper]", "ActiveGAN (paper's method)"),
+              ("ActiveGAN", "ActiveGAN (library defaults)"), ("warps", "random warps"),
+              ("classical", "classical")]
+
+
+def _best(by_method, name):
+    """The method key reporting ``name`` (AC-GAN+F: its best margin)."""
+    if name != "AC-GAN+F":
+        return name if name in by_method else None
+    candidates = [m for m in by_method if m.startswith("AC-GAN+F@")]
+    return max(candidates, key=lambda m: np.mean([r["f1"] for r in by_method[m].values()]),
+               default=None)
+
+
+def _by_method(results, dataset, n, size):
+    prefix = f"{dataset}/n={n}/size={size}/"
+    out = {}
+    for key, row in results.items():
+        if key.startswith(prefix):
+            seed, method = key[len(prefix):].split("/", 1)
+            out.setdefault(method, {})[seed] = row
+    return out
+
+
+def paper_table(size=64):
+    """The paper's Table 1 layout: each cell "paper / ours" (ours: mean over seeds)."""
+    results = load_results()
+    head = " | ".join(f"{'CIFAR-10' if d == 'cifar10' else 'MNIST' if d == 'mnist' else 'F-MNIST'}"
+                      f" n = {n:,}" for d, n in PAPER_CELLS)
+    lines = [f"| method | {head} |", "| --- |" + " ---: |" * len(PAPER_CELLS)]
+    for name, label in PAPER_ROWS:
+        cells = []
+        for dataset, n in PAPER_CELLS:
+            paper = PAPER[(dataset, n)].get(name)
+            by_method = _by_method(results, dataset, n, size)
+            method = _best(by_method, name)
+            ours = ("not run" if method is None else
+                    f"**{np.mean([r['f1'] for r in by_method[method].values()]):.1f}**")
+            cells.append(f"{'–' if paper is None else f'{paper:.1f}'} / {ours}")
+        lines.append(f"| {label} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--dataset", choices=sorted(SHAPES), default="cifar10")
@@ -353,9 +399,11 @@ def main():
     parser.add_argument("--n-iter", type=int, default=None, help="GAN iterations (default: the library's)")
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--report", action="store_true")
+    parser.add_argument("--paper-table", action="store_true",
+                        help="the paper's Table 1 layout, paper / ours")
     args = parser.parse_args()
-    if args.report:
-        print(report())
+    if args.report or args.paper_table:
+        print(paper_table(args.size) if args.paper_table else report())
         return
     torch.set_num_threads(args.threads)
     args.methods = args.methods.split(",")
