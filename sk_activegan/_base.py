@@ -132,9 +132,10 @@ SAMPLING_PARAMETERS_DOC = """    margin_filter : float or None, default=None
         With ``image_shape``, a module mapping a batch of images ``(n, C, H, W)``
         (float32, the caller's pixel scale) to features ``(n, d)``; the reward model
         is fitted on those features, and during training the module feeds the
-        torch port of the reward model on the device (the reward's gradient
-        passes through it). For example torchvision's VGG-16 with ImageNet weights
-        (the paper's choice; see the user guide). A copy is kept in eval mode;
+        torch port of the reward model on the device (the policy gradient uses the
+        reward as a weight; no gradient is needed through it). For example
+        ``EfficientNetLite0Features`` (ImageNet-pretrained), or torchvision's VGG-16
+        with ImageNet weights (the paper's choice; see the user guide). A copy is kept in eval mode;
         the module given is not changed. None: raw pixels.
     device : str or torch.device, default="auto"
         Where the networks train: ``"auto"`` picks CUDA when present; a device
