@@ -227,7 +227,8 @@ def gan_rows(kind, X, y, shape, seed, n_iter, save=None):
     info = {"fit_seconds": time.perf_counter() - start, "reward_params": aug.reward_params_,
             "n_iter": getattr(aug, "n_iter_", aug.n_iter),
             "n_candidates": aug.n_candidates_}
-    full = aug._n_synthetic()
+    full = (aug._model.space.defaults.n_synthetic if aug.n_synthetic == "auto"
+            else aug.n_synthetic)  # the budget "auto" resolves to
     budgets = {"AC-GAN": {"AC-GAN": (0.5, None, 1), "AC-GAN+F": (0.5, 0.2, 1)},
                "ActiveGAN[paper]": {"ActiveGAN[paper]": (0.5, None, 1)},
                "lambda0": {"lambda0": (full, None, 1), "lambda0+sel": (full, None, "auto")},

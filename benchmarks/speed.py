@@ -25,8 +25,7 @@ import torch
 from sklearn.datasets import make_classification
 from sklearn.frozen import FrozenEstimator
 
-from sk_activegan import (ActiveGANAugmenter, ActiveGANOverSampler, make_reward_model,
-                          synthetic_counts)
+from sk_activegan import (ActiveGANAugmenter, ActiveGANOverSampler, make_reward_model)
 
 
 def load_case(name):
@@ -101,7 +100,7 @@ def measure_images(device, what, n_iter):
         aug.fit(X, y)
         seconds = time.perf_counter() - start
         start = time.perf_counter()  # the rows fit_resample adds (+800 %), chosen as fitted
-        aug.sample(synthetic_counts(y, aug._n_synthetic()))
+        aug.sample(aug.sampling_strategy_)
         sample_seconds = time.perf_counter() - start
         return {"case": "mnist n=1000 default fit", "device": str(aug.device_),
                 "n_iter": aug.n_iter_, "n_candidates": aug.n_candidates_,

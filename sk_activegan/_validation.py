@@ -166,15 +166,14 @@ def _check_numeric_columns(X, categorical):
 
 def _check_finite_columns(X_numeric, X_caller):
     """Name the first column and row holding NaN, a missing value or an infinity."""
-    if hasattr(X_numeric, "tocsr") or np.ndim(X_numeric) != 2:
-        return
+    if (hasattr(X_numeric, "tocsr") or np.ndim(X_numeric) != 2
+            or getattr(X_numeric, "dtype", None) is not None and X_numeric.dtype.kind == "c"):
+        return  # sparse, mis-shaped and complex input: check_X_y names the problem
     try:
         values = (X_numeric.to_numpy(dtype=np.float64, na_value=np.nan)
                   if hasattr(X_numeric, "to_numpy") else np.asarray(X_numeric, dtype=np.float64))
     except (TypeError, ValueError):
         return  # not numbers: numpy's conversion in check_X_y says so
-    if np.asarray(X_numeric).dtype.kind == "c":
-        return
     bad = ~np.isfinite(values)
     if not bad.any():
         return

@@ -17,6 +17,12 @@ FAST = dict(
     device="cpu",
 )
 
+#: Small convolutional networks for image-mode tests (8x8 digits).
+IMAGE_FAST = dict(n_iter=20, hidden_layer_sizes=(4, 8, 16), policy_hidden_layer_sizes=(8,),
+                  latent_dim=4, batch_size=16, buffer_size=64,
+                  reward_param_grid={"C": [10.0], "gamma": ["scale"]}, device="cpu",
+                  random_state=0)
+
 
 @pytest.fixture
 def fast_params():

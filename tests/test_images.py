@@ -15,10 +15,7 @@ from sk_activegan._networks import build_modules
 from sk_activegan._spaces import ImageSpace
 from sk_activegan._networks.conv import ConvDiscriminator, WarpGenerator
 
-IMAGE_FAST = dict(n_iter=20, hidden_layer_sizes=(4, 8, 16), policy_hidden_layer_sizes=(8,),
-                  latent_dim=4, batch_size=16, buffer_size=64,
-                  reward_param_grid={"C": [10.0], "gamma": ["scale"]}, device="cpu",
-                  random_state=0)
+from conftest import IMAGE_FAST
 
 
 @pytest.fixture(scope="module")
