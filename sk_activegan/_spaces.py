@@ -206,6 +206,12 @@ def is_missing(value):
             or type(value).__name__ in ("NAType", "NaTType"))
 
 
+def type_names(values):
+    """The sorted names of the types among ``values`` ("string" for str), to say
+    what a column or y mixes."""
+    return sorted({"string" if isinstance(v, str) else type(v).__name__ for v in values})
+
+
 def _sorted_categories(values, name):
     """The distinct values of one categorical column, sorted; values of types that
     cannot be ordered together (numbers and strings) are a ``TypeError`` naming the
@@ -214,7 +220,7 @@ def _sorted_categories(values, name):
     try:
         return np.array(sorted(distinct), dtype=object)
     except TypeError:
-        kinds = sorted({"string" if isinstance(v, str) else type(v).__name__ for v in distinct})
+        kinds = type_names(distinct)
         raise TypeError(
             f"Categorical column {name} mixes value types {kinds} (for example "
             f"{sorted(map(repr, distinct))[:4]}): a column's categories must all be numbers or "
@@ -360,9 +366,9 @@ class TabularSpace(DataSpace):
 
     def networks(self, *, latent_dim, n_classes, hidden_layer_sizes, dropout, anchor_radius,
                  horizontal_flip=False):
-        """MLPs (``horizontal_flip`` has no meaning for rows); the anchored generator's radius is ``anchor_radius`` class spacings
-        (one radius per class, model-space units), and one-hot blocks keep the
-        anchor's category."""
+        """MLPs (``horizontal_flip`` has no meaning for rows); the anchored
+        generator's radius is ``anchor_radius`` class spacings (one radius per
+        class, model-space units), and one-hot blocks keep the anchor's category."""
         free, blocks = self.generator_layout()
         if anchor_radius is None:
             generator = Generator(latent_dim, n_classes, self.n_model, hidden_layer_sizes, blocks)

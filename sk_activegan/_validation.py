@@ -13,7 +13,7 @@ from sklearn.utils.multiclass import check_classification_targets, type_of_targe
 from sklearn.utils.validation import _get_feature_names, check_X_y
 
 from ._spaces import (DataSpace, encode_categorical, is_missing, make_space,
-                      resolve_categorical)
+                      resolve_categorical, type_names)
 
 
 def resolve_device(device):
@@ -125,31 +125,32 @@ def _check_labels(y):
         raise ValueError(f"y holds missing labels ({len(missing)} of them, the first at row "
                          f"{missing[0]}): every row needs a class label; drop or label those "
                          "rows first.")
-    kinds = sorted({"string" if isinstance(v, str) else type(v).__name__
-                    for v in values.tolist()})
+    kinds = type_names(values.tolist())
     if len(kinds) > 1:
         raise ValueError(f"y mixes label types {kinds}: labels must all be strings or all "
                          "numbers; convert them to one type (for example y.astype(str)).")
 
 
-def _check_numeric_columns(X, categorical):
-    """Non-categorical columns of an object array or DataFrame must not hold text: name
-    the first column that does, and its first such value (other objects are left to
-    numpy's conversion, which names their type)."""
-    frame = hasattr(X, "iloc")
-    if not frame and np.asarray(X).dtype.kind not in "OUS":
+def _explain_bad_values(X_numeric, X_caller):
+    """After X failed numpy's conversion: name the first column, and row, that holds
+    dates, text, NaN (or pandas' NA) or an infinity. Categorical columns are already
+    encoded in ``X_numeric``; names come from the caller's DataFrame. Returns
+    quietly when none does (the original error then stands)."""
+    if hasattr(X_numeric, "tocsr") or np.ndim(X_numeric) != 2:
         return
-    values = X if frame else np.asarray(X, dtype=object)
-    for j in range(np.shape(X)[1]):
-        if j in categorical:
-            continue
+    frame = hasattr(X_numeric, "iloc")
+    name = (lambda j: repr(X_caller.columns[j])) if frame else str
+    values = X_numeric if frame else np.asarray(X_numeric)
+    if not frame and values.dtype.kind == "c":
+        return  # complex: check_X_y names the problem
+    for j in range(values.shape[1]):
         column = values.iloc[:, j] if frame else values[:, j]
         if frame and column.dtype.kind in "mM":
-            raise ValueError(f"Column {X.columns[j]!r} of X holds dates or durations "
+            raise ValueError(f"Column {name(j)} of X holds dates or durations "
                              f"({column.dtype}): convert it to numbers (for example days "
                              "since a reference date) or drop it.")
-        if frame and column.dtype.kind in "biufc":
-            continue
+        if column.dtype.kind not in "OUS":
+            continue  # numbers (categories and text columns are objects)
         for row, value in enumerate(np.asarray(column, dtype=object).tolist()):
             if isinstance(value, (str, bytes)):
                 try:
@@ -157,33 +158,23 @@ def _check_numeric_columns(X, categorical):
                     continue
                 except ValueError:
                     pass
-                name = repr(X.columns[j]) if frame else str(j)
                 raise ValueError(
-                    f"Column {name} of X holds {value!r} (row {row}), which is not a number. "
-                    "Name the column in categorical_features if it holds categories, or "
-                    "convert it to numbers.")
-
-
-def _check_finite_columns(X_numeric, X_caller):
-    """Name the first column and row holding NaN, a missing value or an infinity."""
-    if (hasattr(X_numeric, "tocsr") or np.ndim(X_numeric) != 2
-            or getattr(X_numeric, "dtype", None) is not None and X_numeric.dtype.kind == "c"):
-        return  # sparse, mis-shaped and complex input: check_X_y names the problem
+                    f"Column {name(j)} of X holds {value!r} (row {row}), which is not a "
+                    "number. Name the column in categorical_features if it holds "
+                    "categories, or convert it to numbers.")
     try:
-        values = (X_numeric.to_numpy(dtype=np.float64, na_value=np.nan)
-                  if hasattr(X_numeric, "to_numpy") else np.asarray(X_numeric, dtype=np.float64))
+        floats = (values.to_numpy(dtype=np.float64, na_value=np.nan) if frame
+                  else values.astype(np.float64))
     except (TypeError, ValueError):
-        return  # not numbers: numpy's conversion in check_X_y says so
-    bad = ~np.isfinite(values)
-    if not bad.any():
-        return
-    row, column = (int(i) for i in np.argwhere(bad)[0])
-    name = repr(X_caller.columns[column]) if hasattr(X_caller, "columns") else str(column)
-    what = "NaN (a missing value)" if np.isnan(values[row, column]) else "infinity"
-    raise ValueError(f"Column {name} of X holds {what} at row {row} ({int(bad.sum())} "
-                     "non-finite values in all): input X must be finite; impute missing "
-                     "values first (for example sklearn.impute.SimpleImputer) or drop those "
-                     "rows.")
+        return  # other objects: numpy's conversion names their type
+    bad = ~np.isfinite(floats)
+    if bad.any():
+        row, column = (int(i) for i in np.argwhere(bad)[0])
+        what = "NaN (a missing value)" if np.isnan(floats[row, column]) else "infinity"
+        raise ValueError(f"Column {name(column)} of X holds {what} at row {row} "
+                         f"({int(bad.sum())} non-finite values in all): input X must be "
+                         "finite; impute missing values first (for example "
+                         "sklearn.impute.SimpleImputer) or drop those rows.")
 
 
 def check_reward_param_grid(grid):
@@ -229,12 +220,14 @@ def check_training_data(params, X, y, name):
     categorical, categories, X_numeric = [], [], X
     if np.ndim(X) == 2 and not hasattr(X, "tocsr"):
         categorical = resolve_categorical(params["categorical_features"], X, np.shape(X)[1])
-        _check_numeric_columns(X, categorical)
         X_numeric, categories = encode_categorical(X, categorical)
-        _check_finite_columns(X_numeric, X)
-    X_array, y = check_X_y(X_numeric, y, accept_sparse=False,
-                           dtype=[np.float64, np.float32], ensure_all_finite=True,
-                           ensure_min_samples=2, estimator=name)
+    try:
+        X_array, y = check_X_y(X_numeric, y, accept_sparse=False,
+                               dtype=[np.float64, np.float32], ensure_all_finite=True,
+                               ensure_min_samples=2, estimator=name)
+    except (TypeError, ValueError):
+        _explain_bad_values(X_numeric, X)  # name the column where one is to blame
+        raise
     if type_of_target(y) not in ("binary", "multiclass"):
         raise ValueError(f"Unknown label type: {type_of_target(y)!r}.")
     encoder = LabelEncoder().fit(y)
