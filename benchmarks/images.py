@@ -59,10 +59,32 @@ SHAPES = {"mnist": (28, 28), "digits": (8, 8), "optdigits": (8, 8), "mnist70k": 
 #: Data sets with an official test split (the paper's protocol: n labeled images drawn
 #: from the training split, every official test image is the test set).
 OFFICIAL_SPLIT = {"mnist70k": "mnist70k.npz", "fashion": "fashion_mnist.npz"}
+#: Random warps chosen by the reward model alone (no GAN): 32 warps of every image
+#: at ``radius`` (0.5: the defaults' bounds; 1.0: twice them), 8 kept. ``groups4``:
+#: the most uncertain of each 4 consecutive (the library's rule); ``top8``: the 8
+#: most uncertain of the 32; ``most8``: the 8 most certain (a control); ``guard8``:
+#: the first 8 the reward model still gives the image's class (top-1), no ranking;
+#: ``random8``: the first 8 (plain random warps at that radius). ``proba``: the
+#: top-two margin of the reward model's calibrated probabilities (eq. 6); ``ovr``:
+#: of its SVM's one-vs-rest decision values. Ranked rows are label-guarded (the
+#: class among the two highest). ``reinforce`` and ``weighted``: see
+#: :func:`reinforce_warps` and :func:`margin_weighted_warps`.
+SELECTION_ROWS = {"warps-groups4-proba": ("groups4", "proba", 0.5),
+                  "warps-top8-proba": ("top8", "proba", 0.5),
+                  "warps-top8-ovr": ("top8", "ovr", 0.5),
+                  "warps-most8-ovr": ("most8", "ovr", 0.5),
+                  "warps-guard8": ("guard8", "proba", 0.5),
+                  "warps-reinforce": ("reinforce", "proba", 0.5),
+                  "warps-margin-weighted": ("weighted", "proba", 0.5),
+                  "warps-r1-random8": ("random8", "proba", 1.0),
+                  "warps-r1-guard8": ("guard8", "proba", 1.0),
+                  "warps-r1-top8-proba": ("top8", "proba", 1.0),
+                  "warps-r1-top8-ovr": ("top8", "ovr", 1.0)}
 METHODS = ["shift4", "VSV-shift8", "VSV-affine4", "elastic", "SMOTE", "AC-GAN", "AC-GAN+F",
            "ActiveGAN[paper]", "random-warps", "random-warps+sel", "lambda0", "lambda0+sel",
            "ActiveGAN-3000it", "ActiveGAN-3000it+sel", "ActiveGAN-nosel", "ActiveGAN@0.5",
-           "ActiveGAN@4", "ActiveGAN"]
+           "ActiveGAN@4", "ActiveGAN", "warps-groups4-proba", "warps-top8-proba",
+           *SELECTION_ROWS]
 #: The ablation at the defaults' budget (+800 %), run on the full data sets.
 ABLATION = ["shift4", "VSV-shift8", "elastic", "random-warps", "random-warps+sel", "lambda0",
             "lambda0+sel", "ActiveGAN-nosel", "ActiveGAN"]
@@ -127,12 +149,17 @@ def random_warps(X, shape, copies, rng, radius=0.5):
     generator draws them: each of rotation, log-scale and the two shifts is
     ``tanh`` of a standard normal times its bound (the library's ``WARP_BOUNDS``
     times ``radius``: 12 degrees, 10 %, 1.5 px on 28x28); bilinear, background 0."""
+    p = np.tanh(rng.standard_normal((len(X) * copies, 4)))
+    return warp(np.repeat(X, copies, axis=0), shape, p, radius)
+
+
+def warp(X, shape, p, radius=0.5):
+    """Every image of ``X`` under the similarity warp ``p`` (one row per image, four
+    values in [-1, 1]: rotation, log-scale and the two shifts, times their bounds)."""
     from sk_activegan._networks.conv import REFERENCE_SIDE, WARP_BOUNDS
 
-    n = len(X) * copies
-    images = torch.as_tensor(np.repeat(X, copies, axis=0), dtype=torch.float32)
-    images = images.reshape(n, 1, *shape)
-    p = np.tanh(rng.standard_normal((n, 4)))
+    n = len(X)
+    images = torch.as_tensor(X, dtype=torch.float32).reshape(n, 1, *shape)
     angle = p[:, 0] * np.radians(WARP_BOUNDS["rotation_degrees"] * radius)
     scale = np.exp(p[:, 1] * WARP_BOUNDS["log_scale"] * radius)
     t = p[:, 2:] * WARP_BOUNDS["shift_pixels"] * radius * 2.0 / REFERENCE_SIDE
@@ -141,6 +168,50 @@ def random_warps(X, shape, copies, rng, radius=0.5):
     grid = F.affine_grid(torch.as_tensor(theta, dtype=torch.float32), images.shape,
                          align_corners=False)
     return F.grid_sample(images, grid, align_corners=False).reshape(n, -1).numpy()
+
+
+def reinforce_warps(X, labels, shape, model, rng, copies=8, rounds=4, lr=0.5):
+    """Warps chosen by a policy gradient (eq. 10-12 with the warp as the action): a
+    Gaussian policy per image over the four pre-``tanh`` warp parameters, mean 0 and
+    standard deviation 1 at the start (the random draw), trained by REINFORCE for
+    ``rounds`` rounds of ``copies`` actions per image; the reward is the paper's
+    uncertainty reward (eq. 9, alpha 0.5, epsilon 0.2) of the reward model where the
+    image's class stays among the two most probable, else 0; the per-image mean
+    reward of the round is the baseline and advantages are scaled by its standard
+    deviation. Then ``copies`` warps per image from the trained policy."""
+    from sk_activegan._reward.uncertainty import uncertainty_reward
+
+    n, mean = len(X), np.zeros((len(X), 1, 4))
+    for _ in range(rounds):
+        noise = rng.standard_normal((n, copies, 4))
+        images = warp(np.repeat(X, copies, axis=0), shape,
+                      np.tanh(mean + noise).reshape(-1, 4))
+        proba = torch.as_tensor(model.predict_proba(images))
+        reward = uncertainty_reward(proba, alpha=0.5, epsilon=0.2).numpy()
+        own = proba.numpy()[np.arange(len(proba)), np.repeat(labels, copies)]
+        reward = np.where(own >= np.sort(proba.numpy(), axis=1)[:, -2], reward, 0.0)
+        reward = reward.reshape(n, copies)
+        advantage = (reward - reward.mean(1, keepdims=True)) / (
+            reward.std(1, keepdims=True) + 1e-8)
+        mean = mean + lr * (advantage[..., None] * noise).mean(1, keepdims=True)
+    noise = rng.standard_normal((n, copies, 4))
+    return warp(np.repeat(X, copies, axis=0), shape, np.tanh(mean + noise).reshape(-1, 4))
+
+
+def margin_weighted_warps(X, labels, shape, model, rng, copies=8):
+    """Random warps with the budget weighted by the reward model's uncertainty about
+    each real image: half the budget spread evenly (``copies / 2`` per image), the
+    other half to the less certain half of each class (``copies`` more each)."""
+    proba = model.predict_proba(X)
+    top_two = -np.sort(-proba, axis=1)[:, :2]
+    margin = top_two[:, 0] - top_two[:, 1]
+    counts = np.full(len(X), copies // 2)
+    for label in np.unique(labels):
+        rows = np.flatnonzero(labels == label)
+        counts[rows[np.argsort(margin[rows], kind="stable")[:len(rows) // 2]]] += copies
+    source = np.repeat(np.arange(len(X)), counts)
+    p = np.tanh(rng.standard_normal((len(source), 4)))
+    return warp(X[source], shape, p), source
 
 
 def elastic(X, shape, copies, rng, alpha=34.0, sigma=4.0):
@@ -176,6 +247,75 @@ def select(candidates, labels, copies, aug):
         scores = scores.reshape(-1, copies)
     best = scores.argmin(dim=1).cpu().numpy() + np.arange(len(scores)) * copies
     return candidates[best], labels[best]
+
+
+def reward_scores(model, candidates, labels, kind):
+    """``(scores, guarded)`` of candidate images under a fitted default reward model:
+    the top-two margin of the calibrated probabilities (``proba``, eq. 6) or of the
+    SVM's one-vs-rest decision values (``ovr``); ``guarded``: the candidate's own
+    class is among the two highest. Lower scores are chosen first; unguarded ones
+    come after every guarded one (the library's rule, :func:`selection_scores`)."""
+    if kind == "proba":
+        values = model.predict_proba(candidates)
+    else:
+        for step in model[:-1]:  # the scaler, when the reward model standardizes
+            candidates = step.transform(candidates)
+        svm = model[-1].calibrated_classifiers_[0].estimator
+        values = svm.decision_function(candidates)
+    own = values[np.arange(len(labels)), labels]
+    top_two = -np.sort(-values, axis=1)[:, :2]
+    guarded = own >= top_two[:, 1]
+    margin = top_two[:, 0] - top_two[:, 1]
+    return np.where(guarded, margin, margin.max() + 1.0 + (top_two[:, 0] - own)), guarded
+
+
+def selection_rows(methods, X, y, shape, seed, record):
+    """The :data:`SELECTION_ROWS` of one cell, with the library's default reward model
+    fitted on the cell's real images (as an image fit builds it)."""
+    from sk_activegan._reward.svm import fit_default_reward_model
+
+    start = time.perf_counter()
+    classes, encoded = np.unique(y, return_inverse=True)
+    model, _ = fit_default_reward_model(X, encoded, standardize=False)
+    labels = np.repeat(encoded, 32)
+    candidates = {}
+    fitted = time.perf_counter() - start
+    for method in methods:
+        start = time.perf_counter()
+        rule, kind, radius = SELECTION_ROWS[method]
+        if rule == "reinforce":
+            X_syn = reinforce_warps(X, encoded, shape, model, np.random.default_rng(seed))
+            record(method, X_syn, np.repeat(y, 8), {}, fitted + time.perf_counter() - start)
+            continue
+        if rule == "weighted":
+            X_syn, source = margin_weighted_warps(X, encoded, shape, model,
+                                                  np.random.default_rng(seed))
+            record(method, X_syn, y[source], {}, fitted + time.perf_counter() - start)
+            continue
+        if radius not in candidates:
+            candidates[radius] = random_warps(X, shape, 32, np.random.default_rng(seed),
+                                              radius=radius)
+        pool = candidates[radius]
+        scores, guarded = reward_scores(model, pool, labels, kind)
+        scores = scores.reshape(len(X), 32)
+        if rule == "groups4":
+            best = scores.reshape(len(X), 8, 4).argmin(axis=2) + np.arange(0, 32, 4)
+        elif rule == "top8":
+            best = np.argsort(scores, axis=1, kind="stable")[:, :8]
+        elif rule == "random8":
+            best = np.tile(np.arange(8), (len(X), 1))
+        elif rule == "guard8":  # the class still the most probable; draw order kept
+            proba = model.predict_proba(pool)
+            kept = (proba.argmax(axis=1) == labels).reshape(len(X), 32)
+            best = np.argsort(~kept, axis=1, kind="stable")[:, :8]
+        else:  # most8: the largest guarded margins first
+            certain = np.where(guarded.reshape(len(X), 32), -scores, np.inf)
+            best = np.argsort(certain, axis=1, kind="stable")[:, :8]
+        keep = (best + np.arange(len(X))[:, None] * 32).ravel()
+        record(method, pool[keep], classes[labels[keep]],
+               {"share_guarded": float(np.mean(guarded)),
+                "share_kept_guarded": float(np.mean(guarded[keep]))},
+               fitted + time.perf_counter() - start)
 
 
 def classical(method, X, y, shape, support, seed):
@@ -308,6 +448,9 @@ def run_cell(name, n, seed, methods, args):
         start = time.perf_counter()
         X_syn, y_syn = classical(method, X_tr, y_tr, shape, support, seed)
         record(method, X_syn, y_syn, {}, time.perf_counter() - start)
+    chosen = [m for m in todo if m in SELECTION_ROWS]
+    if chosen:
+        selection_rows(chosen, X_tr, y_tr, shape, seed, record)
     kinds = {"ActiveGAN": ["ActiveGAN@0.5", "ActiveGAN@4", "ActiveGAN-nosel", "ActiveGAN",
                            "random-warps+sel"],
              "lambda0": ["lambda0", "lambda0+sel"],
