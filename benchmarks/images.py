@@ -64,7 +64,9 @@ OFFICIAL_SPLIT = {"mnist70k": "mnist70k.npz", "fashion": "fashion_mnist.npz"}
 #: the most uncertain of each 4 consecutive (the library's rule); ``top8``: the 8
 #: most uncertain of the 32; ``most8``: the 8 most certain (a control); ``guard8``:
 #: the first 8 the reward model still gives the image's class (top-1), no ranking;
-#: ``random8``: the first 8 (plain random warps at that radius). ``proba``: the
+#: ``random8``: the first 8 (plain random warps at that radius); ``hard8``: the 8
+#: with the lowest margin of the image's own class over the best other class
+#: (most wrong first; no guard: the warp keeps the label by construction). ``proba``: the
 #: top-two margin of the reward model's calibrated probabilities (eq. 6); ``ovr``:
 #: of its SVM's one-vs-rest decision values. Ranked rows are label-guarded (the
 #: class among the two highest). ``reinforce`` and ``weighted``: see
@@ -73,7 +75,10 @@ SELECTION_ROWS = {"warps-groups4-proba": ("groups4", "proba", 0.5),
                   "warps-top8-proba": ("top8", "proba", 0.5),
                   "warps-top8-ovr": ("top8", "ovr", 0.5),
                   "warps-most8-ovr": ("most8", "ovr", 0.5),
+                  "warps-random8": ("random8", "proba", 0.5),
                   "warps-guard8": ("guard8", "proba", 0.5),
+                  "warps-hard8": ("hard8", "proba", 0.5),
+                  "warps-hard8-ovr": ("hard8", "ovr", 0.5),
                   "warps-reinforce": ("reinforce", "proba", 0.5),
                   "warps-margin-weighted": ("weighted", "proba", 0.5),
                   "warps-r1-random8": ("random8", "proba", 1.0),
@@ -83,7 +88,7 @@ SELECTION_ROWS = {"warps-groups4-proba": ("groups4", "proba", 0.5),
 METHODS = ["shift4", "VSV-shift8", "VSV-affine4", "elastic", "SMOTE", "AC-GAN", "AC-GAN+F",
            "ActiveGAN[paper]", "random-warps", "random-warps+sel", "lambda0", "lambda0+sel",
            "ActiveGAN-3000it", "ActiveGAN-3000it+sel", "ActiveGAN-nosel", "ActiveGAN@0.5",
-           "ActiveGAN@4", "ActiveGAN", "warps-groups4-proba", "warps-top8-proba",
+           "ActiveGAN@4", "ActiveGAN", "untrained", "untrained+sel", "trained", "trained+sel",
            *SELECTION_ROWS]
 #: The ablation at the defaults' budget (+800 %), run on the full data sets.
 ABLATION = ["shift4", "VSV-shift8", "elastic", "random-warps", "random-warps+sel", "lambda0",
@@ -258,15 +263,19 @@ def reward_scores(model, candidates, labels, kind):
     if kind == "proba":
         values = model.predict_proba(candidates)
     else:
-        for step in model[:-1]:  # the scaler, when the reward model standardizes
-            candidates = step.transform(candidates)
-        svm = model[-1].calibrated_classifiers_[0].estimator
-        values = svm.decision_function(candidates)
+        values = _ovr_values(model, candidates)
     own = values[np.arange(len(labels)), labels]
     top_two = -np.sort(-values, axis=1)[:, :2]
     guarded = own >= top_two[:, 1]
     margin = top_two[:, 0] - top_two[:, 1]
     return np.where(guarded, margin, margin.max() + 1.0 + (top_two[:, 0] - own)), guarded
+
+
+def _ovr_values(model, X):
+    """One-vs-rest decision values of a default reward model's SVM."""
+    for step in model[:-1]:  # the scaler, when the reward model standardizes
+        X = step.transform(X)
+    return model[-1].calibrated_classifiers_[0].estimator.decision_function(X)
 
 
 def selection_rows(methods, X, y, shape, seed, record):
@@ -302,6 +311,13 @@ def selection_rows(methods, X, y, shape, seed, record):
             best = scores.reshape(len(X), 8, 4).argmin(axis=2) + np.arange(0, 32, 4)
         elif rule == "top8":
             best = np.argsort(scores, axis=1, kind="stable")[:, :8]
+        elif rule == "hard8":
+            values = (model.predict_proba(pool) if kind == "proba"
+                      else _ovr_values(model, pool))
+            own = values[np.arange(len(labels)), labels]
+            values[np.arange(len(labels)), labels] = -np.inf
+            hard = (own - values.max(axis=1)).reshape(len(X), 32)
+            best = np.argsort(hard, axis=1, kind="stable")[:, :8]
         elif rule == "random8":
             best = np.tile(np.arange(8), (len(X), 1))
         elif rule == "guard8":  # the class still the most probable; draw order kept
@@ -349,10 +365,15 @@ def gan(kind, X, y, shape, seed, n_iter):
     params = {"image_shape": shape, "random_state": seed}
     if n_iter is not None:
         params["n_iter"] = n_iter
-    if kind == "lambda0":
+    if kind == "lambda0":  # the trained warp (1,000 iterations) without the reward
         params.update(lambda_reward=0.0)
+        params.setdefault("n_iter", 1000)
     elif kind == "ActiveGAN-3000it":
         params.update(n_iter=3000)
+    elif kind == "untrained":
+        params.update(n_iter=0)
+    elif kind == "trained":  # the warp generator trained with the reward
+        params.setdefault("n_iter", 1000)
     elif kind == "AC-GAN":
         params.update(method="paper", lambda_reward=0.0)
     elif kind == "ActiveGAN[paper]":
@@ -372,6 +393,8 @@ def gan_rows(kind, X, y, shape, seed, n_iter, save=None):
     budgets = {"AC-GAN": {"AC-GAN": (0.5, None, 1), "AC-GAN+F": (0.5, 0.2, 1)},
                "ActiveGAN[paper]": {"ActiveGAN[paper]": (0.5, None, 1)},
                "lambda0": {"lambda0": (full, None, 1), "lambda0+sel": (full, None, "auto")},
+               "untrained": {"untrained": (full, None, 1), "untrained+sel": (full, None, 4)},
+               "trained": {"trained": (full, None, 1), "trained+sel": (full, None, 4)},
                "ActiveGAN-3000it": {"ActiveGAN-3000it": (full, None, 1),
                                     "ActiveGAN-3000it+sel": (full, None, "auto")},
                "ActiveGAN": {"ActiveGAN@0.5": (0.5, None, "fitted"),
@@ -454,6 +477,7 @@ def run_cell(name, n, seed, methods, args):
     kinds = {"ActiveGAN": ["ActiveGAN@0.5", "ActiveGAN@4", "ActiveGAN-nosel", "ActiveGAN",
                            "random-warps+sel"],
              "lambda0": ["lambda0", "lambda0+sel"],
+             "untrained": ["untrained", "untrained+sel"], "trained": ["trained", "trained+sel"],
              "ActiveGAN-3000it": ["ActiveGAN-3000it", "ActiveGAN-3000it+sel"],
              "AC-GAN": ["AC-GAN", "AC-GAN+F"], "ActiveGAN[paper]": ["ActiveGAN[paper]"]}
     for kind, produced in kinds.items():

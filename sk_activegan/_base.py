@@ -228,7 +228,7 @@ class BaseActiveGAN(BaseSampler):
         "epsilon": [Interval(numbers.Real, 0, 1, closed="both")],
         "alpha": [Interval(numbers.Real, 0, 1, closed="both")],
         "reward_constant": [Interval(numbers.Real, None, None, closed="neither")],
-        "n_iter": [StrOptions({"auto"}), Interval(numbers.Integral, 1, None, closed="left")],
+        "n_iter": [StrOptions({"auto"}), Interval(numbers.Integral, 0, None, closed="left")],
         "warm_up": [Interval(numbers.Real, 0, 1, closed="left"),
                     Interval(numbers.Integral, 0, None, closed="left")],
         "discriminator_interval": [Interval(numbers.Integral, 1, None, closed="left")],

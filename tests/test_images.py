@@ -2,6 +2,7 @@
 a feature extractor in front of the reward model."""
 
 import copy
+import math
 import pickle
 
 import numpy as np
@@ -9,6 +10,7 @@ import pytest
 import torch
 from sklearn.datasets import load_digits
 from torch import nn
+from torch.nn import functional as F
 
 from sk_activegan import ActiveGANAugmenter, ActiveGANOverSampler
 from sk_activegan._networks import build_modules
@@ -126,6 +128,49 @@ def test_warp_generator_is_the_anchor_when_its_head_and_noise_are_zero():
     # the noise alone drives a random transformation (classical augmentation at init)
     moved = net(torch.randn(6, 4), torch.tensor([0, 1, 2, 0, 1, 2]), anchor)
     assert (moved - anchor).abs().max() > 0.1
+
+
+def test_untrained_warp_generator_draws_the_random_similarity_warp():
+    """The head starts at zero: each sample is the anchor under rotation, log-scale
+    and shifts equal to tanh of the first four noise values times the bounds —
+    what classical random augmentation draws; ``n_iter=0`` keeps that generator."""
+    from sk_activegan._networks.conv import REFERENCE_SIDE, WARP_BOUNDS
+
+    net = build_modules(ImageSpace((1, 8, 8)), n_classes=3, latent_dim=6,
+                        hidden_layer_sizes=(4, 8), policy_hidden_layer_sizes=(8,),
+                        dropout=0.0, anchor_radius=0.5,
+                        rng=torch.Generator().manual_seed(0)).generator
+    assert not net.head.weight.any() and not net.head.bias.any()
+    z = torch.randn(5, 6, generator=torch.Generator().manual_seed(1))
+    anchor = torch.rand(5, 64, generator=torch.Generator().manual_seed(2)) * 2 - 1
+    p = torch.tanh(z[:, :4])  # the network sees z[:, 4:] only, and it has no say yet
+    angle = p[:, 0] * math.radians(WARP_BOUNDS["rotation_degrees"] * 0.5)
+    scale = torch.exp(p[:, 1] * WARP_BOUNDS["log_scale"] * 0.5)
+    shift = p[:, 2:] * WARP_BOUNDS["shift_pixels"] * 0.5 * 2 / REFERENCE_SIDE
+    cos, sin = torch.cos(angle) / scale, torch.sin(angle) / scale
+    theta = torch.stack([torch.stack([cos, -sin, shift[:, 0]], 1),
+                         torch.stack([sin, cos, shift[:, 1]], 1)], 1)
+    grid = F.affine_grid(theta, (5, 1, 8, 8), align_corners=False)
+    expected = F.grid_sample(anchor.reshape(5, 1, 8, 8) + 1, grid, align_corners=False) - 1
+    with torch.no_grad():
+        out = net(z, torch.tensor([0, 1, 2, 0, 1]), anchor)
+    torch.testing.assert_close(out, expected.reshape(5, 64), atol=1e-5, rtol=0)
+
+
+def test_n_iter_zero_fits_no_generator_update(digits):
+    X, y = digits
+    aug = ActiveGANAugmenter(image_shape=(8, 8), **{**IMAGE_FAST, "n_iter": 0}).fit(X, y)
+    assert aug.n_iter_ == 0
+    assert all(len(v) == 0 for v in aug.history_.values())
+    head = aug.modules_.generator.head
+    assert not head.weight.any() and not head.bias.any()
+    X_new, y_new = aug.sample(3)
+    k = len(np.unique(y))
+    assert X_new.shape == (3 * k, 64) and np.unique(y_new, return_counts=True)[1].tolist() == [3] * k
+    # the warps move the real images (not copies), within the pixel range
+    assert X_new.min() >= X.min() and X_new.max() <= X.max()
+    real = {row.tobytes() for row in X.astype(X_new.dtype)}
+    assert sum(row.tobytes() in real for row in X_new) < 5
 
 
 def test_warp_generator_is_bounded():

@@ -68,7 +68,7 @@ def test_continuous_target(blobs, fast_params):
 @pytest.mark.parametrize(
     "param, value",
     [("epsilon", -0.1), ("epsilon", 1.5), ("alpha", -0.01), ("alpha", 2.0),
-     ("lambda_reward", -1.0), ("batch_size", 0), ("n_iter", 0), ("learning_rate", 0.0),
+     ("lambda_reward", -1.0), ("batch_size", 0), ("n_iter", -1), ("learning_rate", 0.0),
      ("discriminator_interval", 0), ("buffer_size", 0), ("margin_filter", 1.5),
      ("n_synthetic", -0.5), ("reward_estimator", object()), ("method", "wgan"),
      ("anchor_radius", 0.0), ("anchor_radius", None)],

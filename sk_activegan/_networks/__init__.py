@@ -45,8 +45,9 @@ class ActiveGANModules(nn.Module):
 @torch.no_grad()
 def reset_parameters(module, generator):
     """Draw every Linear and convolution layer's initial weights from ``generator``;
-    reset batch norms; zero the policy's log-standard-deviation; write the
-    constants of modules that hold some (``reset_constants``).
+    reset batch norms; zero the policy's log-standard-deviation and layers marked
+    ``zero_init`` (after their draw, so the other layers' draws stay as they are);
+    write the constants of modules that hold some (``reset_constants``).
 
     The same distributions as the layers' own initialisation, drawn from a
     generator the estimator owns instead of torch's process-wide one.
@@ -58,6 +59,10 @@ def reset_parameters(module, generator):
                 fan_in, _ = nn.init._calculate_fan_in_and_fan_out(layer.weight)
                 bound = 1.0 / math.sqrt(fan_in) if fan_in else 0.0
                 nn.init.uniform_(layer.bias, -bound, bound, generator=generator)
+            if getattr(layer, "zero_init", False):
+                layer.weight.zero_()
+                if layer.bias is not None:
+                    layer.bias.zero_()
         elif isinstance(layer, nn.modules.batchnorm._BatchNorm):
             layer.reset_parameters()
         elif isinstance(layer, GaussianPolicy):

@@ -153,7 +153,13 @@ class WarpGenerator(nn.Module):
         self.body = nn.Sequential(
             nn.Linear(width * 4 + latent_dim - self.n_hidden + n_classes, fc),
             nn.LeakyReLU(0.2, True))
+        # zero at the start (``reset_parameters`` honours ``zero_init``): untrained,
+        # every sample is tanh of the direct noise times the bounds — the random
+        # similarity warp of classical augmentation, exactly; training moves from there
         self.head = nn.Linear(fc, 4)
+        self.head.zero_init = True
+        nn.init.zeros_(self.head.weight)
+        nn.init.zeros_(self.head.bias)
 
     def forward(self, z, y, anchor):
         n, (c, h, w) = len(z), self.shape
