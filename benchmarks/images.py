@@ -91,8 +91,8 @@ METHODS = ["shift4", "VSV-shift8", "VSV-affine4", "elastic", "SMOTE", "AC-GAN", 
            "ActiveGAN@4", "ActiveGAN", "untrained", "untrained+sel", "trained", "trained+sel",
            *SELECTION_ROWS]
 #: The ablation at the defaults' budget (+800 %), run on the full data sets.
-ABLATION = ["shift4", "VSV-shift8", "elastic", "random-warps", "random-warps+sel", "lambda0",
-            "lambda0+sel", "ActiveGAN-nosel", "ActiveGAN"]
+ABLATION = ["shift4", "VSV-shift8", "elastic", "random-warps", "untrained", "untrained+sel",
+            "trained", "trained+sel"]
 CLASSICAL = ("shift4", "VSV-shift8", "VSV-affine4", "elastic", "SMOTE", "random-warps")
 C_GRID = [1.0, 10.0, 100.0]
 GAMMA_FACTORS = [0.3, 1.0, 3.0]  # times gamma="scale"'s value
@@ -688,23 +688,71 @@ ABLATION_LABELS = {
     "VSV-shift8": "VSV-shift8 (virtual support vectors)",
     "elastic": "elastic distortions ×8",
     "random-warps": "random warps ×8 (no reward)",
-    "random-warps+sel": "random warps, 1 of 4 chosen by the reward model",
-    "lambda0": "trained warp, λ = 0, no selection",
-    "lambda0+sel": "trained warp, λ = 0, with selection",
-    "ActiveGAN-3000it": "trained warp, λ = 1, 3,000 it., no selection (former defaults)",
-    "ActiveGAN-3000it+sel": "trained warp, λ = 1, 3,000 it., with selection",
-    "ActiveGAN-nosel": "trained warp, λ = 1, no selection",
-    "ActiveGAN": "**the defaults** (trained warp, λ = 1, 1 of 4 chosen)",
+    "untrained": "the warp generator untrained, no selection (`n_candidates=1`)",
+    "untrained+sel": "**the defaults** (untrained warp, 1 of 4 chosen by the reward model)",
+    "trained": "trained warp, 1,000 it., λ = 1, no selection",
+    "trained+sel": "trained warp, 1,000 it., λ = 1, 1 of 4 chosen",
+    "lambda0": "former trained warp, λ = 0, no selection",
+    "lambda0+sel": "former trained warp, λ = 0, 1 of 4 chosen",
+    "former-defaults-nosel": "former trained warp, λ = 1, no selection",
+    "former-defaults": "former defaults (trained warp, 1,000 it., λ = 1, 1 of 4 chosen)",
 }
+#: The row the charts and tables mark as the library's defaults.
+DEFAULTS_ROW = "untrained+sel"
 #: Paired differences the ablation reports: (label, row, reference row).
-SHARES = [("the reward's share: defaults − random warps", "ActiveGAN", "random-warps"),
-          ("selection within the defaults: defaults − no selection", "ActiveGAN",
-           "ActiveGAN-nosel"),
-          ("selection alone: random warps chosen − random warps", "random-warps+sel",
-           "random-warps"),
-          ("training with the reward: λ = 1 − λ = 0 (no selection)", "ActiveGAN-nosel",
-           "lambda0"),
-          ("defaults − the best classical row of the cell", "ActiveGAN", None)]
+SHARES = [("the reward's share: defaults − random warps", "untrained+sel", "random-warps"),
+          ("selection within the defaults: defaults − no selection", "untrained+sel",
+           "untrained"),
+          ("training with the reward: former defaults − defaults", "former-defaults",
+           "untrained+sel"),
+          ("training with the reward (no selection): former, λ = 1 − untrained",
+           "former-defaults-nosel", "untrained"),
+          ("the reward in training: former λ = 1 − λ = 0 (no selection)",
+           "former-defaults-nosel", "lambda0"),
+          ("defaults − the best classical row of the cell", "untrained+sel", None)]
+#: The selection study: rows from one pool of 32 random warps per image, each paired
+#: with the first 8 of that pool (``warps-random8``).
+SELECTION_LABELS = {
+    "warps-random8": "the first 8 of the 32 (random; the reference)",
+    "warps-groups4-proba": "1 of each 4, least certain (calibrated margin; the library's rule)",
+    "warps-top8-proba": "8 least certain of 32 (calibrated margin)",
+    "warps-top8-ovr": "8 least certain of 32 (SVM one-vs-rest margin)",
+    "warps-most8-ovr": "8 most certain of 32 (control)",
+    "warps-guard8": "first 8 the reward model still labels as the image's class",
+    "warps-hard8": "8 most wrong of 32 (lowest own-class margin, no guard)",
+    "warps-hard8-ovr": "8 most wrong of 32 (one-vs-rest values)",
+    "warps-margin-weighted": "random warps, budget to the less certain half of the images",
+    "warps-reinforce": "REINFORCE policy per image over the warp parameters (4 rounds)",
+    "warps-r1-random8": "twice the bounds: first 8 of 32 (random)",
+    "warps-r1-guard8": "twice the bounds: first 8 still labelled as the image's class",
+    "warps-r1-top8-ovr": "twice the bounds: 8 least certain of 32 (one-vs-rest)",
+    "warps-r1-top8-proba": "twice the bounds: 8 least certain of 32 (calibrated)",
+}
+
+
+def selection_markdown(gains):
+    """The selection study per cell: each row's gain and its difference to the first 8
+    warps of the same pool, paired by seed."""
+    lines = []
+    for (dataset, n) in sorted(gains, key=lambda c: (c[0] != "mnist70k", c)):
+        cell = gains[(dataset, n)]
+        if "warps-random8" not in cell:
+            continue
+        name = {"mnist70k": "MNIST", "fashion": "Fashion-MNIST"}[dataset]
+        lines += [f"**{name}, n = {n}** — 32 random warps of every image, 8 kept (+800 %)", "",
+                  "| rows | mean gain | − first 8 of the pool, per seed | mean | wins |",
+                  "| --- | --- | --- | --- | --- |"]
+        for method, label in SELECTION_LABELS.items():
+            if method not in cell:
+                continue
+            per = cell[method]
+            _, diff = _paired(cell, method, "warps-random8")
+            lines.append(f"| {label} | {np.mean(list(per.values())):+.2f} | "
+                         + ", ".join(f"{diff[s]:+.2f}" for s in sorted(diff)) + " | "
+                         + f"{np.mean(list(diff.values())):+.2f} | "
+                         + f"{sum(v > 0 for v in diff.values())}/{len(diff)} |")
+        lines.append("")
+    return "\n".join(lines)
 
 
 def ablation(cache_dir):
@@ -787,8 +835,8 @@ def ablation_charts(gains, directory):
             methods = [m for m in ABLATION_LABELS if m in cell]
             means = [np.mean(list(cell[m].values())) for m in methods]
             ax.barh(np.arange(len(methods)), means,
-                    color=["tab:red" if m == "ActiveGAN" else "tab:orange" if m.startswith(
-                        ("ActiveGAN", "lambda0")) else "tab:blue" if m.startswith("random")
+                    color=["tab:red" if m == DEFAULTS_ROW else "tab:orange" if m.startswith(
+                        ("untrained", "trained", "former", "lambda0")) else "tab:blue" if m.startswith("random")
                         else "tab:gray" for m in methods])
             for i, m in enumerate(methods):  # every seed as a dot
                 ax.plot(list(cell[m].values()), [i] * len(cell[m]), "k.", ms=3)
@@ -796,7 +844,7 @@ def ablation_charts(gains, directory):
                           [ABLATION_LABELS[m].replace("**", "") for m in methods], fontsize=8)
             ax.invert_yaxis()
             ax.axvline(0, color="black", lw=0.8)
-            seeds = len(cell.get("ActiveGAN", {}))
+            seeds = len(cell.get(DEFAULTS_ROW, {}))
             ax.set_title(f"n = {n} ({seeds} seed{'s' if seeds != 1 else ''})", fontsize=10)
             ax.set_xlabel("macro-F1 gain over the raw-pixel SVM")
         name = {"mnist70k": "MNIST (official test set)",
@@ -841,7 +889,7 @@ def main(argv=None):
                     run_cell(name, n, seed, args.methods, args)
     if args.ablation:
         gains, base = ablation(args.cache_dir)
-        text = ablation_markdown(gains, base)
+        text = ablation_markdown(gains, base) + "\n" + selection_markdown(gains)
         print(text)
         Path(args.ablation).write_text(text + "\n")
         Path(args.ablation).with_suffix(".json").write_text(json.dumps(

@@ -45,10 +45,13 @@ MODEL_PARAMETERS_DOC = """    method : {"anchored", "paper"}, default="anchored"
     reward_constant : float, default=0.0
         Margin reward C given beyond ε (eq. 8); 0 in the paper.
     n_iter : "auto" or int, default="auto"
-        Generator updates in all, warm-up included. "auto": 3000 for tables,
-        1000 for images with ``method="anchored"`` (the warp generator; with
-        ``n_candidates`` choosing among its draws, longer training bought no gain:
-        see the image results), 3000 for other images.
+        Generator updates in all, warm-up included; 0 keeps the generator as
+        initialised. "auto": 3000 for tables and for images with
+        ``method="paper"``; 0 for images with ``method="anchored"``: the warp
+        generator untrained draws random similarity warps of real images (its head
+        starts at zero), and training it — with or without the reward — gained
+        nothing over that draw on MNIST and Fashion-MNIST while costing minutes
+        (docs/images.md); the reward then acts through ``n_candidates``.
     warm_up : float or int, default=1/3
         Plain AC-GAN iterations before the uncertainty loss is switched on
         (Algorithm 1, step 4): a share of ``n_iter`` when a float in [0, 1),

@@ -83,7 +83,7 @@ def train_model(config, model, y_encoded):
     X = torch.as_tensor(model.space.real, device=model.device)
     y = torch.as_tensor(y_encoded, dtype=torch.long, device=model.device)
     progress = None
-    if config.verbose:
+    if config.verbose and config.schedule.n_iter:
         from tqdm.auto import tqdm
 
         progress = tqdm(total=config.schedule.n_iter, desc=config.name, unit="it")

@@ -49,9 +49,8 @@ def test_mnist_main_job_runs(monkeypatch, tmp_path, capsys):
     out = captured.out
     assert out.startswith("SMOKE TEST (--fast)")
     assert "virtual SVs, 8 shifts" in out and "ActiveGAN (defaults)" in out
-    # it says what it is doing, and the training shows a progress bar with the time left
+    # it says what it is doing, the library's own stage included
     for stage in ("loading", "grid-searching", "virtual support vectors", "ActiveGAN",
-                  "refitting"):
+                  "fitting the reward model", "refitting"):
         assert stage in captured.err, stage
-    assert "40/40" in captured.err and "<00:00" in captured.err
     assert output.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
