@@ -41,6 +41,12 @@ def plot_history(history, *, window=50, axes=None):
     Returns
     -------
     axes : ndarray of three matplotlib Axes
+
+    Raises
+    ------
+    ValueError
+        When the history is empty: the generator was not trained (``n_iter=0``, as
+        the image defaults are).
     """
     try:
         import matplotlib.pyplot as plt
@@ -49,6 +55,10 @@ def plot_history(history, *, window=50, axes=None):
             "plot_history needs matplotlib: pip install 'sk_activegan[plots]'"
         ) from exc
     history = getattr(history, "history_", history)
+    if not len(history["generator_loss"]):
+        raise ValueError("There is no training to plot: the generator was not trained "
+                         "(n_iter=0; the image defaults do not train it). Fit with n_iter "
+                         "> 0 to see its training curves.")
     if axes is None:
         _, axes = plt.subplots(1, 3, figsize=(15, 3.8))
     losses, rewards, diagnostics = axes

@@ -134,6 +134,17 @@ def test_plot_history_draws_losses_and_reward(blobs, fast_params):
     assert len(margin_line.get_xdata()) == np.isfinite(aug.history_["conditioned_margin"]).sum()
 
 
+def test_plot_history_of_an_untrained_generator_says_so(blobs, fast_params):
+    matplotlib = pytest.importorskip("matplotlib")
+    matplotlib.use("Agg")
+    from sk_activegan import plot_history
+
+    aug = ActiveGANAugmenter(**{**fast_params, "n_iter": 0}, random_state=0).fit(*blobs)
+    assert all(len(v) == 0 for v in aug.history_.values())
+    with pytest.raises(ValueError, match="n_iter=0"):
+        plot_history(aug)
+
+
 def test_verbose_shows_a_progress_bar(blobs, fast_params, capsys):
     ActiveGANAugmenter(**fast_params, verbose=1, random_state=0).fit(*blobs)
     err = capsys.readouterr().err
