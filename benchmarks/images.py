@@ -86,7 +86,7 @@ SELECTION_ROWS = {"warps-groups4-proba": ("groups4", "proba", 0.5),
                   "warps-r1-top8-proba": ("top8", "proba", 1.0),
                   "warps-r1-top8-ovr": ("top8", "ovr", 1.0)}
 METHODS = ["shift4", "VSV-shift8", "VSV-affine4", "elastic", "SMOTE", "AC-GAN", "AC-GAN+F",
-           "ActiveGAN[paper]", "random-warps", "random-warps+sel", "lambda0", "lambda0+sel",
+           "ActiveGAN[paper]", "random-warps", "lambda0", "lambda0+sel",
            "ActiveGAN-3000it", "ActiveGAN-3000it+sel", "ActiveGAN-nosel", "ActiveGAN@0.5",
            "ActiveGAN@4", "ActiveGAN", "untrained", "untrained+sel", "trained", "trained+sel",
            *SELECTION_ROWS]
@@ -235,35 +235,17 @@ def elastic(X, shape, copies, rng, alpha=34.0, sigma=4.0):
     return out.reshape(len(images), -1)
 
 
-def select(candidates, labels, copies, aug):
-    """The most uncertain of every ``copies`` consecutive candidates under a fitted
-    model's reward model, label-guarded: the library's own selection rule."""
-    from sk_activegan._sampling import selection_scores
-
-    known = {c: i for i, c in enumerate(aug.classes_.tolist())}
-    with torch.inference_mode():
-        x = torch.as_tensor(aug._model.space.to_model(candidates.astype(np.float64)),
-                            device=aug.device_)
-        proba = aug._model.reward.proba(x).float()
-        scores = torch.empty(len(labels))
-        for label, index in known.items():
-            rows = torch.as_tensor(np.flatnonzero(labels == label))
-            scores[rows] = selection_scores(proba[rows], index).cpu()
-        scores = scores.reshape(-1, copies)
-    best = scores.argmin(dim=1).cpu().numpy() + np.arange(len(scores)) * copies
-    return candidates[best], labels[best]
+def reward_values(model, candidates, kind):
+    """A fitted default reward model's calibrated probabilities (``proba``) or its
+    SVM's one-vs-rest decision values (``ovr``) of candidate images."""
+    return model.predict_proba(candidates) if kind == "proba" else _ovr_values(model, candidates)
 
 
-def reward_scores(model, candidates, labels, kind):
-    """``(scores, guarded)`` of candidate images under a fitted default reward model:
-    the top-two margin of the calibrated probabilities (``proba``, eq. 6) or of the
-    SVM's one-vs-rest decision values (``ovr``); ``guarded``: the candidate's own
-    class is among the two highest. Lower scores are chosen first; unguarded ones
-    come after every guarded one (the library's rule, :func:`selection_scores`)."""
-    if kind == "proba":
-        values = model.predict_proba(candidates)
-    else:
-        values = _ovr_values(model, candidates)
+def reward_scores(values, labels):
+    """``(scores, guarded)`` from :func:`reward_values`: the top-two margin (eq. 6 on
+    probabilities); ``guarded``: the candidate's own class is among the two highest.
+    Lower scores are chosen first; unguarded ones come after every guarded one (the
+    library's rule, :func:`selection_scores`)."""
     own = values[np.arange(len(labels)), labels]
     top_two = -np.sort(-values, axis=1)[:, :2]
     guarded = own >= top_two[:, 1]
@@ -287,7 +269,7 @@ def selection_rows(methods, X, y, shape, seed, record):
     classes, encoded = np.unique(y, return_inverse=True)
     model, _ = fit_default_reward_model(X, encoded, standardize=False)
     labels = np.repeat(encoded, 32)
-    candidates = {}
+    candidates, values = {}, {}  # per radius; the reward model's values per (radius, kind)
     fitted = time.perf_counter() - start
     for method in methods:
         start = time.perf_counter()
@@ -305,24 +287,24 @@ def selection_rows(methods, X, y, shape, seed, record):
             candidates[radius] = random_warps(X, shape, 32, np.random.default_rng(seed),
                                               radius=radius)
         pool = candidates[radius]
-        scores, guarded = reward_scores(model, pool, labels, kind)
+        if (radius, kind) not in values:
+            values[radius, kind] = reward_values(model, pool, kind)
+        scores, guarded = reward_scores(values[radius, kind], labels)
         scores = scores.reshape(len(X), 32)
         if rule == "groups4":
             best = scores.reshape(len(X), 8, 4).argmin(axis=2) + np.arange(0, 32, 4)
         elif rule == "top8":
             best = np.argsort(scores, axis=1, kind="stable")[:, :8]
         elif rule == "hard8":
-            values = (model.predict_proba(pool) if kind == "proba"
-                      else _ovr_values(model, pool))
-            own = values[np.arange(len(labels)), labels]
-            values[np.arange(len(labels)), labels] = -np.inf
-            hard = (own - values.max(axis=1)).reshape(len(X), 32)
+            others = values[radius, kind].copy()
+            own = others[np.arange(len(labels)), labels]
+            others[np.arange(len(labels)), labels] = -np.inf
+            hard = (own - others.max(axis=1)).reshape(len(X), 32)
             best = np.argsort(hard, axis=1, kind="stable")[:, :8]
         elif rule == "random8":
             best = np.tile(np.arange(8), (len(X), 1))
         elif rule == "guard8":  # the class still the most probable; draw order kept
-            proba = model.predict_proba(pool)
-            kept = (proba.argmax(axis=1) == labels).reshape(len(X), 32)
+            kept = (values[radius, kind].argmax(axis=1) == labels).reshape(len(X), 32)
             best = np.argsort(~kept, axis=1, kind="stable")[:, :8]
         else:  # most8: the largest guarded margins first
             certain = np.where(guarded.reshape(len(X), 32), -scores, np.inf)
@@ -410,8 +392,6 @@ def gan_rows(kind, X, y, shape, seed, n_iter, save=None):
         summary = {f"mean_{k}": float(np.mean(v)) for k, v in scores.items()}
         summary["share_own_class"] = float(np.mean(scores["conditioned_margin"] > 0))
         out[method] = (X_syn, y_syn, {**info, **summary})
-    if kind == "ActiveGAN":  # random warps, chosen by this model's reward model
-        out["_model"] = aug
     if save is not None:  # figures: a grid per class, the most informative, t-SNE input
         X_grid, y_grid = aug.sample(8)
         X_many, y_many, scores = aug.sample(50, return_scores=True)
@@ -474,8 +454,7 @@ def run_cell(name, n, seed, methods, args):
     chosen = [m for m in todo if m in SELECTION_ROWS]
     if chosen:
         selection_rows(chosen, X_tr, y_tr, shape, seed, record)
-    kinds = {"ActiveGAN": ["ActiveGAN@0.5", "ActiveGAN@4", "ActiveGAN-nosel", "ActiveGAN",
-                           "random-warps+sel"],
+    kinds = {"ActiveGAN": ["ActiveGAN@0.5", "ActiveGAN@4", "ActiveGAN-nosel", "ActiveGAN"],
              "lambda0": ["lambda0", "lambda0+sel"],
              "untrained": ["untrained", "untrained+sel"], "trained": ["trained", "trained+sel"],
              "ActiveGAN-3000it": ["ActiveGAN-3000it", "ActiveGAN-3000it+sel"],
@@ -489,18 +468,9 @@ def run_cell(name, n, seed, methods, args):
             save = Path(args.figures_dir) / f"{name}_n{n}_{kind}.npz"
         start = time.perf_counter()
         rows = gan_rows(kind, X_tr, y_tr, shape, seed, args.n_iter, save)
-        model = rows.pop("_model", None)
         for method, (X_syn, y_syn, info) in rows.items():
             if method in todo:
                 record(method, X_syn, y_syn, info, time.perf_counter() - start)
-        if model is not None and "random-warps+sel" in todo:
-            # 32 random warps of every image, the 8 chosen one by one among groups of
-            # n_candidates by the defaults' reward model (the same rule as the library)
-            k = model.n_candidates_
-            candidates = random_warps(X_tr, shape, 8 * k, np.random.default_rng(seed))
-            X_syn, y_syn = select(candidates, np.repeat(y_tr, 8 * k), k, model)
-            record("random-warps+sel", X_syn, y_syn, {"n_candidates": k},
-                   time.perf_counter() - start)
 
 
 def report(cache_dir):
