@@ -245,6 +245,11 @@ def gan(kind, X, y, shape, seed, size, n_iter):
     return aug, time.perf_counter() - start
 
 
+def paper_per_class(n_images, y):
+    """Synthetic images per class of the paper-method rows: +50 % of ``n_images``."""
+    return int(round(PAPER_BUDGET * n_images / len(np.unique(y))))
+
+
 def tune_filter_margin(X, y, F_train, shape, features, scaler, params, args):
     """AC-GAN+F's margin: an AC-GAN fitted on a stratified 75 % of the labeled
     images; for each margin in :data:`MARGINS` its filtered samples (+50 % of the
@@ -255,7 +260,7 @@ def tune_filter_margin(X, y, F_train, shape, features, scaler, params, args):
     aug, seconds = gan("AC-GAN", X[fit_rows], y[fit_rows], shape, args.seed, args.size,
                        args.n_iter)
     start = time.perf_counter()
-    per_class = int(round(PAPER_BUDGET * len(fit_rows) / len(np.unique(y))))
+    per_class = paper_per_class(len(fit_rows), y)
     scores = {}
     for margin in MARGINS:
         X_syn, y_syn = aug.sample(n_per_class=per_class, margin_filter=margin)
@@ -302,7 +307,7 @@ def run(args):
                    np.repeat(y, DEFAULT_BUDGET))
         elif method == "AC-GAN":
             aug, seconds = gan("AC-GAN", X, y, data.shape, args.seed, args.size, args.n_iter)
-            per_class = int(round(PAPER_BUDGET * args.n / len(np.unique(y))))
+            per_class = paper_per_class(args.n, y)
             record("AC-GAN", *aug.sample(n_per_class=per_class), seconds, n_iter=aug.n_iter_)
             margin, scores, tuning = tune_filter_margin(X, y, F_train, data.shape, features,
                                                         scaler, params, args)
@@ -311,7 +316,7 @@ def run(args):
                    filter_margin=margin, validation_f1=scores)
         elif method == "ActiveGAN[paper]":
             aug, seconds = gan(method, X, y, data.shape, args.seed, args.size, args.n_iter)
-            per_class = int(round(PAPER_BUDGET * args.n / len(np.unique(y))))
+            per_class = paper_per_class(args.n, y)
             record(method, *aug.sample(n_per_class=per_class), seconds, n_iter=aug.n_iter_)
         elif method == "ActiveGAN":
             aug, seconds = gan(method, X, y, data.shape, args.seed, args.size, args.n_iter)
@@ -338,20 +343,14 @@ def report():
         lines += [f"### {dataset}, {n}, {size} px", "",
                   "| row | paper (VGG-16) | ours: F1 | ours: gain | seeds | synthetic | fit (s) |",
                   "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"]
-        prefix = f"{dataset}/{n}/{size}/"
-        mine = {k[len(prefix):]: v for k, v in results.items() if k.startswith(prefix)}
-        by_method = {}
-        for key, row in mine.items():
-            seed, method = key.split("/", 1)
-            by_method.setdefault(method, {})[seed] = row
+        by_method = _by_method(results, dataset, n_value, int(size.split("=")[1]))
         base = by_method.get("baseline", {})
         for name in ROWS:
-            method = name if name in by_method else None
             paper_cell = f"{paper[name]:.1f}" if name in paper else "–"
-            if method is None:
+            if name not in by_method:
                 lines.append(f"| {name} | {paper_cell} | not run | | | | |")
                 continue
-            runs = by_method[method]
+            runs = by_method[name]
             f1 = np.mean([r["f1"] for r in runs.values()])
             gains = [r["f1"] - base[s]["f1"] for s, r in runs.items() if s in base]
             label = name
@@ -372,11 +371,6 @@ PAPER_ROWS = [("baseline", "Baseline (SVM)"), ("AC-GAN", "AC-GAN"), ("AC-GAN+F",
               ("ActiveGAN[paper]", "ActiveGAN (paper's method)"),
               ("ActiveGAN", "ActiveGAN (library defaults)"), ("warps", "random warps"),
               ("classical", "classical")]
-
-
-def _best(by_method, name):
-    """The method key reporting ``name``, or None when it was not run."""
-    return name if name in by_method else None
 
 
 def _by_method(results, dataset, n, size):
@@ -400,9 +394,8 @@ def paper_table(size=64):
         for dataset, n in PAPER_CELLS:
             paper = PAPER[(dataset, n)].get(name)
             by_method = _by_method(results, dataset, n, size)
-            method = _best(by_method, name)
-            ours = ("not run" if method is None else
-                    f"**{np.mean([r['f1'] for r in by_method[method].values()]):.1f}**")
+            ours = ("not run" if name not in by_method else
+                    f"**{np.mean([r['f1'] for r in by_method[name].values()]):.1f}**")
             cells.append(f"{'–' if paper is None else f'{paper:.1f}'} / {ours}")
         lines.append(f"| {label} | " + " | ".join(cells) + " |")
     return "\n".join(lines)
