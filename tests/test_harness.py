@@ -3,7 +3,6 @@
 import hashlib
 import json
 import sys
-import time
 from pathlib import Path
 
 import numpy as np
@@ -91,11 +90,11 @@ def test_entries_and_variants():
 
 
 def test_run_meta_and_provenance():
-    meta = harness.run_meta("x.py", ["--a", "1"], time.perf_counter(), n_iter=5)
+    meta = harness.run_meta("x.py", ["--a", "1"], started=0.0, n_iter=5)
     assert list(meta) == ["command", "date", "host", "torch", "n_iter", "wall_seconds"]
     assert meta["command"] == "python benchmarks/x.py --a 1"
     assert "torch threads" in meta["host"]
-    bare = harness.run_meta("x.py", [], time.perf_counter(), machine=False)
+    bare = harness.run_meta("x.py", [], started=0.0, machine=False)
     assert list(bare) == ["command", "date", "wall_seconds"]
     assert harness.provenance({**bare, "wall_seconds": 90.0}) \
         == f"`python benchmarks/x.py ` ({bare['date']}, 1.5 min)"
