@@ -538,8 +538,8 @@ class ImageSpace(TabularSpace):
     #: measured on MNIST and Fashion-MNIST (docs/images.md): the warp generator
     #: untrained (training it, with or without the reward, gained nothing over its own
     #: random draw and cost ~100 s), each row chosen among 4 candidates by the reward model
-    defaults = SpaceDefaults(hidden_layer_sizes=(32, 64, 256), lambda_reward=1.0, n_synthetic=8.0,
-                             n_iter=3000, n_iter_anchored=0, n_candidates_anchored=4)
+    defaults = SpaceDefaults(hidden_layer_sizes=(16, 32, 128), lambda_reward=1.0, n_synthetic=8.0,
+                             n_iter=3000, n_iter_anchored=300, n_candidates_anchored=4)
 
     def __init__(self, shape):
         self.shape = tuple(shape)
