@@ -85,11 +85,18 @@ SELECTION_ROWS = {"warps-groups4-proba": ("groups4", "proba", 0.5),
                   "warps-r1-guard8": ("guard8", "proba", 1.0),
                   "warps-r1-top8-proba": ("top8", "proba", 1.0),
                   "warps-r1-top8-ovr": ("top8", "ovr", 1.0)}
+#: The trained warp generator with other settings: the design study of the image defaults.
+WARP_VARIANTS = {
+    "warp-lr2e-5": {"generator__learning_rate": 2e-5},
+    "warp-nosource": {"generator__source_weight": 0.0},
+    "warp-nosource-lr2e-5": {"generator__source_weight": 0.0, "generator__learning_rate": 2e-5},
+    "warp-nosource-lambda0": {"generator__source_weight": 0.0, "lambda_reward": 0.0},
+}
 METHODS = ["shift4", "VSV-shift8", "VSV-affine4", "elastic", "SMOTE", "AC-GAN", "AC-GAN+F",
            "ActiveGAN[paper]", "random-warps", "lambda0", "lambda0+sel",
            "ActiveGAN-3000it", "ActiveGAN-3000it+sel", "ActiveGAN-nosel", "ActiveGAN@0.5",
            "ActiveGAN@4", "ActiveGAN", "untrained", "untrained+sel", "trained", "trained+sel",
-           "default", "default-lambda0",
+           "default", "default-lambda0", *WARP_VARIANTS,
            *SELECTION_ROWS]
 #: The ablation at the defaults' budget (+800 %), run on the full data sets.
 ABLATION = ["shift4", "VSV-shift8", "elastic", "random-warps", "untrained", "untrained+sel",
@@ -359,6 +366,8 @@ def gan(kind, X, y, shape, seed, n_iter):
         params.setdefault("n_iter", 1000)
     elif kind == "default-lambda0":  # the image defaults without the reward (λ = 0)
         params.update(lambda_reward=0.0)
+    elif kind in WARP_VARIANTS:  # the trained warp with other settings (the design study)
+        params.update(WARP_VARIANTS[kind])
     elif kind == "AC-GAN":
         params.update(method="paper", lambda_reward=0.0)
     elif kind == "ActiveGAN[paper]":
@@ -378,6 +387,7 @@ def gan_rows(kind, X, y, shape, seed, n_iter, save=None):
     budgets = {"AC-GAN": {"AC-GAN": (0.5, None, 1), "AC-GAN+F": (0.5, 0.2, 1)},
                "ActiveGAN[paper]": {"ActiveGAN[paper]": (0.5, None, 1)},
                "default": {"default": (full, None, "fitted")},
+               **{kind: {kind: (full, None, "fitted")} for kind in WARP_VARIANTS},
                "default-lambda0": {"default-lambda0": (full, None, "fitted")},
                "lambda0": {"lambda0": (full, None, 1), "lambda0+sel": (full, None, "auto")},
                "untrained": {"untrained": (full, None, 1), "untrained+sel": (full, None, 4)},
@@ -461,6 +471,7 @@ def run_cell(name, n, seed, methods, args):
         selection_rows(chosen, X_tr, y_tr, shape, seed, record)
     kinds = {"ActiveGAN": ["ActiveGAN@0.5", "ActiveGAN@4", "ActiveGAN-nosel", "ActiveGAN"],
              "default": ["default"], "default-lambda0": ["default-lambda0"],
+             **{kind: [kind] for kind in WARP_VARIANTS},
              "lambda0": ["lambda0", "lambda0+sel"],
              "untrained": ["untrained", "untrained+sel"], "trained": ["trained", "trained+sel"],
              "ActiveGAN-3000it": ["ActiveGAN-3000it", "ActiveGAN-3000it+sel"],

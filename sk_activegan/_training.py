@@ -88,12 +88,14 @@ def discriminator_step(modules, optimizer, x_real, y_real, x_fake, y_fake):
     return loss.detach()
 
 
-def generator_loss(source, classes, y_fake):
+def generator_loss(source, classes, y_fake, source_weight=1.0):
     """AC-GAN generator loss (eq. 5): fake samples judged real and of class y.
 
-    ``source`` and ``classes`` are the discriminator's logits for the fake batch.
+    ``source`` and ``classes`` are the discriminator's logits for the fake batch;
+    ``source_weight`` weighs the real/fake term (1 in AC-GAN; a family whose
+    samples are real by construction may lower it).
     """
-    return F.binary_cross_entropy_with_logits(
+    return source_weight * F.binary_cross_entropy_with_logits(
         source, torch.ones_like(source)
     ) + F.cross_entropy(classes, y_fake)
 
@@ -128,6 +130,7 @@ class TrainingSchedule:
     buffer_size: int
     log_interval: int = LOG_INTERVAL
     balanced_batches: bool = False
+    source_weight: float = 1.0
 
 
 class TrainingDivergedError(FloatingPointError):
@@ -210,7 +213,7 @@ def _run(modules, X, y, schedule, rng, reward_module, diagnostics, progress):
             with torch.no_grad():
                 reward = reward_module(x_fake.detach())
 
-        g_loss = generator_loss(source, classes, y_real)
+        g_loss = generator_loss(source, classes, y_real, schedule.source_weight)
         total, u_loss = g_loss, nan
         if active:
             u_loss = uncertainty_loss(modules, x_fake, z, reward)

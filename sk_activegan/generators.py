@@ -147,7 +147,8 @@ class _AdversarialFamily(GeneratorFamily):
             n_iter=n_iter, warm_up_iter=warm_up_iter, lambda_reward=lambda_reward,
             batch_size=self.batch_size, learning_rate=float(self.learning_rate),
             discriminator_interval=self.discriminator_interval, buffer_size=self.buffer_size,
-            balanced_batches=balanced_batches)
+            balanced_batches=balanced_batches,
+            source_weight=float(getattr(self, "source_weight", 1.0)))
 
     def _policy(self, space):
         return GaussianPolicy(space.n_model, self.latent_dim,
@@ -240,9 +241,17 @@ class PaperGenerator(_AdversarialFamily):
         return build_modules(make, latent_dim=self.latent_dim, anchored=False, rng=rng)
 
 
+_SOURCE_WEIGHT = Parameter(
+    "source_weight", 1.0, [Interval(numbers.Real, 0, None, closed="left")],
+    "float, default=1.0\nWeight of the real/fake term of the AC-GAN generator loss (eq. 5); "
+    "the class term keeps weight 1. A warp of a real image is realistic by construction; "
+    "0 leaves the class term and the uncertainty loss to move the warps.")
+
+
 @declare([*_adversarial((16, 32, 128), "tuple of int, default=(16, 32, 128)\nChannels of "
                         "the stride-2 convolutions of the warp's encoder and of the "
-                        "discriminator, then their fully connected width."), _RADIUS, _FLIP])
+                        "discriminator, then their fully connected width."), _RADIUS, _FLIP,
+          _SOURCE_WEIGHT])
 class WarpGenerator(_AdversarialFamily):
     """G(z, y, a): a real image ``a`` of class ``y`` under a learned, bounded
     similarity transform (rotation, scale, shift) — learned virtual examples.
