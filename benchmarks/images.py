@@ -96,7 +96,8 @@ METHODS = ["shift4", "VSV-shift8", "VSV-affine4", "elastic", "SMOTE", "AC-GAN", 
            "ActiveGAN[paper]", "random-warps", "lambda0", "lambda0+sel",
            "ActiveGAN-3000it", "ActiveGAN-3000it+sel", "ActiveGAN-nosel", "ActiveGAN@0.5",
            "ActiveGAN@4", "ActiveGAN", "untrained", "untrained+sel", "trained", "trained+sel",
-           "default", "default-lambda0", *WARP_VARIANTS,
+           "default", "default-k1", "default-lambda0", *WARP_VARIANTS,
+           *(f"{kind}-k1" for kind in WARP_VARIANTS),
            *SELECTION_ROWS]
 #: The ablation at the defaults' budget (+800 %), run on the full data sets.
 ABLATION = ["shift4", "VSV-shift8", "elastic", "random-warps", "untrained", "untrained+sel",
@@ -386,8 +387,9 @@ def gan_rows(kind, X, y, shape, seed, n_iter, save=None):
             else aug.n_synthetic)  # the budget "auto" resolves to
     budgets = {"AC-GAN": {"AC-GAN": (0.5, None, 1), "AC-GAN+F": (0.5, 0.2, 1)},
                "ActiveGAN[paper]": {"ActiveGAN[paper]": (0.5, None, 1)},
-               "default": {"default": (full, None, "fitted")},
-               **{kind: {kind: (full, None, "fitted")} for kind in WARP_VARIANTS},
+               "default": {"default": (full, None, "fitted"), "default-k1": (full, None, 1)},
+               **{kind: {kind: (full, None, "fitted"), f"{kind}-k1": (full, None, 1)}
+                  for kind in WARP_VARIANTS},
                "default-lambda0": {"default-lambda0": (full, None, "fitted")},
                "lambda0": {"lambda0": (full, None, 1), "lambda0+sel": (full, None, "auto")},
                "untrained": {"untrained": (full, None, 1), "untrained+sel": (full, None, 4)},
@@ -416,9 +418,9 @@ def gan_rows(kind, X, y, shape, seed, n_iter, save=None):
 
 
 def _auto_candidates(shape):
-    from sk_activegan._spaces import ImageSpace
+    from sk_activegan import WarpGenerator
 
-    return ImageSpace.defaults.n_candidates_anchored
+    return WarpGenerator.n_candidates_default
 
 
 # ---------------------------------------------------------------------------- runner
@@ -470,8 +472,8 @@ def run_cell(name, n, seed, methods, args):
     if chosen:
         selection_rows(chosen, X_tr, y_tr, shape, seed, record)
     kinds = {"ActiveGAN": ["ActiveGAN@0.5", "ActiveGAN@4", "ActiveGAN-nosel", "ActiveGAN"],
-             "default": ["default"], "default-lambda0": ["default-lambda0"],
-             **{kind: [kind] for kind in WARP_VARIANTS},
+             "default": ["default", "default-k1"], "default-lambda0": ["default-lambda0"],
+             **{kind: [kind, f"{kind}-k1"] for kind in WARP_VARIANTS},
              "lambda0": ["lambda0", "lambda0+sel"],
              "untrained": ["untrained", "untrained+sel"], "trained": ["trained", "trained+sel"],
              "ActiveGAN-3000it": ["ActiveGAN-3000it", "ActiveGAN-3000it+sel"],

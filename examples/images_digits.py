@@ -4,7 +4,7 @@ Every row of ``load_digits`` is a flattened 8x8 image; ``image_shape=(8, 8)``
 makes the networks convolutional, and the default (anchored) generator moves a
 real image of the class by a learned, bounded warp. The script trains on a small
 labeled set, draws a grid of samples (a column a class: the anchor-free
-``method="paper"`` generator and the default warp generator side by side), and
+``generator="paper"`` and the default ``generator="warp"`` side by side), and
 compares the SVM trained on the real images with the SVM trained on real +
 generated ones.
 
@@ -60,7 +60,8 @@ def main(argv=None):
     X_train, X_test, y_train, y_test = train_test_split(
         X, y, train_size=args.n_labeled, stratify=y, random_state=args.seed)
     settings = {"image_shape": (8, 8), "random_state": args.seed,
-                **({"n_iter": 40, "hidden_layer_sizes": (8, 16, 32)} if args.fast else {})}
+                **({"n_iter": 40, "generator__hidden_layer_sizes": (8, 16, 32)} if args.fast
+                   else {})}
 
     def svm_f1(X_fit, y_fit):
         model = SVC(gamma="scale", C=10.0).fit(X_fit.astype(float), y_fit)
@@ -69,16 +70,16 @@ def main(argv=None):
     print(f"{args.n_labeled} labeled 8x8 images; SVM (C=10) macro F1 on {len(y_test)} others")
     print(f"  real images only          {svm_f1(X_train, y_train):6.2f}")
     grids = []
-    for method in ("paper", "anchored"):
-        augmenter = ActiveGANAugmenter(method=method, **settings)
+    for generator in ("paper", "warp"):
+        augmenter = ActiveGANAugmenter(generator=generator, **settings)
         X_res, y_res = augmenter.fit_resample(X_train, y_train)  # real, then 8 new per image
         X_syn, y_syn = X_res[len(X_train):], y_res[len(y_train):]
         f1 = svm_f1(X_res, y_res)
-        print(f"  + {len(y_syn)} from method={method!r:11s}{f1:6.2f}   "
+        print(f"  + {len(y_syn)} from generator={generator!r:8s}{f1:6.2f}   "
               f"(samples: {X_syn.dtype}, pixels {X_syn.min()}-{X_syn.max()})")
         grids.append(augmenter.sample(6))
     if args.output:
-        draw(grids, ["method='paper': G(z, y)", "method='anchored' (default): warped real image"],
+        draw(grids, ["generator='paper': G(z, y)", "generator='warp' (default): warped real image"],
              args.output)
         print(f"saved {args.output}")
 

@@ -96,7 +96,7 @@ SAMPLING_PARAMETERS = (
         generator) among those whose two most probable classes include the
         conditioned one (when none does, the candidate most probable in it). Anchored
         families transform the same anchor for every candidate. 1 keeps every draw.
-        "auto": the family's (4 for ``"warp"``, 1 otherwise).
+        "auto": 1 for every family (the reward acts through training).
         ``sample(..., n_candidates=k)`` overrides it per call."""),
     Parameter(
         "reward_estimator", None, [HasMethods(["fit", "predict_proba"]), None],

@@ -113,7 +113,7 @@ class AugmentedClassifier(_PredictFromEstimator, ClassifierMixin, BaseEstimator)
     >>> from sklearn.linear_model import LogisticRegression
     >>> from sk_activegan import ActiveGANAugmenter, AugmentedClassifier
     >>> X, y = load_iris(return_X_y=True)
-    >>> augmenter = ActiveGANAugmenter(n_iter=50, hidden_layer_sizes=(32,),
+    >>> augmenter = ActiveGANAugmenter(n_iter=50, generator__hidden_layer_sizes=(32,),
     ...                                reward_param_grid={"C": [1.0], "gamma": ["scale"]},
     ...                                random_state=0)
     >>> clf = AugmentedClassifier(augmenter, LogisticRegression(max_iter=1000)).fit(X, y)

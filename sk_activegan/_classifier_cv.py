@@ -110,7 +110,7 @@ class AugmentedClassifierCV(_PredictFromEstimator, ClassifierMixin, BaseEstimato
     >>> from sklearn.datasets import load_iris
     >>> from sk_activegan import ActiveGANAugmenter, AugmentedClassifierCV
     >>> X, y = load_iris(return_X_y=True)
-    >>> augmenter = ActiveGANAugmenter(n_iter=50, hidden_layer_sizes=(32,),
+    >>> augmenter = ActiveGANAugmenter(n_iter=50, generator__hidden_layer_sizes=(32,),
     ...                                reward_param_grid={"C": [1.0], "gamma": ["scale"]},
     ...                                random_state=0)
     >>> clf = AugmentedClassifierCV(augmenter, n_synthetic=(0.0, 0.5)).fit(X, y)

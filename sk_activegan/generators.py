@@ -28,7 +28,7 @@ import numbers
 
 import torch
 from sklearn.base import BaseEstimator
-from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils._param_validation import Interval, InvalidParameterError, StrOptions
 
 from ._networks import (AnchoredMLP, ConvGenerator, GaussianPolicy, RandomWarpNet, WarpNet,
                         build_modules)
@@ -62,7 +62,12 @@ class GeneratorFamily(BaseEstimator):
         """Raise ``ValueError`` (before any training) when this family cannot take
         data of ``space`` (an unfitted data space) with ``n_features`` columns, of
         which ``categorical`` (indices) hold categories, or its settings are invalid."""
-        self._validate_params()
+        try:
+            self._validate_params()
+        except InvalidParameterError as error:  # say where the setting was given
+            names = [p for p in self.get_params(deep=False) if f"'{p}' parameter" in str(error)]
+            where = f"generator__{names[0]}" if names else "generator"
+            raise InvalidParameterError(f"{where}: {error}") from None
 
     def build(self, space, n_classes, rng):
         """The modules (``ActiveGANModules``) for a fitted ``space`` and
@@ -122,14 +127,23 @@ _FLIP = Parameter(
 class _AdversarialFamily(GeneratorFamily):
     """An AC-GAN generator trained with the uncertainty loss (Algorithm 1)."""
 
+    def _auto_widths(self, space):
+        """``hidden_layer_sizes="auto"``: the family's declared default."""
+        return next(p.default for p in self._declared_parameters
+                    if p.name == "hidden_layer_sizes")
+
     def _widths(self, space):
-        return tuple(int(h) for h in self.hidden_layer_sizes)
+        from ._validation import check_layer_sizes
+
+        sizes = self.hidden_layer_sizes
+        return check_layer_sizes(self._auto_widths(space) if isinstance(sizes, str) else sizes,
+                                 "generator__hidden_layer_sizes")
 
     def check(self, space, *, n_features, categorical=()):
         super().check(space, n_features=n_features, categorical=categorical)
         from ._validation import check_layer_sizes
 
-        check_layer_sizes(self.hidden_layer_sizes, "generator__hidden_layer_sizes")
+        self._widths(space)
         check_layer_sizes(self.policy_hidden_layer_sizes, "generator__policy_hidden_layer_sizes")
         if space.image_shape is not None:
             if self.batch_size < 2:
@@ -226,10 +240,9 @@ class PaperGenerator(_AdversarialFamily):
 
     name = "paper"
 
-    def _widths(self, space):
-        if isinstance(self.hidden_layer_sizes, str):
-            return space.default_widths
-        return super()._widths(space)
+    def _auto_widths(self, space):
+        """"auto": the data space's widths for the free generator."""
+        return space.default_widths
 
     def build(self, space, n_classes, rng):
         widths = self._widths(space)
@@ -262,7 +275,8 @@ class WarpGenerator(_AdversarialFamily):
     bounds; the head starts at zero, so the untrained generator draws exactly the
     random similarity warp (:class:`RandomWarp`), and training moves that
     distribution as the AC-GAN and uncertainty losses push (Algorithm 1). Images
-    only; the default for them.
+    only; the default for them. Every draw is kept (``n_candidates`` "auto" is 1):
+    the reward acts through training.
 
     Parameters
     ----------
@@ -273,7 +287,6 @@ class WarpGenerator(_AdversarialFamily):
     anchored = True
     n_iter_default = 300
     lambda_default = 1.0
-    n_candidates_default = 4
 
     def check(self, space, *, n_features, categorical=()):
         super().check(space, n_features=n_features, categorical=categorical)

@@ -8,18 +8,18 @@ SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 #: A configuration that trains in well under a second on a laptop CPU.
 FAST = dict(
     n_iter=40,
-    hidden_layer_sizes=(16,),
-    policy_hidden_layer_sizes=(8,),
-    latent_dim=4,
-    batch_size=16,
-    buffer_size=64,
+    generator__hidden_layer_sizes=(16,),
+    generator__policy_hidden_layer_sizes=(8,),
+    generator__latent_dim=4,
+    generator__batch_size=16,
+    generator__buffer_size=64,
     reward_param_grid={"C": [1.0], "gamma": ["scale"]},
     device="cpu",
 )
 
 #: Small convolutional networks for image-mode tests (8x8 digits).
-IMAGE_FAST = dict(n_iter=20, hidden_layer_sizes=(4, 8, 16), policy_hidden_layer_sizes=(8,),
-                  latent_dim=4, batch_size=16, buffer_size=64,
+IMAGE_FAST = dict(n_iter=20, generator__hidden_layer_sizes=(4, 8, 16), generator__policy_hidden_layer_sizes=(8,),
+                  generator__latent_dim=4, generator__batch_size=16, generator__buffer_size=64,
                   reward_param_grid={"C": [10.0], "gamma": ["scale"]}, device="cpu",
                   random_state=0)
 

@@ -198,19 +198,19 @@ def test_anchored_generator_stays_within_the_radius(blobs, fast_params):
     assert scores["nn_distance_ratio"].max() <= 0.5 + 1e-4
     assert scores["nn_distance_ratio"].max() > 0  # and is not a copy
     np.testing.assert_array_equal(
-        ActiveGANAugmenter(**fast_params, anchor_radius=0.5, random_state=0).fit(X, y)
+        ActiveGANAugmenter(**fast_params, generator__anchor_radius=0.5, random_state=0).fit(X, y)
         .sample(20)[0], X_syn)
-    tight = ActiveGANAugmenter(**fast_params, anchor_radius=0.1, random_state=0).fit(X, y)
+    tight = ActiveGANAugmenter(**fast_params, generator__anchor_radius=0.1, random_state=0).fit(X, y)
     assert tight.sample(20, return_scores=True)[2]["nn_distance_ratio"].max() <= 0.1 + 1e-4
 
 
 def test_paper_method_has_a_free_generator(blobs, fast_params):
     X, y = blobs
-    paper = ActiveGANAugmenter(**fast_params, method="paper", random_state=0).fit(X, y)
+    paper = ActiveGANAugmenter(**fast_params, generator="paper", random_state=0).fit(X, y)
     assert not paper.modules_.anchored
     X_syn, _, scores = paper.sample(50, return_scores=True)
     assert scores["nn_distance_ratio"].max() > 0.5  # not held near the real rows
     # anchor_radius plays no part in the paper's method
-    other = ActiveGANAugmenter(**fast_params, method="paper", anchor_radius=3.0,
+    other = ActiveGANAugmenter(**fast_params, generator="paper", generator__anchor_radius=3.0,
                                random_state=0).fit(X, y)
     np.testing.assert_array_equal(other.sample(50)[0], X_syn)

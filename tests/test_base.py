@@ -35,7 +35,7 @@ def test_failed_refit_keeps_every_fitted_attribute_and_the_next_samples(iris, fa
     with pytest.raises(ValueError, match="at least 2 classes"):
         aug.fit(X[:, :2], np.zeros(len(X)))
     with pytest.raises(TrainingDivergedError):  # fails late, during training
-        aug.set_params(learning_rate=1e12, n_iter=60).fit(X[:, :3], y)
+        aug.set_params(generator__learning_rate=1e12, n_iter=60).fit(X[:, :3], y)
 
     assert all(getattr(aug, name) is value for name, value in fitted.items())  # untouched
     assert aug.feature_names_in_.tolist() == list("abcd") and aug.n_features_in_ == 4
@@ -69,16 +69,16 @@ def test_fit_draws_nothing_from_torchs_global_generator(iris, fast_params):
     torch.manual_seed(5)
     expected = torch.rand(4)
     torch.manual_seed(5)
-    ActiveGANAugmenter(**fast_params, dropout=0.5, random_state=0).fit(*iris).sample(3)
+    ActiveGANAugmenter(**fast_params, generator__dropout=0.5, random_state=0).fit(*iris).sample(3)
     torch.testing.assert_close(torch.rand(4), expected)
 
 
 def test_sample_reads_fitted_state_only(iris, fast_params):
     X, y = iris
-    aug = ActiveGANAugmenter(**{**fast_params, "latent_dim": 8}, random_state=0).fit(X, y)
+    aug = ActiveGANAugmenter(**{**fast_params, "generator__latent_dim": 8}, random_state=0).fit(X, y)
     twin = copy.deepcopy(aug)
-    aug.set_params(latent_dim=16, alpha=1.0, epsilon=0.0, reward_constant=3.0,
-                   anchor_radius=9.0, method="paper")
+    aug.set_params(generator__latent_dim=16, alpha=1.0, epsilon=0.0, reward_constant=3.0,
+                   generator__anchor_radius=9.0, generator="paper")
     X_a, y_a = aug.sample(6)
     X_b, y_b = twin.sample(6)
     np.testing.assert_array_equal(X_a, X_b)
@@ -112,7 +112,7 @@ def test_fit_ignores_the_callers_torch_settings(iris, fast_params, context):
 def test_bad_counts_fail_before_training(iris, fast_params, monkeypatch):
     from sk_activegan import _fitting
 
-    monkeypatch.setattr(_fitting, "train", lambda *a, **k: pytest.fail("training started"))
+    monkeypatch.setattr(_fitting, "train_model", lambda *a, **k: pytest.fail("training started"))
     for value, error in [(True, TypeError), ({"zebra": 3}, ValueError), (-1, ValueError)]:
         aug = ActiveGANAugmenter(**{**fast_params, "n_synthetic": value})
         with pytest.raises(error):

@@ -23,7 +23,7 @@ def _mixed(n=120, seed=0):
 @pytest.mark.parametrize("front_door", [ActiveGANAugmenter, ActiveGANOverSampler])
 def test_synthetic_rows_carry_valid_categories(fast_params, method, front_door):
     X, y = _mixed()
-    sampler = front_door(**fast_params, method=method, categorical_features=[0],
+    sampler = front_door(**fast_params, generator=method, categorical_features=[0],
                          random_state=0)
     X_res, y_res = sampler.fit_resample(X, y)
     synthetic = X_res[len(X):]
@@ -45,7 +45,7 @@ def test_anchored_samples_keep_their_anchors_category(fast_params):
 
 def test_without_categorical_features_the_column_is_continuous(fast_params):
     X, y = _mixed()
-    aug = ActiveGANAugmenter(**fast_params, method="paper", random_state=0).fit(X, y)
+    aug = ActiveGANAugmenter(**fast_params, generator="paper", random_state=0).fit(X, y)
     assert aug._model.space.categorical == [] and aug._model.space.n_model == 3  # no one-hot
     assert not set(np.unique(aug.sample(50)[0][:, 0]).tolist()) <= {0.0, 1.0, 2.0}
 
@@ -98,7 +98,7 @@ def test_bad_categorical_features_fail_before_training(fast_params, monkeypatch,
                                                        message):
     from sk_activegan import _fitting
 
-    monkeypatch.setattr(_fitting, "train", lambda *a, **k: pytest.fail("training started"))
+    monkeypatch.setattr(_fitting, "train_model", lambda *a, **k: pytest.fail("training started"))
     X, y = _mixed()
     with pytest.raises(error, match=message):
         ActiveGANAugmenter(**fast_params, categorical_features=spec).fit(X, y)

@@ -9,12 +9,12 @@ import pytest
 import torch
 
 from sk_activegan import ActiveGANAugmenter
-from sk_activegan._networks.conv import WarpGenerator
+from sk_activegan._networks.conv import WarpNet
 
 from conftest import SHARED_DATA
 
-SMALL = dict(n_iter=30, hidden_layer_sizes=(8, 16, 32), policy_hidden_layer_sizes=(16,),
-             latent_dim=8, batch_size=16, buffer_size=64,
+SMALL = dict(n_iter=30, generator__hidden_layer_sizes=(8, 16, 32), generator__policy_hidden_layer_sizes=(16,),
+             generator__latent_dim=8, generator__batch_size=16, generator__buffer_size=64,
              reward_param_grid={"C": [10.0], "gamma": ["scale"]}, device="cpu", random_state=0)
 
 
@@ -64,7 +64,7 @@ def test_warp_generator_on_cifar_keeps_colour_and_class(cifar):
 
 def test_paper_generator_on_cifar_makes_colour_images(cifar):
     X, y = cifar
-    aug = ActiveGANAugmenter(image_shape=(3, 32, 32), method="paper", **SMALL).fit(X, y)
+    aug = ActiveGANAugmenter(image_shape=(3, 32, 32), generator="paper", **SMALL).fit(X, y)
     X_syn, y_syn = aug.sample(n_per_class=4)
     assert X_syn.shape == (12, 3072) and X_syn.dtype == np.uint8
     assert np.isfinite(aug.history_["generator_loss"]).all()
@@ -76,7 +76,7 @@ def test_paper_generator_on_cifar_makes_colour_images(cifar):
 def test_warp_flip_mirrors_exactly():
     """The flip's hidden noise dimension mirrors the image and changes nothing else:
     with every other input equal, a flipped sample is the unflipped one mirrored."""
-    net = WarpGenerator(8, 3, (3, 16, 16), (4, 8), radius=0.5, flip=True)
+    net = WarpNet(8, 3, (3, 16, 16), (4, 8), radius=0.5, flip=True)
     anchor = torch.rand(2, 3 * 16 * 16) * 2 - 1
     z = torch.randn(2, 8)
     z[:, :4] = 0.0
@@ -92,7 +92,7 @@ def test_warp_flip_mirrors_exactly():
     # the network does not see the flip's noise: 8 - 5 hidden dimensions + 3 classes
     assert net.body[0].in_features == 4 * 4 + (8 - 5) + 3
     with pytest.raises(ValueError, match="latent_dim > 4"):
-        WarpGenerator(4, 3, (3, 16, 16), (4, 8), radius=0.5, flip=True)
+        WarpNet(4, 3, (3, 16, 16), (4, 8), radius=0.5, flip=True)
 
 
 def test_horizontal_flip_mirrors_half_the_samples(cifar):
@@ -104,7 +104,7 @@ def test_horizontal_flip_mirrors_half_the_samples(cifar):
     mirrored = images[..., ::-1].reshape(len(X), -1)
     shares = {}
     for flip in (False, True):
-        aug = ActiveGANAugmenter(image_shape=(3, 32, 32), horizontal_flip=flip,
+        aug = ActiveGANAugmenter(image_shape=(3, 32, 32), generator__horizontal_flip=flip,
                                  **{**SMALL, "n_iter": 6}).fit(X, y)
         X_syn, _ = aug.sample(n_per_class=20)
         both = np.concatenate([X.astype(np.float64), mirrored])
@@ -117,5 +117,5 @@ def test_horizontal_flip_mirrors_half_the_samples(cifar):
 def test_horizontal_flip_needs_a_hidden_noise_dimension(cifar):
     X, y = cifar
     with pytest.raises(ValueError, match="latent_dim of at least 5"):
-        ActiveGANAugmenter(image_shape=(3, 32, 32), horizontal_flip=True,
-                           **{**SMALL, "latent_dim": 4}).fit(X, y)
+        ActiveGANAugmenter(image_shape=(3, 32, 32), generator__horizontal_flip=True,
+                           **{**SMALL, "generator__latent_dim": 4}).fit(X, y)

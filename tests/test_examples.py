@@ -24,7 +24,7 @@ def test_example_runs(script, expected, monkeypatch, capsys):
 @pytest.mark.parametrize("script, expected", [
     ("tsne_figure.py", ["ActiveGAN samples"]),
     ("oversampling_2d.py", ["smoke test", "ActiveGANOverSampler"]),
-    ("images_digits.py", ["method='anchored'", "samples: uint8"]),
+    ("images_digits.py", ["generator='warp'", "samples: uint8"]),
     ("digits_quickstart.py", ["macro F1"]),
 ])
 def test_example_saves_its_figure(script, expected, monkeypatch, tmp_path, capsys):

@@ -3,14 +3,14 @@ import math
 import numpy as np
 import torch
 
-from sk_activegan._networks import Discriminator, GaussianPolicy, Generator
-from sk_activegan._networks import build_modules
+from sk_activegan._networks import Discriminator, FreeMLP, GaussianPolicy
 from sk_activegan._spaces import TabularSpace
+from sk_activegan.generators import PaperGenerator
 from sk_activegan._training import uncertainty_loss
 
 
 def test_generator_and_discriminator_shapes():
-    generator = Generator(latent_dim=4, n_classes=3, n_features=7, hidden_layer_sizes=(8,))
+    generator = FreeMLP(latent_dim=4, n_classes=3, n_features=7, hidden_layer_sizes=(8,))
     discriminator = Discriminator(n_features=7, n_classes=3, hidden_layer_sizes=(8, 8))
     x = generator(torch.randn(5, 4), torch.tensor([0, 1, 2, 0, 1]))
     source, classes = discriminator(x)
@@ -20,7 +20,7 @@ def test_generator_and_discriminator_shapes():
 
 def test_generator_depends_on_the_label():
     torch.manual_seed(0)
-    generator = Generator(latent_dim=4, n_classes=3, n_features=7, hidden_layer_sizes=(8,))
+    generator = FreeMLP(latent_dim=4, n_classes=3, n_features=7, hidden_layer_sizes=(8,))
     z = torch.randn(1, 4)
     assert not torch.allclose(generator(z, torch.tensor([0])), generator(z, torch.tensor([2])))
 
@@ -50,9 +50,8 @@ def test_gaussian_policy_matches_torch_normal():
 def _modules():
     X = np.random.default_rng(0).normal(size=(6, 3))
     space = TabularSpace().fit(X, X, np.repeat([0, 1], 3), 2)
-    return build_modules(space, n_classes=2, latent_dim=2, hidden_layer_sizes=(8,),
-                         policy_hidden_layer_sizes=(8,), dropout=0.0, anchor_radius=None,
-                         rng=torch.Generator().manual_seed(0))
+    return PaperGenerator(latent_dim=2, hidden_layer_sizes=(8,), policy_hidden_layer_sizes=(8,),
+                          dropout=0.0).build(space, 2, rng=torch.Generator().manual_seed(0))
 
 
 def _log_likelihood_after_step(reward):

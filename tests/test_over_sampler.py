@@ -58,7 +58,7 @@ def test_bad_sampling_strategy_fails_before_training(three_classes, fast_params,
                                                      strategy, message):
     from sk_activegan import _fitting
 
-    monkeypatch.setattr(_fitting, "train", lambda *a, **k: pytest.fail("training started"))
+    monkeypatch.setattr(_fitting, "train_model", lambda *a, **k: pytest.fail("training started"))
     sampler = ActiveGANOverSampler(**fast_params, sampling_strategy=strategy)
     with pytest.raises(ValueError, match=message):
         sampler.fit_resample(*three_classes)

@@ -8,7 +8,7 @@ from sklearn.datasets import load_digits
 from sk_activegan import ActiveGANAugmenter, ActiveGANOverSampler
 from sk_activegan._reward import uncertainty_reward
 from sk_activegan._sampling import selection_scores
-from sk_activegan._spaces import ImageSpace, TabularSpace
+from sk_activegan.generators import AnchoredGenerator, WarpGenerator
 
 from conftest import IMAGE_FAST
 
@@ -22,7 +22,7 @@ def digits():
 
 @pytest.fixture(scope="module")
 def image_model(digits):
-    return ActiveGANAugmenter(image_shape=(8, 8), anchor_radius=1.5, **IMAGE_FAST).fit(*digits)
+    return ActiveGANAugmenter(image_shape=(8, 8), generator__anchor_radius=1.5, **IMAGE_FAST).fit(*digits)
 
 
 def _own_in_top_two(model, X, y):
@@ -32,28 +32,31 @@ def _own_in_top_two(model, X, y):
     return (top_two == np.searchsorted(model.classes_, y)[:, None]).any(axis=1)
 
 
-def test_auto_resolves_by_kind_of_data(digits, blobs, fast_params):
+def test_auto_keeps_every_draw_in_every_family(digits, blobs, fast_params):
     X, y = digits
-    assert ActiveGANAugmenter(image_shape=(8, 8), **IMAGE_FAST).fit(X, y).n_candidates_ \
-        == ImageSpace.defaults.n_candidates_anchored > 1
-    assert ActiveGANAugmenter(image_shape=(8, 8), method="paper",
+    assert ActiveGANAugmenter(image_shape=(8, 8), **IMAGE_FAST).fit(X, y).n_candidates_ == 1
+    assert ActiveGANAugmenter(image_shape=(8, 8), n_candidates=4,
+                              **IMAGE_FAST).fit(X, y).n_candidates_ == 4
+    assert ActiveGANAugmenter(image_shape=(8, 8), generator="paper",
                               **IMAGE_FAST).fit(X, y).n_candidates_ == 1
     tabular = ActiveGANAugmenter(**fast_params).fit(*blobs)
     assert tabular.n_candidates_ == 1 and tabular.n_iter_ == fast_params["n_iter"]
 
 
 def test_auto_iterations_by_kind_of_data(digits, blobs, fast_params, monkeypatch):
-    from sk_activegan import _fitting
 
     seen = []
-    monkeypatch.setattr(_fitting, "train", lambda modules, X, y, schedule, **kw:
+    from sk_activegan import generators
+
+    seen = []
+    monkeypatch.setattr(generators, "train", lambda modules, X, y, schedule, **kw:
                         seen.append(schedule.n_iter) or {})
     params = {k: v for k, v in IMAGE_FAST.items() if k != "n_iter"}
     model = ActiveGANAugmenter(image_shape=(8, 8), **params).fit(*digits)
-    assert model.n_iter_ == seen[-1] == ImageSpace.defaults.n_iter_anchored
+    assert model.n_iter_ == seen[-1] == WarpGenerator.n_iter_default == 300
     params = {k: v for k, v in fast_params.items() if k != "n_iter"}
     model = ActiveGANAugmenter(**params).fit(*blobs)
-    assert model.n_iter_ == seen[-1] == TabularSpace.defaults.n_iter_anchored == 3000
+    assert model.n_iter_ == seen[-1] == AnchoredGenerator.n_iter_default == 3000
 
 
 def test_selection_lowers_the_reward_models_margin(image_model):
@@ -107,7 +110,7 @@ def test_tables_draw_exactly_as_without_selection(blobs, fast_params):
 def test_one_candidate_on_images_is_the_plain_stream(digits):
     params = dict(IMAGE_FAST, random_state=3)
     a = ActiveGANAugmenter(image_shape=(8, 8), n_candidates=1, **params).fit(*digits)
-    b = ActiveGANAugmenter(image_shape=(8, 8), **params).fit(*digits)
+    b = ActiveGANAugmenter(image_shape=(8, 8), n_candidates=4, **params).fit(*digits)
     np.testing.assert_array_equal(a.sample(7)[0], b.sample(7, n_candidates=1)[0])
 
 

@@ -122,7 +122,7 @@ def _zero_inflated(n=120, seed=0):
 @pytest.mark.parametrize("method", ["anchored", "paper"])
 def test_float_columns_stay_within_their_observed_range(fast_params, method):
     X, y = _zero_inflated()
-    aug = ActiveGANAugmenter(**fast_params, method=method, random_state=0).fit(X, y)
+    aug = ActiveGANAugmenter(**fast_params, generator=method, random_state=0).fit(X, y)
     X_syn, _ = aug.sample(300)
     assert (X_syn >= X.min(axis=0)).all() and (X_syn <= X.max(axis=0)).all()
     assert len(np.unique(X_syn[:, 1])) > 250  # a continuous column varies freely

@@ -27,7 +27,7 @@ def test_buffer_capacity_smaller_than_a_batch():
 
 
 def test_history_follows_warm_up_and_schedule(blobs, fast_params):
-    fast_params.update(n_iter=30, warm_up=10, discriminator_interval=3)
+    fast_params.update(n_iter=30, warm_up=10, generator__discriminator_interval=3)
     aug = ActiveGANAugmenter(**fast_params, random_state=0).fit(*blobs)
     history = aug.history_
     assert all(len(v) == 30 for v in history.values())
@@ -78,7 +78,7 @@ def test_full_warm_up_equals_plain_acgan(blobs, fast_params):
 
 
 def test_divergence_raises_a_clear_error(blobs, fast_params):
-    fast_params.update(learning_rate=1e12, n_iter=60)
+    fast_params.update(generator__learning_rate=1e12, n_iter=60)
     aug = ActiveGANAugmenter(**fast_params, random_state=0)
     with pytest.raises(TrainingDivergedError, match="diverged"):
         aug.fit(*blobs)

@@ -68,15 +68,20 @@ def test_continuous_target(blobs, fast_params):
 @pytest.mark.parametrize(
     "param, value",
     [("epsilon", -0.1), ("epsilon", 1.5), ("alpha", -0.01), ("alpha", 2.0),
-     ("lambda_reward", -1.0), ("batch_size", 0), ("n_iter", -1), ("learning_rate", 0.0),
-     ("discriminator_interval", 0), ("buffer_size", 0), ("margin_filter", 1.5),
-     ("n_synthetic", -0.5), ("reward_estimator", object()), ("method", "wgan"),
-     ("anchor_radius", 0.0), ("anchor_radius", None)],
+     ("lambda_reward", -1.0), ("generator__batch_size", 0), ("n_iter", -1),
+     ("generator__learning_rate", 0.0), ("generator__discriminator_interval", 0),
+     ("generator__buffer_size", 0), ("margin_filter", 1.5), ("n_synthetic", -0.5),
+     ("reward_estimator", object()), ("method", "wgan"), ("generator", "wgan"),
+     ("generator__anchor_radius", 0.0), ("generator__anchor_radius", None)],
 )
 def test_parameters_out_of_range(blobs, fast_params, param, value):
     fast_params[param] = value
-    with pytest.raises(ValueError, match=f"'{param}' parameter"):
+    name = param.removeprefix("generator__")
+    with pytest.raises(ValueError, match=f"'{name}' parameter"):
         ActiveGANAugmenter(**fast_params).fit(*blobs)
+    if name != param:  # a family's own setting: the error says where it was routed
+        with pytest.raises(ValueError, match=f"generator__{name}"):
+            ActiveGANAugmenter(**fast_params).fit(*blobs)
 
 
 def test_unknown_device(blobs, fast_params):
@@ -132,7 +137,8 @@ def test_zero_rows_with_scores(fitted):
 
 
 @pytest.mark.parametrize("sizes", [(0,), (-3,), (True,), (8, 2.5)])
-@pytest.mark.parametrize("param", ["hidden_layer_sizes", "policy_hidden_layer_sizes"])
+@pytest.mark.parametrize("param", ["generator__hidden_layer_sizes",
+                                   "generator__policy_hidden_layer_sizes"])
 def test_bad_layer_sizes_fail_before_the_reward_model(blobs, fast_params, monkeypatch, param,
                                                        sizes):
     from sk_activegan import _fitting
@@ -177,7 +183,7 @@ def no_training(monkeypatch):
 
     monkeypatch.setattr(_fitting, "fit_default_reward_model",
                         lambda *a, **k: pytest.fail("the reward model was fitted"))
-    monkeypatch.setattr(_fitting, "train", lambda *a, **k: pytest.fail("training started"))
+    monkeypatch.setattr(_fitting, "train_model", lambda *a, **k: pytest.fail("training started"))
 
 
 def _object_X(X, column, values):
@@ -278,7 +284,7 @@ def test_only_categorical_columns_with_anchors_fail_before_training(fast_params,
     rng = np.random.default_rng(0)
     X = rng.integers(0, 3, size=(60, 2))
     y = np.repeat([0, 1], [40, 20])
-    with pytest.raises(ValueError, match="Every column of X is categorical.*method='paper'.*"
+    with pytest.raises(ValueError, match="Every column of X is categorical.*generator='paper'.*"
                                          "SMOTEN"):
         getattr(sk_activegan, front_door)(**fast_params, categorical_features=[0, 1]).fit(X, y)
 
@@ -287,7 +293,7 @@ def test_only_categorical_columns_with_the_paper_generator_make_new_combinations
     rng = np.random.default_rng(0)
     X = rng.integers(0, 4, size=(80, 3))
     y = np.repeat([0, 1], 40)
-    aug = ActiveGANAugmenter(**fast_params, method="paper", categorical_features=[0, 1, 2],
+    aug = ActiveGANAugmenter(**fast_params, generator="paper", categorical_features=[0, 1, 2],
                              random_state=0).fit(X, y)
     X_syn, _ = aug.sample(200)
     seen = {tuple(row) for row in X.tolist()}
