@@ -14,10 +14,10 @@ Methods (classical rows first):
 - ``VSV-affine4``: four random affine copies of every support vector (rotation
   up to 12 degrees, shift up to 1.5 px).
 - ``SMOTE``: +50 %.
-- ``AC-GAN``: the library with ``method="paper"`` (the convolutional G(z, y)),
+- ``AC-GAN``: the library with ``generator="paper"`` (the convolutional G(z, y)),
   ``lambda_reward=0``, +50 %; ``AC-GAN+F``: its samples through the margin filter
   at 0.2 (the same trained generator: the filter needs no second training).
-- ``ActiveGAN[paper]``: ``method="paper"``, the paper's recipe, +50 %.
+- ``ActiveGAN[paper]``: ``generator="paper"``, the paper's recipe, +50 %.
 - ``ActiveGAN``: the library's defaults (the anchored warp generator, λ and the
   budget "auto": 1.0 and +800 % for images), and, from the same trained model,
   at +50 % and +400 % (``ActiveGAN@0.5``, ``ActiveGAN@4``: sampling costs no
@@ -370,9 +370,9 @@ def gan(kind, X, y, shape, seed, n_iter):
     elif kind in WARP_VARIANTS:  # the trained warp with other settings (the design study)
         params.update(WARP_VARIANTS[kind])
     elif kind == "AC-GAN":
-        params.update(method="paper", lambda_reward=0.0)
+        params.update(generator="paper", lambda_reward=0.0)
     elif kind == "ActiveGAN[paper]":
-        params.update(method="paper")
+        params.update(generator="paper")
     return ActiveGANAugmenter(**params).fit(X, y)
 
 

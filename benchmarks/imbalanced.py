@@ -174,7 +174,7 @@ def main(argv=None):
     parser.add_argument("--output-dir", default=str(harness.RESULTS))
     parser.add_argument("--tag", default="imbalanced")
     parser.add_argument("--variant", action="append", default=[], metavar="NAME=JSON",
-                        help='an over-sampler variant, e.g. r1=\'{"anchor_radius": 1.0}\'; '
+                        help='an over-sampler variant, e.g. r1=\'{"generator__anchor_radius": 1.0}\'; '
                              'run as method "ActiveGAN[NAME]" (repeatable)')
     args = parser.parse_args(argv)
     args.variants = harness.parse_variants(args.variant)

@@ -70,7 +70,7 @@ def augmenter(kind, C, gamma, args, seed, **params):
     paper = kind.startswith("AC-GAN") or kind == "ActiveGAN[paper]"
     settings = {"lambda_reward": 0.0 if kind.startswith("AC-GAN") else args.lambda_reward,
                 "n_iter": args.n_iter, "reward_estimator": make_reward_model(C=C, gamma=gamma),
-                "random_state": seed, **({"method": "paper"} if paper else {}), **params}
+                "random_state": seed, **({"generator": "paper"} if paper else {}), **params}
     return ActiveGANAugmenter(**settings)
 
 
@@ -274,7 +274,7 @@ def ablation_methods():
     variants = {}
     for param, values in ABLATIONS.items():
         for value in values:
-            variants[f"ActiveGAN[paper,{param}={value}]"] = {"method": "paper", param: value}
+            variants[f"ActiveGAN[paper,{param}={value}]"] = {"generator": "paper", param: value}
     return variants
 
 

@@ -43,7 +43,7 @@ def measure(case, lambda_reward, n_iter, device, sample_rows, method="anchored")
     # fitted once, outside the timing: the reward model's own fit is the same for both
     # methods, so the fit time is the GAN training's (FrozenEstimator's fit does nothing)
     reward_model = FrozenEstimator(make_reward_model(C=10.0).fit(X, y))
-    aug = ActiveGANAugmenter(method=method, lambda_reward=lambda_reward, n_iter=n_iter,
+    aug = ActiveGANAugmenter(generator="paper" if method == "paper" else "auto", lambda_reward=lambda_reward, n_iter=n_iter,
                              device=device, reward_estimator=reward_model, random_state=0)
     start = time.perf_counter()
     aug.fit(X, y)
@@ -112,7 +112,7 @@ def measure_images(device, what, n_iter):
     reward_model = FrozenEstimator(make_reward_model(C=10.0, gamma=0.013 / 255**2,
                                                      standardize=False).fit(X, y))
     aug = ActiveGANAugmenter(image_shape=(28, 28), device=device, n_iter=n_iter,
-                             batch_size=batch, reward_estimator=reward_model, warm_up=0.0,
+                             generator__batch_size=batch, reward_estimator=reward_model, warm_up=0.0,
                              random_state=0)
     start = time.perf_counter()
     aug.fit(X, y)

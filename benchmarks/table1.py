@@ -14,13 +14,13 @@ macro F-score (x 100) on the test set is recorded.
 Rows (the paper's first, then the library's and the classical ones):
 
 - ``baseline``: the SVM on the real images' features.
-- ``AC-GAN``: ``method="paper", lambda_reward=0`` (the paper's convolutional
+- ``AC-GAN``: ``generator="paper", lambda_reward=0`` (the paper's convolutional
   G(z, y)), +50 % synthetic images; ``AC-GAN+F``: the same trained model's
   samples through the margin filter, the margin chosen in the paper's set
   {0.1, ..., 0.3} on a validation split — an AC-GAN fitted on 75 % of the n
   images, its filtered samples added to those 75 %, the SVM scored on the other
   25 % — never on the test set (the paper does not say how it chose).
-- ``ActiveGAN[paper]``: ``method="paper"`` (λ = 0.1, ε = 0.2, α = 0.5), +50 %.
+- ``ActiveGAN[paper]``: ``generator="paper"`` (λ = 0.1, ε = 0.2, α = 0.5), +50 %.
 - ``ActiveGAN``: the library's defaults for images (the warp generator, untrained,
   each synthetic image the one of 4 random warps the reward model — on the
   extractor's features — is least sure of; +800 %: eight per real image).
@@ -237,9 +237,9 @@ def gan(kind, X, y, shape, seed, size, n_iter):
     if n_iter is not None:
         params["n_iter"] = n_iter
     if kind == "AC-GAN":
-        params.update(method="paper", lambda_reward=0.0)
+        params.update(generator="paper", lambda_reward=0.0)
     elif kind == "ActiveGAN[paper]":
-        params.update(method="paper")
+        params.update(generator="paper")
     start = time.perf_counter()
     aug = ActiveGANAugmenter(**params).fit(X, y)
     return aug, time.perf_counter() - start

@@ -63,10 +63,10 @@ def declare(parameters, *, routed=None):
             setattr(self, key, value)
 
     signature = [inspect.Parameter("self", inspect.Parameter.POSITIONAL_OR_KEYWORD)]
+    # the routed keywords are not in the signature: scikit-learn reads the parameters
+    # from it, and the routed ones are reported by the class's own get_params
     signature += [inspect.Parameter(p.name, inspect.Parameter.KEYWORD_ONLY, default=p.default)
                   for p in parameters]
-    if routed is not None:
-        signature.append(inspect.Parameter(f"{routed}_settings", inspect.Parameter.VAR_KEYWORD))
 
     def decorate(cls):
         __init__.__signature__ = inspect.Signature(signature)

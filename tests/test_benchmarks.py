@@ -130,7 +130,7 @@ def test_imbalanced_benchmark_end_to_end(tmp_path):
     argv = ["--datasets", "toy", "toy_cat", "--repeats", "1", "--n-iter", "10",
             "--data-dir", str(tmp_path), "--cache-dir", str(tmp_path / "cache"),
             "--output-dir", str(tmp_path / "out"),
-            "--variant", 'wide={"anchor_radius": 1.0}']
+            "--variant", 'wide={"generator__anchor_radius": 1.0}']
     bench.main(argv)
     result = json.loads((tmp_path / "out" / "imbalanced.json").read_text())
     methods = {r["method"] for r in result["rows"]}

@@ -8,10 +8,17 @@ from sklearn.linear_model import LogisticRegression
 from sk_activegan import (ActiveGANAugmenter, ActiveGANOverSampler, AugmentedClassifier,
                           AugmentedClassifierCV)
 from conftest import FAST
+from sk_activegan import AnchoredGenerator
 
-AUGMENTER = ActiveGANAugmenter(**{**FAST, "n_iter": 12}, random_state=0)
+#: The fast settings on a family object rather than routed as generator__*: scikit-learn's
+#: checks construct the estimator from its signature's parameters only.
+SETTINGS = {k: v for k, v in FAST.items() if not k.startswith("generator__")}
+FAMILY = AnchoredGenerator(**{k.removeprefix("generator__"): v for k, v in FAST.items()
+                              if k.startswith("generator__")})
+AUGMENTER = ActiveGANAugmenter(**{**SETTINGS, "n_iter": 12}, generator=FAMILY, random_state=0)
 
-OVER_SAMPLER = ActiveGANOverSampler(**{**FAST, "n_iter": 12}, random_state=0)
+OVER_SAMPLER = ActiveGANOverSampler(**{**SETTINGS, "n_iter": 12}, generator=FAMILY,
+                                    random_state=0)
 
 CLASSIFIER = AugmentedClassifier(AUGMENTER, LogisticRegression())
 

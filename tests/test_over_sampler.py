@@ -108,7 +108,7 @@ def test_training_batches_are_class_balanced(fast_params, monkeypatch):
     rng = np.random.default_rng(0)
     X = np.concatenate([rng.normal(size=(190, 3)), rng.normal(size=(10, 3)) + 2])
     y = np.repeat([0, 1], [190, 10])
-    ActiveGANOverSampler(**{**fast_params, "n_iter": 60, "batch_size": 32},
+    ActiveGANOverSampler(**{**fast_params, "n_iter": 60, "generator__batch_size": 32},
                          random_state=0).fit(X, y)
     share = np.concatenate(seen).mean()  # the minority's share of the real rows drawn
     assert 0.4 < share < 0.6  # 5 % of the data, half of every batch

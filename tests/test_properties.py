@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from sk_activegan import ActiveGANAugmenter
 from conftest import FAST
 
-TINY = {**FAST, "n_iter": 6, "batch_size": 8}
+TINY = {**FAST, "n_iter": 6, "generator__batch_size": 8}
 
 
 @st.composite
