@@ -680,29 +680,34 @@ ABLATION_LABELS = {
     "shift4": "shift4 (four 1-px translations)",
     "VSV-shift8": "VSV-shift8 (virtual support vectors)",
     "elastic": "elastic distortions ×8",
-    "random-warps": "random warps ×8 (no reward)",
-    "untrained": "the warp generator untrained, no selection (`n_candidates=1`)",
-    "untrained+sel": "**the defaults** (untrained warp, 1 of 4 chosen by the reward model)",
+    "random-warps": "random warps ×8, drawn in the benchmark (no library)",
+    "untrained": "**random warps** (`generator=\"random-warp\"`: the defaults' untrained draw)",
+    "default": "**the defaults** (the warp generator trained 300 it. with the reward, λ = 1)",
+    "default-lambda0": "the defaults with λ = 0 (AC-GAN losses only)",
+    "warp-sel4": "the defaults, 1 of 4 candidates chosen by the reward (eq. 9)",
+    "warp-lambda0-sel4": "λ = 0, 1 of 4 chosen by the reward (eq. 9)",
+    "warp-nosource": "no real/fake term (`source_weight=0`), 1 of 4 chosen",
+    "warp-nosource-k1": "no real/fake term (`source_weight=0`)",
+    "warp-lr2e-5": "learning rate 2e-5, 1 of 4 chosen",
+    "warp-nosource-lr2e-5": "no real/fake term, learning rate 2e-5, 1 of 4 chosen",
+    "untrained+sel": "former defaults: untrained warp, 1 of 4 chosen by the top-two margin",
     "trained": "trained warp, 1,000 it., λ = 1, no selection",
     "trained+sel": "trained warp, 1,000 it., λ = 1, 1 of 4 chosen",
-    "lambda0": "former trained warp, λ = 0, no selection",
-    "lambda0+sel": "former trained warp, λ = 0, 1 of 4 chosen",
-    "former-defaults-nosel": "former trained warp, λ = 1, no selection",
-    "former-defaults": "former defaults (trained warp, 1,000 it., λ = 1, 1 of 4 chosen)",
+    "lambda0": "earlier trained warp (random head), λ = 0, no selection",
+    "lambda0+sel": "earlier trained warp (random head), λ = 0, 1 of 4 chosen",
+    "former-defaults-nosel": "earlier trained warp (random head), λ = 1, no selection",
+    "former-defaults": "earlier defaults (trained warp, random head, λ = 1, 1 of 4 chosen)",
 }
 #: The row the charts and tables mark as the library's defaults.
-DEFAULTS_ROW = "untrained+sel"
+DEFAULTS_ROW = "default"
 #: Paired differences the ablation reports: (label, row, reference row).
-SHARES = [("the reward's share: defaults − random warps", "untrained+sel", "random-warps"),
-          ("selection within the defaults: defaults − no selection", "untrained+sel",
+SHARES = [("the reward's share: defaults − random warps (their untrained draw)", "default",
            "untrained"),
-          ("training with the reward: former defaults − defaults", "former-defaults",
-           "untrained+sel"),
-          ("training with the reward (no selection): former, λ = 1 − untrained",
-           "former-defaults-nosel", "untrained"),
-          ("the reward in training: former λ = 1 − λ = 0 (no selection)",
-           "former-defaults-nosel", "lambda0"),
-          ("defaults − the best classical row of the cell", "untrained+sel", None)]
+          ("the reward in training: defaults − λ = 0", "default", "default-lambda0"),
+          ("choosing 1 of 4 by the reward: − the defaults", "warp-sel4", "default"),
+          ("defaults − the best classical row of the cell", "default", None),
+          ("former defaults (untrained, margin-chosen) − random warps", "untrained+sel",
+           "untrained")]
 #: The selection study: rows from one pool of 32 random warps per image, each paired
 #: with the first 8 of that pool (``warps-random8``).
 SELECTION_LABELS = {

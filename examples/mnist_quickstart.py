@@ -9,8 +9,7 @@ translations of every support vector); the baseline family
 ``generator="random-warp"`` (random similarity warps of real images, nothing trained;
 +800 %); and ``ActiveGANAugmenter(image_shape=(28, 28))`` with its defaults: ActiveGAN
 with the warp generator — real images under similarity warps whose distribution is
-trained with the uncertainty reward (300 iterations), each kept image the one of 4
-candidates the reward prefers (+800 %).
+trained with the uncertainty reward (300 iterations; +800 %).
 
     python examples/mnist_quickstart.py                     # about 5 minutes on 2 CPU cores
     python examples/mnist_quickstart.py --output mnist.png  # + a picture of the samples
@@ -125,7 +124,7 @@ def main(argv=None):
     rows.append(("random warps (baseline)", len(y_rw), score(X_rw, y_rw),
                  time.perf_counter() - start))
     say(f"random warps macro F1 {rows[2][2]:.2f}; ActiveGAN: the reward model, the warp "
-        "generator's training, then sampling (each image the warp of 4 the reward prefers)")
+        "generator's training (300 iterations), then sampling")
     start = time.perf_counter()
     settings = {"n_iter": 30} if args.fast else {}
     augmenter = ActiveGANAugmenter(image_shape=(28, 28), random_state=args.seed, verbose=1,

@@ -42,9 +42,8 @@ class ActiveGANAugmenter(BaseActiveGAN):
     With ``image_shape``, rows are flattened images and the default is the *warp*
     generator: a real image of the class under a learned rotation, scaling and
     shift, trained with the uncertainty reward from its untrained draw (random
-    similarity warps), each kept image the one of ``n_candidates`` the reward
-    prefers. ``generator="random-warp"`` is that untrained draw, a baseline (the
-    image results page compares them).
+    similarity warps). ``generator="random-warp"`` is that untrained draw, a
+    baseline (the image results page compares them).
 
     Integer and boolean columns come back valid (integers rounded within their
     observed range, booleans both ways), in the caller's dtype(s); a DataFrame in

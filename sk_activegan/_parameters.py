@@ -71,6 +71,7 @@ def declare(parameters, *, routed=None):
     def decorate(cls):
         __init__.__signature__ = inspect.Signature(signature)
         __init__.__qualname__ = f"{cls.__qualname__}.__init__"
+        __init__.__module__ = cls.__module__
         __init__.__doc__ = f"See :class:`{cls.__name__}` for the parameters."
         cls.__init__ = __init__
         cls._parameter_constraints = {**getattr(cls, "_parameter_constraints", {}),
