@@ -14,7 +14,10 @@ attribute of that name (see ``BaseActiveGAN.get_params``).
 """
 
 import inspect
+import numbers
 from typing import NamedTuple
+
+import numpy as np
 
 
 class Parameter(NamedTuple):
@@ -82,3 +85,13 @@ def declare(parameters, *, routed=None):
         return cls
 
     return decorate
+
+
+def check_layer_sizes(sizes, name):
+    """A sequence of positive integers, as a tuple."""
+    values = tuple(np.ravel(np.asarray(sizes, dtype=object)).tolist())
+    for size in values:
+        if isinstance(size, bool) or not isinstance(size, numbers.Integral) or size < 1:
+            raise ValueError(f"The '{name}' parameter must hold positive integers (layer "
+                             f"widths); got {sizes!r}.")
+    return tuple(int(size) for size in values)

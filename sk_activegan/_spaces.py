@@ -403,8 +403,8 @@ class DataSpace(ABC):
         interpolation and SDV's min/max constraint keep it); integer columns are
         rounded, boolean columns thresholded at 0.5; each one-hot block is decoded
         to its largest entry's category; ``out`` has :attr:`dtype`. Float columns
-        are not rounded to the decimals their values show: measured on iris (one
-        decimal), that turned 94 of 150 samples into copies of real rows.
+        are not rounded to the decimals their values show (that made samples
+        copies of real rows: the user guide).
         """
         values = x.to(torch.float64).cpu().numpy()
         if self.categorical:

@@ -38,16 +38,6 @@ def resolve_device(device):
     return device
 
 
-def check_layer_sizes(sizes, name):
-    """A sequence of positive integers, as a tuple."""
-    values = tuple(np.ravel(np.asarray(sizes, dtype=object)).tolist())
-    for size in values:
-        if isinstance(size, bool) or not isinstance(size, numbers.Integral) or size < 1:
-            raise ValueError(f"The '{name}' parameter must hold positive integers (layer "
-                             f"widths); got {sizes!r}.")
-    return tuple(int(size) for size in values)
-
-
 def _numpy_labels(y):
     """pandas nullable integer / boolean labels as their numpy dtype (no float classes);
     a DataFrame of one-hot labels as an array."""

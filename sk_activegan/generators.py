@@ -32,7 +32,7 @@ from sklearn.utils._param_validation import Interval, InvalidParameterError, Str
 
 from ._networks import (AnchoredMLP, ConvGenerator, GaussianPolicy, RandomWarpNet, WarpNet,
                         build_modules)
-from ._parameters import Parameter, declare
+from ._parameters import Parameter, check_layer_sizes, declare
 from ._training import TrainingSchedule, train
 
 #: The estimator parameters an adversarially trained family reads.
@@ -133,16 +133,12 @@ class _AdversarialFamily(GeneratorFamily):
                     if p.name == "hidden_layer_sizes")
 
     def _widths(self, space):
-        from ._validation import check_layer_sizes
-
         sizes = self.hidden_layer_sizes
         return check_layer_sizes(self._auto_widths(space) if isinstance(sizes, str) else sizes,
                                  "generator__hidden_layer_sizes")
 
     def check(self, space, *, n_features, categorical=()):
         super().check(space, n_features=n_features, categorical=categorical)
-        from ._validation import check_layer_sizes
-
         self._widths(space)
         check_layer_sizes(self.policy_hidden_layer_sizes, "generator__policy_hidden_layer_sizes")
         if space.image_shape is not None:

@@ -1,7 +1,10 @@
-"""The package's shape: modules import in layers (no cycles), no class grows past
-300 code lines, and only the data spaces ask which kind of data a fit has."""
+"""The package's shape: modules import in the layers the architecture page states (no
+cycles), and no class grows past 300 code lines. That a new kind of data or a new
+generator family needs no other module is checked by fitting one
+(``tests/test_generators.py``)."""
 
 import ast
+import re
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parents[1] / "sk_activegan"
@@ -62,10 +65,29 @@ def test_no_class_over_300_code_lines():
                 assert len(code) - docstrings <= 300, f"{path.name}: {node.name}"
 
 
-def test_only_the_spaces_decide_the_kind_of_data():
-    for path in PACKAGE.rglob("*.py"):
-        if path.name == "_spaces.py":
-            continue
-        text = path.read_text()
-        assert "ImageSpace(" not in text and "TabularSpace(" not in text, path.name
-        assert '"image"' not in text and '"tabular"' not in text, path.name
+def _page_layers():
+    """The layers ``docs/architecture.md`` states, lowest first: one set of module
+    names per layer (``the front doors`` are the augmenter and the over-sampler)."""
+    page = (PACKAGE.parent / "docs" / "architecture.md").read_text()
+    start = page.index("Layers, lowest first")
+    text = page[start:page.index("\n\n", start)].split(":", 1)[1]
+    layers = []
+    for part in text.split("→"):
+        names = set(re.findall(r"`(\w+)`", part))
+        if "front doors" in part:
+            names |= {"_augmenter", "_over_sampler"}
+        layers.append(names)
+    return layers
+
+
+def test_the_architecture_pages_layers_hold():
+    """Every module imports (lazily too) only from layers the page puts below it."""
+    layers = _page_layers()
+    level = {name: i for i, names in enumerate(layers) for name in names}
+    graph = _imports()
+    stated = {name for name in graph if name not in ("_plotting", "extractors")}
+    assert stated <= set(level), f"modules the page does not place: {stated - set(level)}"
+    for name in stated:
+        for target in graph[name]:
+            assert level[target] < level[name], (
+                f"{name} (layer {level[name]}) imports {target} (layer {level[target]})")
