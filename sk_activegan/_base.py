@@ -17,11 +17,9 @@ import numbers
 import numpy as np
 import torch
 from imblearn.base import BaseSampler
-from imblearn.utils._validation import ArraysTransformer
-from sklearn.base import _fit_context
-from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_data
 
+from ._compat import ArraysTransformer, HasMethods, Interval, StrOptions, fit_context
 from ._config import resolve_config
 from ._counts import resolve_counts
 from ._fitting import fit_model
@@ -295,7 +293,7 @@ class BaseActiveGAN(BaseSampler):
 
     # ------------------------------------------------------------------ fitting
 
-    @_fit_context(prefer_skip_nested_validation=False)
+    @fit_context(prefer_skip_nested_validation=False)
     def fit(self, X, y):
         """Fit the reward model, then train the AC-GAN and the ActiveGAN phase.
 
@@ -315,7 +313,7 @@ class BaseActiveGAN(BaseSampler):
         self._assign(self._fit_state(data))
         return self
 
-    @_fit_context(prefer_skip_nested_validation=False)
+    @fit_context(prefer_skip_nested_validation=False)
     def fit_resample(self, X, y):
         """Fit, then return the real rows followed by the synthetic ones.
 

@@ -7,11 +7,10 @@ from joblib import Parallel, delayed
 from sklearn.base import BaseEstimator, ClassifierMixin, clone, is_classifier
 from sklearn.metrics import check_scoring
 from sklearn.model_selection import check_cv
-from sklearn.utils._param_validation import HasMethods
 from sklearn.utils.multiclass import check_classification_targets
-from sklearn.utils import _safe_indexing
 
 from ._augmenter import ActiveGANAugmenter
+from ._compat import HasMethods, safe_indexing
 from ._classifier import _default_estimator, _PredictFromEstimator, check_passthrough
 from ._counts import synthetic_counts
 
@@ -22,7 +21,7 @@ def _nested_subset(X_syn, y_syn, counts):
     keep = np.zeros(len(y_syn), dtype=bool)
     for label, count in counts.items():
         keep[np.flatnonzero(y_syn == label)[:count]] = True
-    return _safe_indexing(X_syn, np.flatnonzero(keep)), y_syn[keep]
+    return safe_indexing(X_syn, np.flatnonzero(keep)), y_syn[keep]
 
 
 def _append_rows(X, X_add):
@@ -37,8 +36,8 @@ def _append_rows(X, X_add):
 
 def _score_budgets(augmenter, estimator, scorer, X, y, train, test, budgets):
     """Validation score of every budget on one fold, from one trained augmenter."""
-    X_fit, y_fit = _safe_indexing(X, train), y[train]
-    X_test, y_test = _safe_indexing(X, test), y[test]
+    X_fit, y_fit = safe_indexing(X, train), y[train]
+    X_test, y_test = safe_indexing(X, test), y[test]
     scores = []
     X_syn = y_syn = None
     if max(budgets) > 0:

@@ -4,6 +4,7 @@ from imblearn.over_sampling.base import BaseOverSampler
 from imblearn.utils import check_sampling_strategy
 
 from ._base import BaseActiveGAN, fill_docstring
+from ._compat import OVER_SAMPLING_STRATEGY_CONSTRAINTS
 
 
 @fill_docstring
@@ -73,7 +74,7 @@ class ActiveGANOverSampler(BaseActiveGAN, BaseOverSampler):
 
     _parameter_constraints = {
         **BaseActiveGAN._parameter_constraints,
-        "sampling_strategy": BaseOverSampler._parameter_constraints["sampling_strategy"],
+        "sampling_strategy": OVER_SAMPLING_STRATEGY_CONSTRAINTS,
     }
 
     def __init__(self, *, sampling_strategy="auto", method="anchored", lambda_reward="auto",
