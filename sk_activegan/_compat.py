@@ -24,6 +24,12 @@ except ImportError:  # pragma: no cover - exercised by tests/test_compat.py
     HasMethods = Interval = StrOptions = validate_parameter_constraints = None
 
 try:
+    from sklearn.utils._param_validation import InvalidParameterError
+except ImportError:  # pragma: no cover
+    class InvalidParameterError(ValueError, TypeError):
+        """A parameter of the wrong type or value (scikit-learn's, when it moves)."""
+
+try:
     from sklearn.base import _fit_context as fit_context
 except ImportError:  # pragma: no cover
     fit_context = None
@@ -99,8 +105,9 @@ def _fallback_validate(parameter_constraints, params, caller_name):
         if isinstance(constraints, str) and constraints == "no_validation":
             continue
         if not any(_fallback_satisfied(c, value) for c in constraints):
-            raise ValueError(f"The {name!r} parameter of {caller_name} must be "
-                             f"{' or '.join(map(str, constraints))}. Got {value!r} instead.")
+            raise InvalidParameterError(
+                f"The {name!r} parameter of {caller_name} must be "
+                f"{' or '.join(map(str, constraints))}. Got {value!r} instead.")
 
 
 def _fallback_fit_context(*, prefer_skip_nested_validation):
@@ -129,13 +136,16 @@ def check_params(parameter_constraints, params, caller_name):
     ``InvalidParameterError``) naming the parameter, what it must be and the value.
 
     Stricter than scikit-learn's check in one way: a bool is refused unless the
-    parameter's constraints list ``"boolean"`` (scikit-learn lets ``True`` pass as
-    the integer 1)."""
+    parameter's constraints list ``"boolean"`` or ``"verbose"`` (scikit-learn lets
+    ``True`` pass as the integer 1)."""
     for name, value in params.items():
-        constraints = parameter_constraints.get(name, ())
-        if isinstance(value, (bool, np.bool_)) and "boolean" not in list(constraints):
-            raise ValueError(f"The {name!r} parameter of {caller_name} must be "
-                             f"{' or '.join(map(str, constraints))}; got the bool {value!r}.")
+        constraints = parameter_constraints.get(name, "no_validation")
+        if isinstance(constraints, str) or not isinstance(value, (bool, np.bool_)):
+            continue
+        if not any(isinstance(c, str) and c in ("boolean", "verbose") for c in constraints):
+            allowed = " or ".join(getattr(c, "__name__", str(c)) for c in constraints)
+            raise InvalidParameterError(f"The {name!r} parameter of {caller_name} must be "
+                                        f"{allowed}; got the bool {value!r}.")
     _validate(parameter_constraints, params, caller_name)
 
 

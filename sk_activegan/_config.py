@@ -15,7 +15,8 @@ import torch
 from sklearn.utils import check_random_state
 
 from ._reward import n_folds_for
-from ._training import TrainingSchedule
+from ._memory import check_training_sizes
+from ._training import HISTORY_COLUMNS, TrainingSchedule
 from ._validation import check_layer_sizes, check_reward_param_grid, resolve_device
 
 
@@ -102,6 +103,10 @@ def resolve_config(params, data, *, name, balanced_batches=False):
         batch_size=params["batch_size"], learning_rate=float(params["learning_rate"]),
         discriminator_interval=params["discriminator_interval"],
         buffer_size=params["buffer_size"], balanced_batches=balanced_batches)
+    check_training_sizes(n_iter=n_iter, buffer_size=params["buffer_size"],
+                         batch_size=params["batch_size"], n_features=data.X.shape[1],
+                         latent_dim=params["latent_dim"],
+                         n_history_columns=len(HISTORY_COLUMNS))
     seeds = check_random_state(params["random_state"]).randint(np.iinfo(np.int32).max, size=3)
     return FitConfig(
         name=name, lambda_reward=lambda_reward,

@@ -71,6 +71,7 @@ class ActiveGANOverSampler(BaseActiveGAN, BaseOverSampler):
 
     _sampling_type = "over-sampling"
     _balanced_batches = True
+    _counts_parameter = "sampling_strategy"
 
     _parameter_constraints = {
         **BaseActiveGAN._parameter_constraints,

@@ -78,6 +78,7 @@ def test_the_checker_finds_private_imports(tmp_path):
     ("sklearn.utils._param_validation", "Interval"),
     ("sklearn.utils._param_validation", "StrOptions"),
     ("sklearn.utils._param_validation", "HasMethods"),
+    ("sklearn.utils._param_validation", "InvalidParameterError"),
     ("sklearn.utils.validation", "_get_feature_names"),
     ("sklearn.utils", "_safe_indexing"),
     ("imblearn.utils._validation", "ArraysTransformer"),
