@@ -131,7 +131,10 @@ SAMPLING_PARAMETERS_DOC = """    margin_filter : float or None, default=None
         its class under a random similarity transform (rotation, scale, shift)
         within bounds, whose distribution is learned. Samples
         come back flat, in the caller's dtype (uint8 in, uint8 out), clipped to
-        the observed pixel range. None: rows are tabular.
+        the observed pixel range. With ``method="anchored"`` H and W must be at
+        least ``2 ** (len(hidden_layer_sizes) - 1)`` (4 by default; a
+        ``ValueError`` before training otherwise); ``method="paper"`` takes any
+        size. None: rows are tabular.
     feature_extractor : torch.nn.Module or None, default=None
         With ``image_shape``, a module mapping a batch of images ``(n, C, H, W)``
         (float32, the caller's pixel scale) to features ``(n, d)``; the reward model
@@ -345,10 +348,20 @@ class BaseActiveGAN(BaseSampler):
 
         Returns
         -------
-        X_resampled : ndarray or DataFrame of shape (n_samples + n_new, n_features)
-            The real rows, then the synthetic rows grouped by class, in the
-            caller's dtype(s).
-        y_resampled : ndarray or Series of shape (n_samples + n_new,)
+        X_resampled : ndarray, list or DataFrame of shape (n_samples + n_new, n_features)
+            The real rows exactly as given (never through a float64 copy), then
+            the synthetic rows grouped by class, in the caller's form and dtype(s).
+        y_resampled : ndarray, list or Series of shape (n_samples + n_new,)
+
+        Raises
+        ------
+        ValueError
+            Before any training: bad input or parameters (see `fit`), or an
+            output (rows x features x bytes per value) larger than the memory
+            available now, naming the parameter that sets its size.
+
+        On any error, or an interruption, the previous fit is kept as it was: the
+        new model is assigned only after its rows are drawn.
         """
         arrays_transformer = ArraysTransformer(X, y)
         data = self._check_X_y(X, y)
@@ -486,6 +499,14 @@ class BaseActiveGAN(BaseSampler):
             on one).
         scores : dict of ndarray
             Only with ``return_scores=True``: see `sample_diagnostics`.
+
+        Raises
+        ------
+        ValueError
+            Before any draw: an argument of the wrong type or out of range (a
+            scikit-learn ``InvalidParameterError``, also a ``TypeError``), naming
+            it; a class not among ``classes_``; an output larger than the memory
+            available now.
         """
         check_is_fitted(self, "modules_")
         check_params(_SAMPLE_CONSTRAINTS, {"n_per_class": n_per_class,
