@@ -14,8 +14,8 @@ import numpy as np
 import torch
 from sklearn.utils import check_random_state
 
-from ._reward import n_folds_for
 from ._memory import check_training_sizes
+from ._reward import n_folds_for
 from ._training import HISTORY_COLUMNS, TrainingSchedule
 from ._validation import check_layer_sizes, check_reward_param_grid, resolve_device
 
@@ -106,7 +106,8 @@ def resolve_config(params, data, *, name, balanced_batches=False):
     check_training_sizes(n_iter=n_iter, buffer_size=params["buffer_size"],
                          batch_size=params["batch_size"], n_features=data.X.shape[1],
                          latent_dim=params["latent_dim"],
-                         n_history_columns=len(HISTORY_COLUMNS))
+                         n_history_columns=len(HISTORY_COLUMNS), hidden_layer_sizes=hidden,
+                         policy_hidden_layer_sizes=policy_hidden)
     seeds = check_random_state(params["random_state"]).randint(np.iinfo(np.int32).max, size=3)
     return FitConfig(
         name=name, lambda_reward=lambda_reward,

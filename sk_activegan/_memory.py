@@ -56,11 +56,21 @@ def caller_itemsize(X):
 
 
 def check_training_sizes(*, n_iter, buffer_size, batch_size, n_features, latent_dim,
-                         n_history_columns):
+                         n_history_columns, hidden_layer_sizes=(),
+                         policy_hidden_layer_sizes=()):
     """The arrays training allocates before its first step, checked: the history
     (``n_iter``), the sample buffer (``buffer_size``) and one batch (``batch_size``),
-    float32 rows of the features and the noise."""
+    float32 rows of the features and the noise; and a floor on the networks'
+    float32 weights: the products of consecutive ``hidden_layer_sizes`` (layers
+    the generator and the discriminator both hold; a convolution holds its
+    kernel's size times more), and the policy's, from the features through
+    ``policy_hidden_layer_sizes`` to the noise."""
     width = n_features + latent_dim
     check_fits_in_memory(n_iter, n_history_columns, 4, "n_iter", "a training history")
     check_fits_in_memory(buffer_size, width, 4, "buffer_size", "a sample buffer")
     check_fits_in_memory(batch_size, width, 4, "batch_size", "a training batch")
+    for name, widths in [("hidden_layer_sizes", list(hidden_layer_sizes)),
+                         ("policy_hidden_layer_sizes",
+                          [n_features, *policy_hidden_layer_sizes, latent_dim])]:
+        weights = sum(int(a) * int(b) for a, b in zip(widths[:-1], widths[1:]))
+        check_fits_in_memory(weights, 1, 4, name, "the network weights (at least)")

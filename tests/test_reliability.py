@@ -205,7 +205,9 @@ def test_an_absurd_n_synthetic_is_refused_before_training(fast_params, no_traini
 
 
 @pytest.mark.parametrize("name, value", [("buffer_size", 10**13), ("batch_size", 10**13),
-                                         ("n_iter", 10**14)])
+                                         ("n_iter", 10**14),
+                                         ("hidden_layer_sizes", (10**7, 10**7)),
+                                         ("policy_hidden_layer_sizes", (10**7, 10**7))])
 def test_training_arrays_too_large_are_refused_before_training(fast_params, no_training, name,
                                                                 value):
     X, y = load_iris(return_X_y=True)
