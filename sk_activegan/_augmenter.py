@@ -2,9 +2,8 @@
 
 import numbers
 
-from sklearn.utils._param_validation import Interval, StrOptions
-
 from ._base import BaseActiveGAN, fill_docstring, front_door_parameters
+from ._compat import Interval, StrOptions
 from ._counts import synthetic_counts
 from ._parameters import Parameter, declare
 

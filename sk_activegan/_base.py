@@ -13,19 +13,20 @@ whose classes are imbalanced sets ``_balanced_batches``: every training batch th
 draws its real rows class-balanced.
 """
 
+import copy
 import numbers
 
 import numpy as np
 import torch
 from imblearn.base import BaseSampler
-from imblearn.utils._validation import ArraysTransformer
-from sklearn.base import _fit_context
-from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_data
 
+from ._compat import (ArraysTransformer, HasMethods, Interval, StrOptions, check_params,
+                      fit_context)
 from ._config import resolve_config
 from ._counts import resolve_counts
 from ._fitting import fit_model
+from ._memory import caller_itemsize, check_fits_in_memory
 from ._parameters import Parameter
 from ._validation import _numpy_labels, check_training_data
 from .generators import FAMILIES, GeneratorFamily
@@ -124,7 +125,10 @@ SAMPLING_PARAMETERS = (
         ``(C, H, W)`` or ``(H, W)``: every row of X is one flattened image
         (channel-first, as scikit-learn's digits); the networks become
         convolutional. Samples come back flat, in the caller's dtype (uint8 in,
-        uint8 out), clipped to the observed pixel range. None: rows are tabular."""),
+        uint8 out), clipped to the observed pixel range. With the warp generator H
+        and W must be at least ``2 ** (len(generator__hidden_layer_sizes) - 1)`` (4
+        by default; a ``ValueError`` before training otherwise); the paper's
+        generator and the random warp take any size. None: rows are tabular."""),
     Parameter(
         "feature_extractor", None, [torch.nn.Module, None],
         """torch.nn.Module or None, default=None
@@ -232,6 +236,24 @@ def _from_model(name, doc):
     return property(get, doc=doc)
 
 
+#: ``sample``'s keyword arguments, checked as the constructor's parameters are.
+_SAMPLE_CONSTRAINTS = {
+    "n_per_class": [Interval(numbers.Integral, 0, None, closed="left"), dict],
+    "margin_filter": [Interval(numbers.Real, 0, 1, closed="both"), None,
+                      StrOptions({"fitted"})],
+    "n_candidates": [Interval(numbers.Integral, 1, None, closed="left"),
+                     StrOptions({"fitted"})],
+    "return_scores": ["boolean"],
+}
+
+
+def _real_rows(data, dtype):
+    """The caller's rows exactly as given, as an array of the samples' ``dtype``
+    (not the validated float64 copy: integers beyond 2**53 would change)."""
+    rows = np.asarray(data.X_caller)
+    return rows if rows.dtype == dtype else data.X.astype(dtype)
+
+
 class BaseActiveGAN(BaseSampler):
     """The ActiveGAN engine: see the front doors for the parameters' documentation."""
 
@@ -255,7 +277,7 @@ class BaseActiveGAN(BaseSampler):
 
     # ------------------------------------------------------------------ fitting
 
-    @_fit_context(prefer_skip_nested_validation=False)
+    @fit_context(prefer_skip_nested_validation=False)
     def fit(self, X, y):
         """Fit the reward model (Algorithm 1, step 3), then train the generator
         family: for ActiveGAN's families the AC-GAN warm-up and the ActiveGAN phase
@@ -277,7 +299,7 @@ class BaseActiveGAN(BaseSampler):
         self._assign(self._fit_state(data))
         return self
 
-    @_fit_context(prefer_skip_nested_validation=False)
+    @fit_context(prefer_skip_nested_validation=False)
     def fit_resample(self, X, y):
         """Fit, then return the real rows followed by the synthetic ones.
 
@@ -288,15 +310,25 @@ class BaseActiveGAN(BaseSampler):
 
         Returns
         -------
-        X_resampled : ndarray or DataFrame of shape (n_samples + n_new, n_features)
-            The real rows, then the synthetic rows grouped by class, in the
-            caller's dtype(s).
-        y_resampled : ndarray or Series of shape (n_samples + n_new,)
+        X_resampled : ndarray, list or DataFrame of shape (n_samples + n_new, n_features)
+            The real rows exactly as given (never through a float64 copy), then
+            the synthetic rows grouped by class, in the caller's form and dtype(s).
+        y_resampled : ndarray, list or Series of shape (n_samples + n_new,)
+
+        Raises
+        ------
+        ValueError
+            Before any training: bad input or parameters (see `fit`), or an
+            output (rows x features x bytes per value) larger than the memory
+            available now, naming the parameter that sets its size.
+
+        On any error, or an interruption, the previous fit is kept as it was: the
+        new model is assigned only after its rows are drawn.
         """
         arrays_transformer = ArraysTransformer(X, y)
         data = self._check_X_y(X, y)
-        X_new, y_new = self._resample(data)
-        space = self._model.space
+        state, X_new, y_new = self._resample(data)
+        space = state["_model"].space
         if hasattr(data.X_caller, "iloc"):  # a DataFrame: real rows as given, then samples
             import pandas as pd
 
@@ -305,24 +337,48 @@ class BaseActiveGAN(BaseSampler):
             X_res = np.concatenate([np.asarray(data.X_caller, dtype=object),
                                     space.as_caller(X_new)])
         else:
-            X_res = np.concatenate([data.X.astype(X_new.dtype), X_new])
+            X_new = space.as_caller(X_new)
+            X_res = np.concatenate([_real_rows(data, X_new.dtype), X_new])
         y_res = np.concatenate([data.y, y_new])
         if data.y_form.one_hot is not None:
             y_res = data.y_form.restore(y_res)
-        return arrays_transformer.transform(X_res, y_res)
+        resampled = arrays_transformer.transform(X_res, y_res)
+        self._assign(state)  # every step has succeeded
+        return resampled
 
     def _fit_resample(self, X, y):
         data = self._check_X_y(X, y)
-        X_new, y_new = self._resample(data)
-        return np.concatenate([data.X.astype(X_new.dtype), X_new]), np.concatenate([data.y, y_new])
+        state, X_new, y_new = self._resample(data)
+        X_new = state["_model"].space.as_caller(X_new)
+        resampled = (np.concatenate([_real_rows(data, X_new.dtype), X_new]),
+                     np.concatenate([data.y, y_new]))
+        self._assign(state)
+        return resampled
 
     def _resample(self, data):
-        """Fit on checked data, then the rows ``fit_resample`` adds, per the front door."""
-        self._assign(self._fit_state(data))
-        strategy = self.sampling_strategy_
-        counts = np.array([strategy.get(label, 0) for label in self.classes_.tolist()],
+        """``(state, X_new, y_new)``: the fitted state on checked data (not assigned:
+        the caller assigns it once every step has succeeded) and the rows
+        ``fit_resample`` adds, per the front door."""
+        self._check_output_size(data)
+        state = self._fit_state(data)
+        model, strategy = state["_model"], state["sampling_strategy_"]
+        counts = np.array([strategy.get(label, 0) for label in state["classes_"].tolist()],
                           dtype=np.int64)
-        return self._model.generate(counts, self._model.margin_filter, self._model.n_candidates)
+        X_new, y_new = model.generate(counts, model.margin_filter, model.n_candidates)
+        return state, X_new, y_new
+
+    def _check_output_size(self, data):
+        """``fit_resample``'s output, and one row's candidates, must fit in memory:
+        checked before any training (:func:`~._memory.check_fits_in_memory`)."""
+        added = sum(self._counts_to_add(data.y, data.space.defaults).values())
+        check_fits_in_memory(len(data.y) + added, data.X.shape[1],
+                             caller_itemsize(data.X_caller), self._counts_parameter)
+        if not isinstance(self.n_candidates, str):
+            check_fits_in_memory(self.n_candidates, data.X.shape[1], 4, "n_candidates",
+                                 "the candidates of one row")
+
+    #: The parameter that says how many rows ``fit_resample`` adds (in error messages).
+    _counts_parameter = "n_synthetic"
 
     #: Draw every training batch's real rows class-balanced (for imbalanced classes).
     _balanced_batches = False
@@ -333,7 +389,11 @@ class BaseActiveGAN(BaseSampler):
         raise NotImplementedError
 
     def _check_X_y(self, X, y):
-        """The validated training data (``_validation.CheckedData``); no side effects."""
+        """The validated training data (``_validation.CheckedData``); no side effects.
+        Parameters are checked again with bools refused where no bool is meant
+        (scikit-learn lets ``True`` pass as 1)."""
+        check_params(self._parameter_constraints, self.get_params(deep=False),
+                     type(self).__name__)
         return check_training_data(self.get_params(deep=False), X, y, type(self).__name__)
 
     def _assign(self, state):
@@ -370,6 +430,12 @@ class BaseActiveGAN(BaseSampler):
         so they give new rows; a refit with the same seed repeats the sequence.
         Only fitted state is read: parameters changed after the fit do not apply.
 
+        Bad arguments (a bool or string for a number, a margin outside [0, 1], a
+        count below 0) are a ``ValueError`` naming the argument, raised before any
+        draw; so is an output larger than the memory available now (rows x
+        features x bytes per value); a call that fails or is interrupted leaves
+        the random stream where it was.
+
         Parameters
         ----------
         n_per_class : int or dict
@@ -396,25 +462,40 @@ class BaseActiveGAN(BaseSampler):
             on one).
         scores : dict of ndarray
             Only with ``return_scores=True``: see `sample_diagnostics`.
+
+        Raises
+        ------
+        ValueError
+            Before any draw: an argument of the wrong type or out of range (a
+            scikit-learn ``InvalidParameterError``, also a ``TypeError``), naming
+            it; a class not among ``classes_``; an output larger than the memory
+            available now.
         """
         check_is_fitted(self, "modules_")
+        check_params(_SAMPLE_CONSTRAINTS, {"n_per_class": n_per_class,
+                                           "margin_filter": margin_filter,
+                                           "n_candidates": n_candidates,
+                                           "return_scores": return_scores},
+                     f"{type(self).__name__}.sample")
         model = self._model
         counts = resolve_counts(n_per_class, self.classes_, name="n_per_class")
-        if isinstance(margin_filter, str) and margin_filter == "fitted":
+        if isinstance(margin_filter, str):
             margin_filter = model.margin_filter
-        elif margin_filter is not None and not 0 <= margin_filter <= 1:
-            raise ValueError(f"margin_filter must be in [0, 1], None or 'fitted'; "
-                             f"got {margin_filter!r}.")
-        if isinstance(n_candidates, str) and n_candidates == "fitted":
-            n_candidates = model.n_candidates
-        elif (isinstance(n_candidates, bool) or not isinstance(n_candidates, numbers.Integral)
-              or n_candidates < 1):
-            raise ValueError(f"n_candidates must be a positive integer or 'fitted'; "
-                             f"got {n_candidates!r}.")
-        X_new, y_new = model.generate(counts, margin_filter, int(n_candidates))
-        scores = model.scores(X_new, y_new) if return_scores else None
-        X_new = model.space.as_caller(X_new)
-        y_new = model.y_form.restore(y_new)
+        n_candidates = model.n_candidates if isinstance(n_candidates, str) else int(n_candidates)
+        space = model.space
+        check_fits_in_memory(counts.sum(), space.n_features, np.dtype(space.dtype).itemsize,
+                             "n_per_class")
+        check_fits_in_memory(n_candidates, space.n_model, 4, "n_candidates",
+                             "the candidates of one row")
+        stream = copy.deepcopy(model.sample_rng.bit_generator.state)
+        try:
+            X_new, y_new = model.generate(counts, margin_filter, n_candidates)
+            scores = model.scores(X_new, y_new) if return_scores else None
+            X_new = space.as_caller(X_new)
+            y_new = model.y_form.restore(y_new)
+        except BaseException:  # the stream is left where it was: the call never happened
+            model.sample_rng.bit_generator.state = stream
+            raise
         return (X_new, y_new, scores) if return_scores else (X_new, y_new)
 
     # -------------------------------------------------------------- diagnostics

@@ -4,12 +4,12 @@ from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.svm import SVC
-from sklearn.utils._param_validation import HasMethods
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_data
 
 from ._augmenter import ActiveGANAugmenter
+from ._compat import HasMethods
 
 
 def _estimator_has(method):
@@ -34,6 +34,24 @@ def check_passthrough(estimator, X, y="no_validation", *, reset):
             return out
         return out[0], column_or_1d(out[1], warn=True)
     return validate_data(estimator, X, y, reset=reset, dtype=None)
+
+
+def validated_state(estimator, X, y):
+    """``(X, y, attributes)``: X and y checked as :func:`check_passthrough` checks
+    them for a fresh fit, and the input attributes that sets (``n_features_in_``,
+    ``feature_names_in_``), recorded on a clone so that ``estimator`` keeps its
+    fitted state until its fit has succeeded (:func:`assign_state`)."""
+    probe = clone(estimator)
+    X, y = check_passthrough(probe, X, y, reset=True)
+    return X, y, {name: value for name, value in vars(probe).items() if name.endswith("_")}
+
+
+def assign_state(estimator, state):
+    """Replace ``estimator``'s fitted state in one step (its fit has succeeded);
+    ``feature_names_in_`` goes when the new fit has none."""
+    if "feature_names_in_" not in state:
+        estimator.__dict__.pop("feature_names_in_", None)
+    estimator.__dict__.update(state)
 
 
 def _default_estimator():
@@ -136,16 +154,18 @@ class AugmentedClassifier(_PredictFromEstimator, ClassifierMixin, BaseEstimator)
         Returns
         -------
         self : AugmentedClassifier
+            On any error, or an interruption, the previous fit is kept as it was.
         """
         self._validate_params()
         # X goes to the augmenter as given (DataFrames keep their column names and
-        # category dtypes); the augmenter validates it before any training
-        X, y = check_passthrough(self, X, y, reset=True)
+        # category dtypes); the augmenter validates it before any training. The new
+        # state is built as locals and assigned last: a failed refit keeps the old one
+        X, y, state = validated_state(self, X, y)
         check_classification_targets(y)
         augmenter = clone(self.augmenter) if self.augmenter is not None else ActiveGANAugmenter()
         X_res, y_res = augmenter.fit_resample(X, y)
         estimator = clone(self.estimator) if self.estimator is not None else _default_estimator()
-        self.estimator_ = estimator.fit(X_res, y_res)
-        self.augmenter_ = augmenter
-        self.classes_ = self.estimator_.classes_
+        estimator.fit(X_res, y_res)
+        assign_state(self, {**state, "estimator_": estimator, "augmenter_": augmenter,
+                            "classes_": estimator.classes_})
         return self

@@ -7,13 +7,14 @@ from joblib import Parallel, delayed
 from sklearn.base import BaseEstimator, ClassifierMixin, clone, is_classifier
 from sklearn.metrics import check_scoring
 from sklearn.model_selection import check_cv
-from sklearn.utils._param_validation import HasMethods
 from sklearn.utils.multiclass import check_classification_targets
-from sklearn.utils import _safe_indexing
 
 from ._augmenter import ActiveGANAugmenter
-from ._classifier import _default_estimator, _PredictFromEstimator, check_passthrough
+from ._compat import HasMethods, safe_indexing
+from ._classifier import (_default_estimator, _PredictFromEstimator, assign_state,
+                          validated_state)
 from ._counts import synthetic_counts
+from ._memory import caller_itemsize, check_fits_in_memory
 
 
 def _nested_subset(X_syn, y_syn, counts):
@@ -22,7 +23,7 @@ def _nested_subset(X_syn, y_syn, counts):
     keep = np.zeros(len(y_syn), dtype=bool)
     for label, count in counts.items():
         keep[np.flatnonzero(y_syn == label)[:count]] = True
-    return _safe_indexing(X_syn, np.flatnonzero(keep)), y_syn[keep]
+    return safe_indexing(X_syn, np.flatnonzero(keep)), y_syn[keep]
 
 
 def _append_rows(X, X_add):
@@ -37,8 +38,8 @@ def _append_rows(X, X_add):
 
 def _score_budgets(augmenter, estimator, scorer, X, y, train, test, budgets):
     """Validation score of every budget on one fold, from one trained augmenter."""
-    X_fit, y_fit = _safe_indexing(X, train), y[train]
-    X_test, y_test = _safe_indexing(X, test), y[test]
+    X_fit, y_fit = safe_indexing(X, train), y[train]
+    X_test, y_test = safe_indexing(X, test), y[test]
     scores = []
     X_syn = y_syn = None
     if max(budgets) > 0:
@@ -160,13 +161,25 @@ class AugmentedClassifierCV(_PredictFromEstimator, ClassifierMixin, BaseEstimato
         Returns
         -------
         self : AugmentedClassifierCV
+            On any error, or an interruption, the previous fit is kept as it was.
+
+        Raises
+        ------
+        ValueError
+            Before any training: bad budgets; folds with fewer than 2 rows of a
+            class; a largest augmented set (rows x features x bytes per value)
+            larger than the memory available now.
         """
         self._validate_params()
         budgets = self._budgets()
         # X goes to the augmenter as given (DataFrames keep their column names and
-        # category dtypes); the augmenter validates it before any training
-        X, y = check_passthrough(self, X, y, reset=True)
+        # category dtypes); the augmenter validates it before any training. The new
+        # state is built as locals and assigned last: a failed refit keeps the old one
+        X, y, state = validated_state(self, X, y)
         check_classification_targets(y)
+        # the largest augmented set must fit in memory, checked before any training
+        check_fits_in_memory(len(y) + sum(synthetic_counts(y, budgets.max()).values()),
+                             np.shape(X)[1], caller_itemsize(X), "n_synthetic")
         augmenter = self.augmenter if self.augmenter is not None else ActiveGANAugmenter()
         estimator = self.estimator if self.estimator is not None else _default_estimator()
         cv = check_cv(self.cv, y, classifier=is_classifier(estimator))
@@ -180,20 +193,22 @@ class AugmentedClassifierCV(_PredictFromEstimator, ClassifierMixin, BaseEstimato
         )).T  # (n_budgets, n_splits)
         mean = scores.mean(axis=1)
         best = int(np.argmax(mean))
-        self.cv_results_ = {"n_synthetic": budgets, "mean_test_score": mean,
-                            "std_test_score": scores.std(axis=1),
-                            **{f"split{k}_test_score": scores[:, k] for k in range(len(folds))}}
-        self.n_synthetic_ = float(budgets[best])
-        self.best_score_ = float(mean[best])
-        self.augmenter_ = None
+        cv_results = {"n_synthetic": budgets, "mean_test_score": mean,
+                      "std_test_score": scores.std(axis=1),
+                      **{f"split{k}_test_score": scores[:, k] for k in range(len(folds))}}
+        n_synthetic = float(budgets[best])
+        fitted_augmenter = None
         X_aug, y_aug = X, y
-        if self.n_synthetic_ > 0:
-            self.augmenter_ = clone(augmenter).fit(X, y)
-            X_add, y_add = self.augmenter_.sample(synthetic_counts(y, self.n_synthetic_))
+        if n_synthetic > 0:
+            fitted_augmenter = clone(augmenter).fit(X, y)
+            X_add, y_add = fitted_augmenter.sample(synthetic_counts(y, n_synthetic))
             X_aug = _append_rows(X, X_add)
             y_aug = np.concatenate([y, np.asarray(y_add)])
-        self.estimator_ = clone(estimator).fit(X_aug, y_aug)
-        self.classes_ = self.estimator_.classes_
+        fitted_estimator = clone(estimator).fit(X_aug, y_aug)
+        assign_state(self, {**state, "cv_results_": cv_results, "n_synthetic_": n_synthetic,
+                            "best_score_": float(mean[best]), "augmenter_": fitted_augmenter,
+                            "estimator_": fitted_estimator,
+                            "classes_": fitted_estimator.classes_})
         return self
 
     def _check_folds(self, y, folds):

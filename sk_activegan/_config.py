@@ -15,7 +15,9 @@ import numpy as np
 import torch
 from sklearn.utils import check_random_state
 
+from ._memory import check_training_sizes
 from ._reward import n_folds_for
+from ._training import HISTORY_COLUMNS
 from ._validation import check_reward_param_grid, resolve_device
 from .generators import TRAINING_PARAMETERS, make_family
 
@@ -98,6 +100,14 @@ def resolve_config(params, data, *, name, defaults, balanced_batches=False):
                     else int(warm_up * n_iter))
     schedule = family.schedule(n_iter=n_iter, warm_up_iter=warm_up_iter,
                                lambda_reward=lambda_reward, balanced_batches=balanced_batches)
+    if schedule is not None and hasattr(family, "policy_hidden_layer_sizes"):
+        check_training_sizes(n_iter=n_iter, buffer_size=schedule.buffer_size,
+                             batch_size=schedule.batch_size, n_features=data.X.shape[1],
+                             latent_dim=family.latent_dim,
+                             n_history_columns=len(HISTORY_COLUMNS),
+                             hidden_layer_sizes=family._widths(space),
+                             policy_hidden_layer_sizes=family.policy_hidden_layer_sizes,
+                             prefix="generator__")
     seeds = check_random_state(params["random_state"]).randint(np.iinfo(np.int32).max, size=3)
     return FitConfig(
         name=name, generator=family, lambda_reward=lambda_reward,

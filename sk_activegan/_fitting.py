@@ -11,8 +11,8 @@ import sys
 import numpy as np
 import torch
 from sklearn.base import clone
-from sklearn.utils.validation import _get_feature_names
 
+from ._compat import get_feature_names
 from ._model import FittedActiveGAN
 from ._reward import fit_default_reward_model, is_skorch_classifier, prepare_extractor
 
@@ -51,7 +51,7 @@ def _fit(config, data):
         "lambda_reward_": config.lambda_reward, "n_candidates_": config.n_candidates,
         "_model": model,
     }
-    names = _get_feature_names(data.X_caller)
+    names = get_feature_names(data.X_caller)
     if names is not None:
         attributes["feature_names_in_"] = names
     return attributes, model

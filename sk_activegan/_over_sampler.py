@@ -4,10 +4,11 @@ from imblearn.over_sampling.base import BaseOverSampler
 from imblearn.utils import check_sampling_strategy
 
 from ._base import BaseActiveGAN, fill_docstring, front_door_parameters
+from ._compat import OVER_SAMPLING_STRATEGY_CONSTRAINTS
 from ._parameters import Parameter, declare
 
 SAMPLING_STRATEGY = Parameter(
-    "sampling_strategy", "auto", BaseOverSampler._parameter_constraints["sampling_strategy"],
+    "sampling_strategy", "auto", OVER_SAMPLING_STRATEGY_CONSTRAINTS,
     """float, str, dict or callable, default="auto"
     How many rows to generate, with imbalanced-learn's meaning: a float (binary
     targets only) is the minority-to-majority ratio after resampling; "auto"
@@ -74,6 +75,7 @@ class ActiveGANOverSampler(BaseActiveGAN, BaseOverSampler):
 
     _sampling_type = "over-sampling"
     _balanced_batches = True
+    _counts_parameter = "sampling_strategy"
 
     def _counts_to_add(self, y, defaults):
         """imbalanced-learn's ``check_sampling_strategy``: rows to add per class."""

@@ -75,7 +75,7 @@ def declare(parameters, *, routed=None):
         __init__.__signature__ = inspect.Signature(signature)
         __init__.__qualname__ = f"{cls.__qualname__}.__init__"
         __init__.__module__ = cls.__module__
-        __init__.__doc__ = f"See :class:`{cls.__name__}` for the parameters."
+        __init__.__doc__ = f"See `{cls.__name__}` for the parameters."
         cls.__init__ = __init__
         cls._parameter_constraints = {**getattr(cls, "_parameter_constraints", {}),
                                       **{p.name: p.constraints for p in parameters}}

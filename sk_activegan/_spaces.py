@@ -187,8 +187,7 @@ def encode_categorical(X_caller, categorical, categories=None):
             raise ValueError(f"Categorical column {name} holds missing values (row "
                              f"{int(np.flatnonzero(missing)[0])}): every row needs a category.")
         known = _sorted_categories(values, name) if categories is None else categories[position]
-        numeric = all(isinstance(v, (numbers.Number, np.number)) and not isinstance(v, bool)
-                      for v in known.tolist())
+        numeric = codes_are_values(known)
         index = {v: k for k, v in enumerate(known.tolist())}
         unseen = [v for v in set(values.tolist()) if v not in index]
         if unseen:
@@ -201,6 +200,42 @@ def encode_categorical(X_caller, categorical, categories=None):
             X_num[:, j] = codes
         found.append(known)
     return (X_num if is_frame else X_num.astype(np.float64)), found
+
+
+def codes_are_values(known):
+    """Whether a categorical column's categories ``known`` are their own codes: all
+    numbers (no bools) that float64 holds exactly. Others (strings; integers beyond
+    2**53, such as IDs, which float64 would merge) are coded as their index."""
+    values = [v.item() if isinstance(v, np.generic) else v for v in known.tolist()]
+    return all(isinstance(v, numbers.Number) and not isinstance(v, bool) and float(v) == v
+               for v in values)
+
+
+def _integer_limits(X_caller, column_dtypes):
+    """Per column, the floats bounding what an integer column gives back: its exact
+    observed range rounded inwards to float64 (``[-inf, inf]`` for other columns).
+    Beyond 2**53 float64 rounds: the observed maximum 2**63 - 1 would become 2**63,
+    which wraps around in int64; rounded inwards, samples stay within the observed
+    range (where no float64 lies within it, within the dtype's range)."""
+    n = len(column_dtypes)
+    low, high = np.full(n, -np.inf), np.full(n, np.inf)
+    frame = hasattr(X_caller, "iloc")
+    values = None if frame else np.asarray(X_caller)
+    for j, dtype in enumerate(column_dtypes):
+        if dtype.kind not in "iu":
+            continue
+        column = X_caller.iloc[:, j].to_numpy(dtype=dtype) if frame else values[:, j]
+        smallest, largest = int(column.min()), int(column.max())
+        lo, hi = float(smallest), float(largest)
+        lo = lo if int(lo) >= smallest else float(np.nextafter(lo, np.inf))
+        hi = hi if int(hi) <= largest else float(np.nextafter(hi, -np.inf))
+        if lo > hi:  # no float64 within the observed range: the dtype's bounds
+            info = np.iinfo(dtype)
+            top = float(info.max)
+            lo, hi = float(info.min), top if int(top) <= info.max else float(
+                np.nextafter(top, -np.inf))
+        low[j], high[j] = lo, hi
+    return low, high
 
 
 def is_missing(value):
@@ -345,6 +380,10 @@ class DataSpace(ABC):
         self.mean, self.scale, self.low, self.high = self._scaling(X[:, self.continuous])
         self.dtype, kinds = _caller_types(X_caller, X)
         self.kinds = kinds[self.continuous]
+        column_dtypes = ([_numpy_dtype(d) for d in X_caller.dtypes] if hasattr(X_caller, "dtypes")
+                         and not hasattr(X_caller, "dtype") else [self.dtype] * self.n_features)
+        self.int_low, self.int_high = (limit[self.continuous] for limit in _integer_limits(
+            X_caller, column_dtypes))
         self.columns = getattr(X_caller, "columns", None)
         self.object_array = (self.columns is None
                              and np.asarray(X_caller, dtype=None).dtype.kind in "OUS")
@@ -418,6 +457,7 @@ class DataSpace(ABC):
                 "The generator produced non-finite values; refit with a lower learning_rate."
             )
         np.clip(cont, self.low, self.high, out=cont)  # every column within its observed range
+        np.clip(cont, self.int_low, self.int_high, out=cont)  # no wrap-around near 2**63
         for kind in ("int", "bool"):
             columns = np.flatnonzero(self.kinds == kind)
             if len(columns) == 0:
@@ -441,18 +481,20 @@ class DataSpace(ABC):
         and dtypes, an object array with the categories as given (fitted on an object
         or string array), or the array as it is."""
         if self.columns is None:
-            if not self.object_array:
+            indexed = [(j, codes, known) for j, codes, known in zip(
+                self.categorical, self.codes, self.categories) if not codes_are_values(known)]
+            if not self.object_array and not indexed:
                 return X_new
-            out = X_new.astype(object)
-            for j, codes, known in zip(self.categorical, self.codes, self.categories):
+            out = X_new.astype(object) if self.object_array else X_new.copy()
+            for j, codes, known in (zip(self.categorical, self.codes, self.categories)
+                                    if self.object_array else indexed):
                 out[:, j] = known[np.searchsorted(codes, X_new[:, j])]  # codes sort as known
             return out
         import pandas as pd
 
         frame = pd.DataFrame(X_new, columns=self.columns)
         for j, known in zip(self.categorical, self.categories):
-            numeric = all(isinstance(v, (numbers.Number, np.number)) for v in known.tolist())
-            if not numeric:  # string categories were encoded as their index
+            if not codes_are_values(known):  # e.g. strings: encoded as their index
                 frame.isetitem(j, known[X_new[:, j].astype(np.int64)])
         return frame.astype(dict(zip(self.columns, self.dtypes)))
 

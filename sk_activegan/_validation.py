@@ -10,8 +10,9 @@ import torch
 from imblearn.utils import check_target_type
 from sklearn.preprocessing import LabelEncoder
 from sklearn.utils.multiclass import check_classification_targets, type_of_target
-from sklearn.utils.validation import _get_feature_names, check_X_y
+from sklearn.utils.validation import check_X_y
 
+from ._compat import get_feature_names
 from ._spaces import (DataSpace, encode_categorical, is_missing, make_space,
                       resolve_categorical, type_names)
 
@@ -206,7 +207,7 @@ def check_training_data(params, X, y, name):
     _check_labels(y)
     check_classification_targets(y)
     y = check_target_type(y)
-    _get_feature_names(X)  # column names of mixed types fail now, not after training
+    get_feature_names(X)  # column names of mixed types fail now, not after training
     categorical, categories, X_numeric = [], [], X
     if np.ndim(X) == 2 and not hasattr(X, "tocsr"):
         categorical = resolve_categorical(params["categorical_features"], X, np.shape(X)[1])

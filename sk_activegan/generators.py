@@ -2,33 +2,29 @@
 
 A front door's ``generator`` parameter takes a family's name or a family object:
 
-=================  =====================================  ==========================
-name               family                                 data
-=================  =====================================  ==========================
-``"anchored"``     :class:`AnchoredGenerator`             tables (their default)
-``"warp"``         :class:`WarpGenerator`                 images (their default)
-``"paper"``        :class:`PaperGenerator`                tables and images
-``"random-warp"``  :class:`RandomWarp` (a baseline)       images
-=================  =====================================  ==========================
+- ``"anchored"``: `AnchoredGenerator`, for tables (their default);
+- ``"warp"``: `WarpGenerator`, for images (their default);
+- ``"paper"``: `PaperGenerator`, for tables and images;
+- ``"random-warp"``: `RandomWarp` (a baseline), for images.
 
 The first three are ActiveGAN (Kong et al., AAAI 2019): a conditional generator
 trained adversarially (AC-GAN, eq. 4-5) and, after a warm-up, with the policy-gradient
-uncertainty loss (eq. 10-12) weighted by λ. :class:`RandomWarp` trains nothing: the
+uncertainty loss (eq. 10-12) weighted by λ. `RandomWarp` trains nothing: the
 random similarity warp of classical augmentation, as a baseline row beside the method.
 
 Each family holds its own settings (network sizes, optimiser, buffer), scikit-learn
 style (``get_params``/``set_params``, so ``clone`` and grid searches reach them); a
 front door also routes ``generator__<setting>=value`` to whichever family it
-resolves. A new family subclasses :class:`GeneratorFamily` and implements
-:meth:`~GeneratorFamily.check`, :meth:`~GeneratorFamily.build` and, when it trains,
-:meth:`~GeneratorFamily.schedule` and :meth:`~GeneratorFamily.train`.
+resolves. A new family subclasses `GeneratorFamily` and implements
+`GeneratorFamily.check`, `GeneratorFamily.build` and, when it trains,
+`GeneratorFamily.schedule` and `GeneratorFamily.train`.
 """
 
 import numbers
 
 import torch
 from sklearn.base import BaseEstimator
-from sklearn.utils._param_validation import Interval, InvalidParameterError, StrOptions
+from ._compat import Interval, InvalidParameterError, StrOptions, check_params
 
 from ._networks import (AnchoredMLP, ConvGenerator, GaussianPolicy, RandomWarpNet, WarpNet,
                         build_modules)
@@ -63,7 +59,8 @@ class GeneratorFamily(BaseEstimator):
         data of ``space`` (an unfitted data space) with ``n_features`` columns, of
         which ``categorical`` (indices) hold categories, or its settings are invalid."""
         try:
-            self._validate_params()
+            check_params(self._parameter_constraints, self.get_params(deep=False),
+                         type(self).__name__)
         except InvalidParameterError as error:  # say where the setting was given
             names = [p for p in self.get_params(deep=False) if f"'{p}' parameter" in str(error)]
             where = f"generator__{names[0]}" if names else "generator"
@@ -269,7 +266,7 @@ class WarpGenerator(_AdversarialFamily):
     the transform's four parameters. Four more noise dimensions are added to them,
     hidden from the network, so every sample is a random transform within the
     bounds; the head starts at zero, so the untrained generator draws exactly the
-    random similarity warp (:class:`RandomWarp`), and training moves that
+    random similarity warp (`RandomWarp`), and training moves that
     distribution as the AC-GAN and uncertainty losses push (Algorithm 1). Images
     only; the default for them. Every draw is kept (``n_candidates`` "auto" is 1):
     the reward acts through training.
@@ -289,6 +286,7 @@ class WarpGenerator(_AdversarialFamily):
         if space.image_shape is None:
             raise ValueError("generator='warp' transforms images: it needs image_shape; for "
                              "tables use generator='anchored' or 'paper'.")
+        check_warp_image_size(space.image_shape, self._widths(space))
         if self.horizontal_flip and self.latent_dim < 5:
             raise ValueError("generator__horizontal_flip needs generator__latent_dim of at "
                              "least 5: one noise dimension hidden from the warp decides the "
@@ -306,12 +304,32 @@ class WarpGenerator(_AdversarialFamily):
         return build_modules(make, latent_dim=self.latent_dim, anchored=True, rng=rng)
 
 
+def check_warp_image_size(shape, hidden_layer_sizes):
+    """The warp generator reads the image through its ``len(hidden_layer_sizes) - 1``
+    stride-2 convolutions (kernel 4, padding 1), unpadded: each halves a side and
+    needs a side of at least 2, so both H and W must be at least
+    ``2 ** n_convolutions`` (4 with the default sizes). Smaller images are a
+    ``ValueError`` naming ``image_shape`` and what works."""
+    n_convolutions = len(hidden_layer_sizes) - 1
+    smallest = 2 ** n_convolutions
+    _, height, width = shape
+    if min(height, width) < smallest:
+        raise ValueError(
+            f"image_shape={tuple(shape)!r}: the warp generator (generator='warp') reads "
+            f"images through {n_convolutions} stride-2 convolutions "
+            f"(generator__hidden_layer_sizes={tuple(hidden_layer_sizes)!r}), which need "
+            f"images of at least {smallest}x{smallest} pixels (H and W >= "
+            f"2**{n_convolutions}). Use generator='paper' or 'random-warp' (any size), fewer "
+            "convolutions in generator__hidden_layer_sizes (one convolution takes H and W "
+            ">= 2), or treat the rows as a table (image_shape=None).")
+
+
 @declare([_RADIUS, _FLIP])
 class RandomWarp(GeneratorFamily):
     """The random similarity warp of classical augmentation: a baseline, not ActiveGAN.
 
     Each sample is a real image of its class under a rotation, scaling and shift
-    drawn uniformly in tanh-space within the bounds (as :class:`WarpGenerator` draws
+    drawn uniformly in tanh-space within the bounds (as `WarpGenerator` draws
     before training). Nothing is trained: no discriminator, no policy;
     ``lambda_reward``, ``n_iter`` and ``warm_up`` do not apply. With
     ``n_candidates > 1`` each kept image is the one of that many warps the reward

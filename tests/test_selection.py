@@ -130,5 +130,5 @@ def test_bad_n_candidates(blobs, fast_params, value):
 
 @pytest.mark.parametrize("value", [0, 2.5, "auto", True])
 def test_bad_n_candidates_per_call(image_model, value):
-    with pytest.raises(ValueError, match="n_candidates must be"):
+    with pytest.raises(ValueError, match="'n_candidates' parameter of .*sample must be"):
         image_model.sample(3, n_candidates=value)

@@ -92,7 +92,8 @@ def test_unknown_device(blobs, fast_params):
 
 @pytest.mark.parametrize(
     "n_per_class, error, message",
-    [(-1, ValueError, "non-negative"), (2.5, TypeError, "integer"), (True, TypeError, "integer"),
+    [(-1, ValueError, "'n_per_class' parameter .* Got -1"), (2.5, TypeError, "'n_per_class'"),
+     (True, TypeError, "'n_per_class' .*the bool True"),
      ({7: 3}, ValueError, "class 7"), ({0: -2}, ValueError, "non-negative"),
      ({0: 1.5}, TypeError, "integer")],
 )

@@ -44,6 +44,13 @@ class ActiveGANModules(nn.Module):
                 module.rng = rng
 
 
+def fan_in_of(weight):
+    """Inputs per output of a Linear or convolution weight, as torch's own
+    initialisation counts them: ``weight.shape[1]`` times the kernel's size (a
+    transposed convolution's too, as torch does)."""
+    return int(weight.shape[1] * math.prod(weight.shape[2:])) if weight.dim() > 1 else 0
+
+
 @torch.no_grad()
 def reset_parameters(module, generator):
     """Draw every Linear and convolution layer's initial weights from ``generator``;
@@ -58,14 +65,14 @@ def reset_parameters(module, generator):
         if isinstance(layer, (nn.Linear, nn.Conv2d, nn.ConvTranspose2d)):
             nn.init.kaiming_uniform_(layer.weight, a=math.sqrt(5), generator=generator)
             if layer.bias is not None:
-                fan_in, _ = nn.init._calculate_fan_in_and_fan_out(layer.weight)
+                fan_in = fan_in_of(layer.weight)
                 bound = 1.0 / math.sqrt(fan_in) if fan_in else 0.0
                 nn.init.uniform_(layer.bias, -bound, bound, generator=generator)
             if getattr(layer, "zero_init", False):
                 layer.weight.zero_()
                 if layer.bias is not None:
                     layer.bias.zero_()
-        elif isinstance(layer, nn.modules.batchnorm._BatchNorm):
+        elif isinstance(layer, (nn.BatchNorm1d, nn.BatchNorm2d, nn.BatchNorm3d)):
             layer.reset_parameters()
         elif isinstance(layer, GaussianPolicy):
             layer.log_std.zero_()

@@ -11,12 +11,14 @@ computes values, never gradients (the votes are a step function of the input).
 
 import numpy as np
 import torch
-from sklearn.calibration import CalibratedClassifierCV, _SigmoidCalibration
+from sklearn.calibration import CalibratedClassifierCV
 from sklearn.frozen import FrozenEstimator
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.svm import SVC
 from torch import nn
+
+from .._compat import predict_nonlinearity
 
 
 def _as_buffer(array, dtype=torch.float64):
@@ -155,9 +157,8 @@ def _calibrated_svc_parts(estimator):
     if not isinstance(estimator, CalibratedClassifierCV) or estimator.ensemble is not False:
         return None
     (classifier,) = estimator.calibrated_classifiers_
-    if not isinstance(classifier.estimator, SVC) or not all(
-        isinstance(c, _SigmoidCalibration) for c in classifier.calibrators
-    ):
+    if (not isinstance(classifier.estimator, SVC) or estimator.method != "sigmoid"
+            or not all(hasattr(c, "a_") and hasattr(c, "b_") for c in classifier.calibrators)):
         return None
     if not np.array_equal(classifier.estimator.classes_, estimator.classes_):
         return None
@@ -182,7 +183,7 @@ class SkorchProba(nn.Module):
             net = net.estimator
         self.net = net
         self.module = net.module_
-        self.nonlinearity = net._get_predict_nonlinearity()
+        self.nonlinearity = predict_nonlinearity(net)
 
     def forward(self, x):
         parameter = next(self.module.parameters())
