@@ -283,9 +283,7 @@ class WarpGenerator(_AdversarialFamily):
 
     def check(self, space, *, n_features, categorical=()):
         super().check(space, n_features=n_features, categorical=categorical)
-        if space.image_shape is None:
-            raise ValueError("generator='warp' transforms images: it needs image_shape; for "
-                             "tables use generator='anchored' or 'paper'.")
+        _require_images(space, self.name)
         check_warp_image_size(space.image_shape, self._widths(space))
         if self.horizontal_flip and self.latent_dim < 5:
             raise ValueError("generator__horizontal_flip needs generator__latent_dim of at "
@@ -302,6 +300,12 @@ class WarpGenerator(_AdversarialFamily):
                 self._policy(space)
 
         return build_modules(make, latent_dim=self.latent_dim, anchored=True, rng=rng)
+
+
+def _require_images(space, name):
+    if space.image_shape is None:
+        raise ValueError(f"generator={name!r} transforms images: it needs image_shape; for "
+                         "tables use generator='anchored' or 'paper'.")
 
 
 def check_warp_image_size(shape, hidden_layer_sizes):
@@ -351,9 +355,7 @@ class RandomWarp(GeneratorFamily):
 
     def check(self, space, *, n_features, categorical=()):
         super().check(space, n_features=n_features, categorical=categorical)
-        if space.image_shape is None:
-            raise ValueError("generator='random-warp' transforms images: it needs "
-                             "image_shape.")
+        _require_images(space, self.name)
 
     def build(self, space, n_classes, rng):
         def make():
