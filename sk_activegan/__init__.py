@@ -3,7 +3,7 @@
 from ._augmenter import ActiveGANAugmenter
 from ._over_sampler import ActiveGANOverSampler
 from ._classifier import AugmentedClassifier
-from ._classifier_cv import AugmentedClassifierCV
+from ._classifier_cv import AugmentedClassifierCV, OverSampledClassifierCV
 from ._counts import synthetic_counts
 from ._diagnostics import synthetic_diagnostics
 from ._plotting import plot_history
@@ -12,7 +12,7 @@ from ._training import TrainingDivergedError
 from .extractors import EfficientNetLite0Features
 
 __all__ = ["ActiveGANAugmenter", "ActiveGANOverSampler", "AugmentedClassifier", "AugmentedClassifierCV",
-           "EfficientNetLite0Features",
+           "EfficientNetLite0Features", "OverSampledClassifierCV",
            "TrainingDivergedError", "make_reward_model", "plot_history", "synthetic_counts",
            "synthetic_diagnostics"]
 __version__ = "0.3.0.dev0"
