@@ -6,7 +6,7 @@
 import shutil
 
 import harness
-import imbalanced as bench
+import imbalanced_resamplers as bench
 import numpy as np
 import paper_protocol as protocol
 from harness import DOCS, RESULTS, md_table

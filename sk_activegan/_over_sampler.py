@@ -6,6 +6,17 @@ from imblearn.utils import check_sampling_strategy
 from ._base import BaseActiveGAN, fill_docstring
 
 
+def _own_defaults(cls):
+    """The shared parameter documentation, with this front door's own defaults."""
+    cls.__doc__ = (cls.__doc__
+                   .replace('n_iter : "auto" or int, default="auto"',
+                            'n_iter : "auto" or int, default=500')
+                   .replace('hidden_layer_sizes : "auto" or tuple of int, default="auto"',
+                            'hidden_layer_sizes : "auto" or tuple of int, default=(64, 64)'))
+    return cls
+
+
+@_own_defaults
 @fill_docstring
 class ActiveGANOverSampler(BaseActiveGAN, BaseOverSampler):
     """Over-sample imbalanced classes with ActiveGAN's informative samples.
@@ -34,6 +45,14 @@ class ActiveGANOverSampler(BaseActiveGAN, BaseOverSampler):
 
     Integer and boolean columns come back valid, in the caller's dtype(s); a
     DataFrame in gives DataFrames out. Pickles hold the training rows, standardized.
+
+    Its defaults are set for a pipeline step that fits in seconds: ``n_iter=500``
+    and ``hidden_layer_sizes=(64, 64)`` (the engine's tabular "auto": 3000 and
+    (256, 256)), about 5 s on 2,000 rows on one CPU thread, reward-model search
+    included, with the same macro-F1 gain on 13 KEEL imbalanced sets
+    (docs/imbalanced.md). ``n_iter="auto"`` and ``hidden_layer_sizes="auto"`` restore
+    the engine's. To let the data choose how much to over-sample, 0 included, with
+    any classifier, see `OverSampledClassifierCV`.
 
     Parameters
     ----------
@@ -77,9 +96,9 @@ class ActiveGANOverSampler(BaseActiveGAN, BaseOverSampler):
     }
 
     def __init__(self, *, sampling_strategy="auto", method="anchored", lambda_reward="auto",
-                 epsilon=0.2, alpha=0.5, reward_constant=0.0, n_iter="auto", warm_up=1 / 3,
+                 epsilon=0.2, alpha=0.5, reward_constant=0.0, n_iter=500, warm_up=1 / 3,
                  discriminator_interval=1, buffer_size=1024, latent_dim=32,
-                 hidden_layer_sizes="auto", policy_hidden_layer_sizes=(128,), dropout=0.3,
+                 hidden_layer_sizes=(64, 64), policy_hidden_layer_sizes=(128,), dropout=0.3,
                  learning_rate=2e-4, batch_size=64, margin_filter=None, n_candidates="auto",
                  anchor_radius=0.5, horizontal_flip=False,
                  reward_estimator=None, reward_param_grid=None, categorical_features="auto",

@@ -120,7 +120,7 @@ def test_cache_is_keyed_by_the_settings(tmp_path):
 
 
 def test_imbalanced_benchmark_end_to_end(tmp_path):
-    bench = _load("imbalanced")
+    bench = _load("imbalanced_resamplers")
     rng = np.random.default_rng(4)
     for name, categorical in [("toy", []), ("toy_cat", [0])]:
         X = np.column_stack([rng.integers(0, 3, 120).astype(float), rng.normal(size=(120, 2))])
