@@ -7,7 +7,7 @@ from joblib import Parallel, delayed
 from sklearn.base import BaseEstimator, ClassifierMixin, clone, is_classifier
 from sklearn.metrics import check_scoring
 from sklearn.model_selection import check_cv
-from sklearn.utils._param_validation import HasMethods
+from sklearn.utils._param_validation import HasMethods, Interval
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils import _safe_indexing
 
@@ -285,8 +285,10 @@ class OverSampledClassifierCV(_PredictFromEstimator, ClassifierMixin, BaseEstima
     on the real rows plus the first rows of that share of every class's synthetic
     rows (shares are nested, so one ``fit_resample`` serves them all) and scored on
     the held-out part. The share with the best mean score wins (ties go to the
-    smaller share), and the estimator is refitted on all the data with that share of
-    one more ``fit_resample`` (none when the share is 0).
+    smaller share) when it beats the smallest share by more than
+    ``min_improvement``, else the smallest share does; the estimator is then
+    refitted on all the data with that share of one more ``fit_resample`` (none when
+    the share is 0).
 
     Cost: ``n_splits`` sampler fits, plus one when the chosen share is not 0, and
     ``n_splits * len(shares) + 1`` estimator fits.
@@ -311,6 +313,11 @@ class OverSampledClassifierCV(_PredictFromEstimator, ClassifierMixin, BaseEstima
         `ActiveGANOverSampler`, ``k_neighbors + 1`` for SMOTE).
     scoring : str, callable or None, default="f1_macro"
         Validation score; None uses the estimator's ``score`` (accuracy).
+    min_improvement : float, default=0.0
+        How much (in the scorer's units: 0.01 is one macro-F1 point) the best
+        share's mean validation score must exceed the smallest share's (0, "the
+        classifier alone", when listed) to be chosen. Above 0 it guards against
+        validation folds that hold a handful of minority rows.
     n_jobs : int or None, default=None
         Folds evaluated in parallel (joblib).
 
@@ -367,16 +374,18 @@ class OverSampledClassifierCV(_PredictFromEstimator, ClassifierMixin, BaseEstima
         "shares": ["array-like"],
         "cv": ["cv_object"],
         "scoring": [str, callable, None],
+        "min_improvement": [Interval(numbers.Real, 0, None, closed="left")],
         "n_jobs": [numbers.Integral, None],
     }
 
     def __init__(self, estimator=None, sampler=None, *, shares=(0.0, 0.25, 0.5, 1.0), cv=3,
-                 scoring="f1_macro", n_jobs=None):
+                 scoring="f1_macro", min_improvement=0.0, n_jobs=None):
         self.estimator = estimator
         self.sampler = sampler
         self.shares = shares
         self.cv = cv
         self.scoring = scoring
+        self.min_improvement = min_improvement
         self.n_jobs = n_jobs
 
     def _shares(self):
@@ -418,6 +427,8 @@ class OverSampledClassifierCV(_PredictFromEstimator, ClassifierMixin, BaseEstima
         )).T  # (n_shares, n_splits)
         mean = scores.mean(axis=1)
         best = int(np.argmax(mean))
+        if mean[best] - mean[0] <= self.min_improvement:
+            best = 0
         self.cv_results_ = {"shares": shares, "mean_test_score": mean,
                             "std_test_score": scores.std(axis=1),
                             **{f"split{k}_test_score": scores[:, k] for k in range(len(folds))}}

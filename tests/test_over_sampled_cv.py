@@ -160,3 +160,16 @@ def test_a_sampler_that_reorders_the_real_rows_is_refused(imbalanced_rule):
 
     with pytest.raises(ValueError, match="real rows first"):
         OverSampledClassifierCV(LogisticRegression(), Shuffling()).fit(*imbalanced_rule)
+
+
+def test_min_improvement_keeps_the_classifier_alone_unless_a_share_beats_it(imbalanced_rule):
+    X, y = imbalanced_rule
+    loose = OverSampledClassifierCV(LogisticRegression(C=0.1), RuleOverSampler("oracle"),
+                                    shares=(0.0, 1.0)).fit(X, y)
+    gain = loose.cv_results_["mean_test_score"][1] - loose.cv_results_["mean_test_score"][0]
+    assert loose.share_ == 1.0 and gain > 0.1
+    strict = OverSampledClassifierCV(LogisticRegression(C=0.1), RuleOverSampler("oracle"),
+                                     shares=(0.0, 1.0), min_improvement=gain + 0.01).fit(X, y)
+    assert strict.share_ == 0.0 and strict.sampler_ is None
+    np.testing.assert_array_equal(strict.cv_results_["mean_test_score"],
+                                  loose.cv_results_["mean_test_score"])
