@@ -238,6 +238,15 @@ def run_pipeline(split, pipeline):
 
 # ----------------------------------------------------------------------------- summaries
 
+def whole_splits(rows, pipelines):
+    """The rows of the splits that hold a row of every pipeline."""
+    count = {}
+    for r in rows:
+        if r["pipeline"] in pipelines:
+            count[r["dataset"], r["seed"]] = count.get((r["dataset"], r["seed"]), 0) + 1
+    return [r for r in rows if count.get((r["dataset"], r["seed"])) == len(pipelines)]
+
+
 def per_set(rows, pipeline, metric="macro_f1", datasets=None):
     """``{data set: mean over its splits}`` of ``pipeline``."""
     values = {}
@@ -351,6 +360,8 @@ def main(argv=None):
     parser.add_argument("--cache-dir", default=str(harness.RESULTS / "cache_imbalanced_pipelines"))
     parser.add_argument("--output-dir", default=str(harness.RESULTS))
     parser.add_argument("--tag", default="imbalanced_pipelines")
+    parser.add_argument("--cached-only", action="store_true",
+                        help="report the splits the cache holds whole; compute nothing")
     args = parser.parse_args(argv)
     warnings.filterwarnings("ignore", category=UserWarning)
     warnings.filterwarnings("ignore", category=FutureWarning)
@@ -366,12 +377,15 @@ def main(argv=None):
             for pipeline in args.pipelines:
                 key = (name, None, seed, pipeline)
                 row = cache.get(*key, settings=settings)
+                if row is None and args.cached_only:
+                    continue
                 if row is None:
                     split = split or Split(name, seed, args)
                     row = cache.put(run_pipeline(split, pipeline), *key, settings=settings)
                 rows.append(row)
                 progress.update(1)
                 progress.set_postfix_str(f"{name} seed={seed} {pipeline}")
+    rows = whole_splits(rows, args.pipelines)
     datasets = [d for d in args.datasets if any(r["dataset"] == d for r in rows)]
     summary = summarize(rows, args.pipelines, datasets)
     meta = harness.run_meta("imbalanced.py", argv, started, repeats=args.repeats,

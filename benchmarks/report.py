@@ -442,25 +442,29 @@ def old_vs_new_defaults(rows):
 
 
 def speed_lines():
-    runs = load("speed_oversampler")
-    if runs is None:
+    lines, commands = [], []
+    for tag, label in [("speed_oversampler", "new"), ("speed_oversampler_former", "former")]:
+        runs = load(tag)
+        if runs is None:
+            continue
+        commands.append(f"`{runs[0]['command']}` ({label} defaults)")
+        for case in dict.fromkeys(r["case"] for r in runs):
+            mine = [r for r in runs if r["case"] == case]
+            wall = [r["fit_resample_seconds"] for r in mine]
+            cpu = [r["cpu_seconds"] for r in mine]
+            lines.append([label, case, mine[0]["n_samples"], mine[0]["n_iter"], len(mine),
+                          f"{np.median(wall):.1f} ({min(wall):.1f}-{max(wall):.1f})",
+                          f"{np.median(cpu):.1f}"])
+    if not lines:
         return []
-    lines = []
-    for case in dict.fromkeys(r["case"] for r in runs):
-        mine = [r for r in runs if r["case"] == case]
-        wall = [r["fit_resample_seconds"] for r in mine]
-        cpu = [r["cpu_seconds"] for r in mine]
-        lines.append([case, mine[0]["n_samples"], mine[0]["n_iter"], len(mine),
-                      f"{np.median(wall):.1f} ({min(wall):.1f}-{max(wall):.1f})",
-                      f"{np.median(cpu):.1f}"])
     return ["## Fit time", "",
-            f"`{runs[0]['command']}`: a default `ActiveGANOverSampler().fit_resample` "
-            "(reward-model grid search included), each run in a fresh process with 1 torch "
-            f"thread; {runs[0]['host']}. Wall seconds (median, range) and the process's "
-            "CPU seconds (median; the wall time minus the waits for other jobs on a "
-            "shared CPU).", "",
-            md_table(["case", "training rows", "n_iter", "runs", "wall s", "CPU s"], lines),
-            ""]
+            "; ".join(commands) + ": `ActiveGANOverSampler().fit_resample` (reward-model "
+            "grid search included) on stratified training rows of the set, each run in a "
+            f"fresh process with 1 torch thread; {runs[0]['host']}, shared with other jobs. "
+            "Wall seconds (median, range) and the process's CPU seconds (median: the wall "
+            "time without the waits for the other jobs).", "",
+            md_table(["defaults", "case", "training rows", "n_iter", "runs", "wall s",
+                      "CPU s"], lines), ""]
 
 
 def pipelines_section():
