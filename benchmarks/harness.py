@@ -217,14 +217,19 @@ def svm(C, gamma, class_weight=None):
     return make_pipeline(StandardScaler(), SVC(C=C, gamma=gamma, class_weight=class_weight))
 
 
-def tune_svm(X, y, *, C_grid, gamma_factors, scoring):
+def inner_folds(y, max_folds=5):
+    """Stratified shuffled folds on a training set, as many as its smallest class
+    allows (at most ``max_folds``)."""
+    folds = int(min(max_folds, np.unique(y, return_counts=True)[1].min()))
+    return StratifiedKFold(folds, shuffle=True, random_state=0)
+
+
+def tune_svm(X, y, *, C_grid, gamma_factors, scoring, class_weight=None):
     """``(C, gamma)`` of :func:`svm` grid-searched on ``(X, y)``: gamma is a factor
-    times 1 / n_features; stratified shuffled folds, as many as the smallest class
-    allows (at most 5)."""
-    folds = int(min(5, np.unique(y, return_counts=True)[1].min()))
+    times 1 / n_features; :func:`inner_folds`."""
     grid = {"svc__C": C_grid, "svc__gamma": [f / X.shape[1] for f in gamma_factors]}
-    search = GridSearchCV(make_pipeline(StandardScaler(), SVC()), grid, scoring=scoring,
-                          cv=StratifiedKFold(folds, shuffle=True, random_state=0))
+    search = GridSearchCV(make_pipeline(StandardScaler(), SVC(class_weight=class_weight)),
+                          grid, scoring=scoring, cv=inner_folds(y))
     search.fit(X, y)
     return search.best_params_["svc__C"], search.best_params_["svc__gamma"]
 

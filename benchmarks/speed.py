@@ -4,8 +4,10 @@ Each measurement runs in a fresh subprocess, so peak memory is its own.
 
     python benchmarks/speed.py                      # digits and 5,000 x 256, CPU or CUDA
     python benchmarks/speed.py --n-iter 500 --cases digits
-    python benchmarks/speed.py --oversampler --repeats 3  # default ActiveGANOverSampler
-                                                         # fit on abalone19's training half
+    python benchmarks/speed.py --oversampler --repeats 5  # default ActiveGANOverSampler
+                                                         # fit on 2,000 / 1,154 / 742 rows
+    python benchmarks/speed.py --oversampler --repeats 3 \
+        --oversampler-params '{"n_iter": "auto", "hidden_layer_sizes": "auto"}'  # former
     python benchmarks/speed.py --images --repeats 2       # image mode on MNIST n = 1000:
                                                          # it/s at batch 64 and 256, and
                                                          # the default fit's time
@@ -13,6 +15,7 @@ Each measurement runs in a fresh subprocess, so peak memory is its own.
 
 import argparse
 import json
+import os
 import platform
 import resource
 import subprocess
@@ -67,18 +70,28 @@ def measure(case, lambda_reward, n_iter, device, sample_rows, method="anchored")
     return result
 
 
-def measure_over_sampler(device):
-    """A default ActiveGANOverSampler's whole fit_resample (reward model search
-    included) on abalone19's stratified training half (about 2,100 rows)."""
-    data = harness.load("imbalanced/abalone19")
-    X, _, y, _ = data.split(0.5, 0)
-    sampler = ActiveGANOverSampler(categorical_features=list(data.categorical),
-                                   device=device, random_state=0)
-    start = time.perf_counter()
+#: Over-sampler cases: a KEEL imbalanced set and its stratified training rows (a count,
+#: or 0.5 for the benchmark's half).
+OVER_SAMPLER_CASES = {"abalone19": 2000, "segment0": 0.5, "yeast3": 0.5}
+
+
+def measure_over_sampler(device, case, params):
+    """An ActiveGANOverSampler's whole fit_resample (reward model search included) with
+    its defaults updated by ``params``, on stratified training rows of ``case``."""
+    data = harness.load(f"imbalanced/{case}")
+    X, _, y, _ = data.split(OVER_SAMPLER_CASES[case], 0)
+    sampler = ActiveGANOverSampler(device=device, random_state=0, **params)
+    if data.categorical:
+        sampler.set_params(categorical_features=list(data.categorical))
+    start, cpu = time.perf_counter(), time.process_time()
     X_res, _ = sampler.fit_resample(X, y)
-    return {"case": "abalone19 over-sampler", "n_samples": len(X), "n_features": X.shape[1],
+    return {"case": case, "n_samples": len(X), "n_features": X.shape[1],
             "n_minority": int(y.sum()), "device": str(sampler.device_),
+            "n_iter": sampler.n_iter_, "hidden_layer_sizes": list(sampler.hidden_layer_sizes)
+            if not isinstance(sampler.hidden_layer_sizes, str) else sampler.hidden_layer_sizes,
             "fit_resample_seconds": time.perf_counter() - start,
+            "cpu_seconds": time.process_time() - cpu,
+            "torch_threads": torch.get_num_threads(),
             "n_synthetic": int(len(X_res) - len(X)),
             "peak_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
 
@@ -128,7 +141,11 @@ def measure_images(device, what, n_iter):
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--oversampler", action="store_true",
-                        help="time the default over-sampler's fit on abalone19 instead")
+                        help="time the default over-sampler's fit on KEEL sets instead")
+    parser.add_argument("--oversampler-cases", nargs="+", default=list(OVER_SAMPLER_CASES),
+                        choices=list(OVER_SAMPLER_CASES))
+    parser.add_argument("--oversampler-params", default="{}",
+                        help="with --oversampler: parameters over the defaults (JSON)")
     parser.add_argument("--cases", nargs="+", default=["digits", "large"])
     parser.add_argument("--n-iter", type=int, default=1000)
     parser.add_argument("--device", default="auto")
@@ -171,22 +188,34 @@ def main(argv=None):
                 json.dump(runs, handle, indent=1)
         return
 
-    if args.one == "oversampler":
-        print(json.dumps(measure_over_sampler(args.device)))
+    if args.one and args.one.startswith("oversampler:"):
+        print(json.dumps(measure_over_sampler(args.device, args.one.split(":")[1],
+                                              json.loads(args.oversampler_params))))
         return
     if args.oversampler:
         runs = []
+        command_line = "python benchmarks/speed.py " + " ".join(
+            argv if argv is not None else sys.argv[1:])
         for repeat in range(args.repeats):
-            command = [sys.executable, __file__, "--one", "oversampler", "--device", args.device]
-            output = subprocess.run(command, capture_output=True, text=True, check=True)
-            runs.append({**json.loads(output.stdout.strip().splitlines()[-1]), "repeat": repeat})
-            print(json.dumps(runs[-1]), flush=True)
-        seconds = [r["fit_resample_seconds"] for r in runs]
-        print(f"\nabalone19 training half ({runs[0]['n_samples']} rows, "
-              f"{runs[0]['n_minority']} minority), default ActiveGANOverSampler on "
-              f"{runs[0]['device']}, {torch.get_num_threads()} torch threads: fit_resample "
-              f"median {np.median(seconds):.1f} s (min {min(seconds):.1f}, max "
-              f"{max(seconds):.1f}) over {len(runs)} runs")
+            for case in args.oversampler_cases:
+                command = [sys.executable, __file__, "--one", f"oversampler:{case}",
+                           "--device", args.device, "--oversampler-params",
+                           args.oversampler_params]
+                output = subprocess.run(command, capture_output=True, text=True, check=True)
+                runs.append({**json.loads(output.stdout.strip().splitlines()[-1]),
+                             "repeat": repeat, "command": command_line,
+                             "host": f"{platform.processor() or platform.machine()}, "
+                                     f"{os.cpu_count()} CPUs"})
+                print(json.dumps(runs[-1]), flush=True)
+        for case in args.oversampler_cases:
+            rows = [r for r in runs if r["case"] == case]
+            seconds = [r["fit_resample_seconds"] for r in rows]
+            print(f"{case}: {rows[0]['n_samples']} rows ({rows[0]['n_minority']} minority), "
+                  f"n_iter {rows[0]['n_iter']}, {rows[0]['device']}, "
+                  f"{rows[0]['torch_threads']} torch threads: fit_resample median "
+                  f"{np.median(seconds):.1f} s (min {min(seconds):.1f}, max "
+                  f"{max(seconds):.1f}), CPU median "
+                  f"{np.median([r['cpu_seconds'] for r in rows]):.1f} s over {len(rows)} runs")
         if args.output:
             with open(args.output, "w") as handle:
                 json.dump(runs, handle, indent=1)

@@ -3,7 +3,7 @@
 from ._augmenter import ActiveGANAugmenter
 from ._over_sampler import ActiveGANOverSampler
 from ._classifier import AugmentedClassifier
-from ._classifier_cv import AugmentedClassifierCV
+from ._classifier_cv import AugmentedClassifierCV, OverSampledClassifierCV
 from ._counts import synthetic_counts
 from ._diagnostics import synthetic_diagnostics
 from ._plotting import plot_history
@@ -14,8 +14,8 @@ from .generators import (AnchoredGenerator, GeneratorFamily, PaperGenerator, Ran
                          WarpGenerator)
 
 __all__ = ["ActiveGANAugmenter", "ActiveGANOverSampler", "AnchoredGenerator", "AugmentedClassifier",
-           "AugmentedClassifierCV", "EfficientNetLite0Features", "GeneratorFamily", "PaperGenerator",
-           "RandomWarp", "WarpGenerator",
+           "AugmentedClassifierCV", "EfficientNetLite0Features", "GeneratorFamily",
+           "OverSampledClassifierCV", "PaperGenerator", "RandomWarp", "WarpGenerator",
            "TrainingDivergedError", "make_reward_model", "plot_history", "synthetic_counts",
            "synthetic_diagnostics"]
 __version__ = "0.3.0.dev0"

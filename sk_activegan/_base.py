@@ -15,6 +15,7 @@ draws its real rows class-balanced.
 
 import copy
 import numbers
+import re
 
 import numpy as np
 import torch
@@ -162,9 +163,20 @@ SAMPLING_PARAMETERS = (
 )
 
 
-def front_door_parameters(*own):
-    """A front door's parameters: the shared ones, its ``own`` after ``warm_up``."""
-    return (*SHARED_PARAMETERS, *own, *SAMPLING_PARAMETERS)
+def front_door_parameters(*own, defaults=None):
+    """A front door's parameters: the shared ones, its ``own`` after ``warm_up``;
+    ``defaults`` (``{name: value}``) replaces shared parameters' defaults (and the
+    "default=" of their documentation)."""
+    defaults = defaults or {}
+
+    def own_default(row):
+        if row.name not in defaults:
+            return row
+        value = defaults[row.name]
+        doc = re.sub(r"default=[^\n]*", f"default={value!r}", row.doc, count=1)
+        return row._replace(default=value, doc=doc)
+
+    return tuple(own_default(row) for row in (*SHARED_PARAMETERS, *own, *SAMPLING_PARAMETERS))
 
 
 FITTED_ATTRIBUTES_DOC = """    classes_ : ndarray of shape (n_classes,)
@@ -382,6 +394,9 @@ class BaseActiveGAN(BaseSampler):
 
     #: Draw every training batch's real rows class-balanced (for imbalanced classes).
     _balanced_batches = False
+    #: A front door's own defaults for the settings of a family resolved from a name
+    #: (routed ``generator__*`` settings take precedence).
+    _generator_defaults = {}
 
     def _counts_to_add(self, y, defaults):
         """``{label: rows}`` that ``fit_resample`` adds (labels absent add none);
@@ -409,6 +424,7 @@ class BaseActiveGAN(BaseSampler):
         config; a bad count or sampling strategy fails before any training."""
         config = resolve_config(self.get_params(deep=False), data, name=type(self).__name__,
                                 defaults={p.name: p.default for p in self._declared_parameters},
+                                generator_defaults=self._generator_defaults,
                                 balanced_batches=self._balanced_batches)
         strategy = self._counts_to_add(data.y, data.space.defaults)
         attributes, _ = fit_model(config, data)

@@ -10,7 +10,7 @@ from sklearn.model_selection import check_cv
 from sklearn.utils.multiclass import check_classification_targets
 
 from ._augmenter import ActiveGANAugmenter
-from ._compat import HasMethods, safe_indexing
+from ._compat import HasMethods, Interval, safe_indexing
 from ._classifier import (_default_estimator, _PredictFromEstimator, assign_state,
                           validated_state)
 from ._counts import synthetic_counts
@@ -223,3 +223,258 @@ class AugmentedClassifierCV(_PredictFromEstimator, ClassifierMixin, BaseEstimato
                 f"{sorted(short, key=repr)}; the augmenter needs at least 2 per class. "
                 "Use fewer folds, or more rows of those classes."
             )
+
+
+def _synthetic_prefix(X_res, y_res, n_real, counts):
+    """The first ``counts[label]`` rows of every class among the rows an over-sampler
+    appended after the ``n_real`` real ones (X as resampled: array or DataFrame)."""
+    index = np.arange(n_real, len(y_res))
+    y_syn = np.asarray(y_res)[n_real:]
+    keep = np.zeros(len(y_syn), dtype=bool)
+    for label, count in counts.items():
+        keep[np.flatnonzero(y_syn == label)[:count]] = True
+    return safe_indexing(X_res, index[keep]), y_syn[keep]
+
+
+def _added_per_class(y_res, n_real):
+    """``{label: rows}`` the over-sampler appended after the ``n_real`` real rows."""
+    labels, counts = np.unique(np.asarray(y_res)[n_real:], return_counts=True)
+    return dict(zip(labels.tolist(), counts.tolist()))
+
+
+def _share_counts(added, share):
+    """Rows kept per class at ``share`` of the sampler's own amount (half to even)."""
+    return {label: int(np.round(share * count)) for label, count in added.items()}
+
+
+def _over_sample(sampler, X, y):
+    """``sampler.fit_resample(X, y)`` (the sampler is fitted in place); checks the real
+    rows come first, as imbalanced-learn's over-samplers return them."""
+    X_res, y_res = sampler.fit_resample(X, y)
+    y_res = np.asarray(y_res)
+    if len(y_res) < len(y) or not np.array_equal(y_res[:len(y)], np.asarray(y)):
+        raise ValueError(
+            f"{type(sampler).__name__}.fit_resample must return the real rows first, then "
+            "the synthetic ones (as imbalanced-learn's over-samplers do); it returned "
+            f"{len(y_res)} rows for {len(y)} real ones, in another order.")
+    return X_res, y_res
+
+
+def _score_shares(sampler, estimator, scorer, X, y, train, test, shares):
+    """Validation score of every share on one fold, from one ``fit_resample``."""
+    X_fit, y_fit = safe_indexing(X, train), y[train]
+    X_test, y_test = safe_indexing(X, test), y[test]
+    added = {}
+    if shares.max() > 0:
+        try:
+            X_res, y_res = _over_sample(clone(sampler), X_fit, y_fit)
+        except ValueError as exc:
+            raise ValueError(f"The sampler failed on a training fold ({len(train)} rows, "
+                             f"class sizes {np.unique(y_fit, return_counts=True)[1].tolist()})"
+                             f": {exc} Use fewer folds (cv).") from exc
+        added = _added_per_class(y_res, len(y_fit))
+    scores = []
+    for share in shares:
+        X_aug, y_aug = X_fit, y_fit
+        if share > 0:
+            X_add, y_add = _synthetic_prefix(X_res, y_res, len(y_fit), _share_counts(added, share))
+            X_aug, y_aug = _append_rows(X_fit, X_add), np.concatenate([y_fit, y_add])
+        model = clone(estimator).fit(X_aug, y_aug)
+        scores.append(scorer(model, X_test, y_test))
+    return scores
+
+
+class OverSampledClassifierCV(_PredictFromEstimator, ClassifierMixin, BaseEstimator):
+    """A classifier whose amount of over-sampling, 0 included, is chosen by inner
+    cross-validation.
+
+    Works with any classifier and any over-sampler that appends synthetic rows
+    after the real ones (imbalanced-learn's over-samplers, `ActiveGANOverSampler`).
+    A *share* is a fraction of the rows the sampler adds with its own
+    ``sampling_strategy``: with the default ``"auto"``, 1.0 balances the classes,
+    0.5 adds half of what balancing adds to every minority class, and 0.0 adds
+    nothing, so over-sampling is used only where the validation score says it pays.
+
+    For every fold of ``cv`` the sampler is fitted once on the fold's training part
+    (``fit_resample`` with its own amount); for each share the estimator is fitted
+    on the real rows plus the first rows of that share of every class's synthetic
+    rows (shares are nested, so one ``fit_resample`` serves them all) and scored on
+    the held-out part. The share with the best mean score wins (ties go to the
+    smaller share) when it beats the smallest share by more than
+    ``min_improvement``, else the smallest share does; the estimator is then
+    refitted on all the data with that share of one more ``fit_resample`` (none when
+    the share is 0).
+
+    Cost: ``n_splits`` sampler fits, plus one when the chosen share is not 0, and
+    ``n_splits * len(shares) + 1`` estimator fits.
+
+    Parameters
+    ----------
+    estimator : classifier, default=None
+        Any scikit-learn classifier (a pipeline too). None uses
+        ``make_pipeline(StandardScaler(), SVC())``. Its hyper-parameters are kept:
+        tune them beforehand, or wrap this estimator in ``GridSearchCV``
+        (``estimator__...``).
+    sampler : over-sampler with fit_resample, default=None
+        None uses ``ActiveGANOverSampler()``. ``fit_resample`` must return the real
+        rows first and the synthetic ones after them, in the order generated, so that
+        the first rows of a class are a sample of the smaller amount.
+    shares : sequence of float, default=(0.0, 0.25, 0.5, 1.0)
+        Candidate shares of the sampler's own amount, each in [0, 1]. Include 0
+        to allow "no over-sampling".
+    cv : int, cross-validation generator or iterable, default=3
+        As in scikit-learn's `check_cv` (an int is a `StratifiedKFold`). Every
+        training fold must hold enough rows of each class for the sampler (2 for
+        `ActiveGANOverSampler`, ``k_neighbors + 1`` for SMOTE).
+    scoring : str, callable or None, default="f1_macro"
+        Validation score; None uses the estimator's ``score`` (accuracy).
+    min_improvement : float, default=0.0
+        How much (in the scorer's units: 0.01 is one macro-F1 point) the best
+        share's mean validation score must exceed the smallest share's (0, "the
+        classifier alone", when listed) to be chosen. Above 0 it guards against
+        validation folds that hold a handful of minority rows.
+    n_jobs : int or None, default=None
+        Folds evaluated in parallel (joblib).
+
+    Attributes
+    ----------
+    share_ : float
+        The chosen share.
+    best_score_ : float
+        Its mean validation score.
+    cv_results_ : dict of ndarray of shape (n_shares,)
+        ``shares`` (sorted), ``mean_test_score``, ``std_test_score`` and
+        ``split{k}_test_score`` for every candidate share.
+    sampler_ : fitted clone of sampler or None
+        None when the chosen share is 0.
+    n_added_ : dict
+        ``{label: rows}`` of synthetic rows the final estimator was fitted with
+        (empty when the chosen share is 0).
+    estimator_ : fitted clone of estimator
+    classes_ : ndarray of shape (n_classes,)
+    n_features_in_ : int
+    feature_names_in_ : ndarray of str
+        Only when fitted on a DataFrame with string column names.
+
+    Raises
+    ------
+    ValueError
+        In ``fit``: no share, a share outside [0, 1] or not a number; a sampler
+        that fails on a training fold (too few rows of a class for ``cv``); a
+        sampler whose output does not start with the real rows.
+
+    See Also
+    --------
+    AugmentedClassifierCV : the same choice for `ActiveGANAugmenter`'s budget, which
+        adds to every class.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import make_classification
+    >>> from sklearn.ensemble import HistGradientBoostingClassifier
+    >>> from imblearn.over_sampling import SMOTE
+    >>> from sk_activegan import OverSampledClassifierCV
+    >>> X, y = make_classification(n_samples=300, weights=[0.9], random_state=0)
+    >>> clf = OverSampledClassifierCV(HistGradientBoostingClassifier(random_state=0),
+    ...                               SMOTE(random_state=0), shares=(0.0, 0.5, 1.0))
+    >>> clf.fit(X, y).cv_results_["shares"].tolist()
+    [0.0, 0.5, 1.0]
+    >>> clf.share_ in (0.0, 0.5, 1.0)
+    True
+    """
+
+    _parameter_constraints = {
+        "estimator": [HasMethods(["fit", "predict"]), None],
+        "sampler": [HasMethods(["fit_resample"]), None],
+        "shares": ["array-like"],
+        "cv": ["cv_object"],
+        "scoring": [str, callable, None],
+        "min_improvement": [Interval(numbers.Real, 0, None, closed="left")],
+        "n_jobs": [numbers.Integral, None],
+    }
+
+    def __init__(self, estimator=None, sampler=None, *, shares=(0.0, 0.25, 0.5, 1.0), cv=3,
+                 scoring="f1_macro", min_improvement=0.0, n_jobs=None):
+        self.estimator = estimator
+        self.sampler = sampler
+        self.shares = shares
+        self.cv = cv
+        self.scoring = scoring
+        self.min_improvement = min_improvement
+        self.n_jobs = n_jobs
+
+    def _shares(self):
+        shares = np.asarray(self.shares, dtype=object).ravel()
+        if len(shares) == 0:
+            raise ValueError("shares must name at least one share; got none.")
+        for share in shares:
+            if (isinstance(share, bool) or not isinstance(share, numbers.Real)
+                    or not 0 <= share <= 1):
+                raise ValueError("shares must hold numbers in [0, 1] (shares of the "
+                                 f"sampler's own amount); got {share!r}.")
+        return np.unique(shares.astype(np.float64))  # sorted: ties go to the smaller
+
+    def fit(self, X, y):
+        """Choose the share by inner cross-validation, then refit on all the data.
+
+        Parameters
+        ----------
+        X : array-like or DataFrame of shape (n_samples, n_features)
+            Passed to the sampler as given.
+        y : array-like of shape (n_samples,)
+
+        Returns
+        -------
+        self : OverSampledClassifierCV
+        """
+        self._validate_params()
+        shares = self._shares()
+        X, y, state = validated_state(self, X, y)
+        check_classification_targets(y)
+        sampler = self.sampler if self.sampler is not None else _default_sampler()
+        estimator = self.estimator if self.estimator is not None else _default_estimator()
+        cv = check_cv(self.cv, y, classifier=is_classifier(estimator))
+        scorer = check_scoring(estimator, scoring=self.scoring)
+        folds = list(cv.split(X, y))
+        scores = np.array(Parallel(n_jobs=self.n_jobs)(
+            delayed(_score_shares)(sampler, estimator, scorer, X, y, train, test, shares)
+            for train, test in folds
+        )).T  # (n_shares, n_splits)
+        mean = scores.mean(axis=1)
+        best = int(np.argmax(mean))
+        if mean[best] - mean[0] <= self.min_improvement:
+            best = 0
+        share = float(shares[best])
+        fitted_sampler, n_added = None, {}
+        X_fit, y_fit = X, y
+        if share > 0:
+            fitted_sampler = clone(sampler)
+            X_res, y_res = _over_sample(fitted_sampler, X, y)
+            counts = _share_counts(_added_per_class(y_res, len(y)), share)
+            X_add, y_add = _synthetic_prefix(X_res, y_res, len(y), counts)
+            X_fit, y_fit = _append_rows(X, X_add), np.concatenate([y, y_add])
+            n_added = _added_per_class(y_add, 0)
+        fitted = clone(estimator).fit(X_fit, y_fit)
+        # every step has succeeded: the fitted state is assigned in one go, so a
+        # failed refit keeps the previous fit
+        assign_state(self, {
+            **state, "share_": share, "best_score_": float(mean[best]),
+            "cv_results_": {"shares": shares, "mean_test_score": mean,
+                            "std_test_score": scores.std(axis=1),
+                            **{f"split{k}_test_score": scores[:, k] for k in range(len(folds))}},
+            "sampler_": fitted_sampler, "n_added_": n_added, "estimator_": fitted,
+            "classes_": fitted.classes_})
+        return self
+
+    def __sklearn_tags__(self):
+        tags = ClassifierMixin.__sklearn_tags__(self)
+        tags.input_tags.sparse = False
+        sampler = self.sampler if self.sampler is not None else _default_sampler()
+        tags.non_deterministic = getattr(sampler, "random_state", None) is None
+        return tags
+
+
+def _default_sampler():
+    from ._over_sampler import ActiveGANOverSampler
+
+    return ActiveGANOverSampler()

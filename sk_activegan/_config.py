@@ -64,7 +64,8 @@ class FitConfig:
     verbose: int
 
 
-def resolve_config(params, data, *, name, defaults, balanced_batches=False):
+def resolve_config(params, data, *, name, defaults, generator_defaults=None,
+                   balanced_batches=False):
     """The :class:`FitConfig` of an estimator of class ``name`` with parameters
     ``params`` (its ``get_params(deep=False)``, routed ``generator__*`` settings
     included) and declared ``defaults`` (``{name: default}``) for checked ``data``.
@@ -77,7 +78,7 @@ def resolve_config(params, data, *, name, defaults, balanced_batches=False):
     device = resolve_device(params["device"])
     space.check_settings(categorical=data.categorical,
                          feature_extractor=params["feature_extractor"])
-    family = resolve_generator(params, space, name)
+    family = resolve_generator(params, space, name, generator_defaults or {})
     family.check(space, n_features=data.X.shape[1], categorical=data.categorical)
     if params["reward_estimator"] is None:
         n_folds_for(data.y)  # fail early, naming the caller's labels
@@ -120,10 +121,11 @@ def resolve_config(params, data, *, name, defaults, balanced_batches=False):
         seeds=Seeds(*(int(s) for s in seeds)), verbose=params["verbose"])
 
 
-def resolve_generator(params, space, name):
+def resolve_generator(params, space, name, generator_defaults=None):
     """The generator family of one fit: ``generator`` (a name, "auto" or a family
-    object) with the ``generator__*`` settings; the deprecated ``method`` mapped
-    onto it with a ``FutureWarning``."""
+    object) with the ``generator__*`` settings (over the front door's
+    ``generator_defaults`` for a family resolved from a name); the deprecated
+    ``method`` mapped onto it with a ``FutureWarning``."""
     spec, method = params["generator"], params.get("method", "deprecated")
     if not (isinstance(method, str) and method == "deprecated"):
         if not (isinstance(spec, str) and spec == "auto"):
@@ -135,7 +137,7 @@ def resolve_generator(params, space, name):
                       "'anchored' for tables, 'warp' for images).", FutureWarning, stacklevel=5)
     routed = {key[len("generator__"):]: value for key, value in params.items()
               if key.startswith("generator__")}
-    family, ignored = make_family(spec, space, routed)
+    family, ignored = make_family(spec, space, routed, generator_defaults)
     if ignored:
         warnings.warn(f"{', '.join('generator__' + k for k in ignored)}: the generator "
                       f"{family.name!r} has no such setting, ignored (its settings: "

@@ -18,7 +18,8 @@ SAMPLING_STRATEGY = Parameter(
     dict. Only these classes get synthetic rows.""")
 
 
-@declare((SAMPLING_STRATEGY, *front_door_parameters()), routed="generator")
+@declare((SAMPLING_STRATEGY, *front_door_parameters(defaults={"n_iter": 500})),
+         routed="generator")
 @fill_docstring
 class ActiveGANOverSampler(BaseActiveGAN, BaseOverSampler):
     """Over-sample imbalanced classes with ActiveGAN's informative samples.
@@ -48,6 +49,14 @@ class ActiveGANOverSampler(BaseActiveGAN, BaseOverSampler):
     Integer and boolean columns come back valid, in the caller's dtype(s); a
     DataFrame in gives DataFrames out. Pickles hold the training rows, standardized.
 
+    Its defaults are set for a pipeline step that fits in seconds: ``n_iter=500``,
+    and a generator family resolved from a name gets ``hidden_layer_sizes=(64, 64)``
+    unless ``generator__hidden_layer_sizes`` is given (the augmenter's: 3000 and
+    (256, 256); timings and scores on the imbalanced results page).
+    ``n_iter="auto"`` restores the family's iterations. To let the data choose how
+    much to over-sample, 0 included, with any classifier, see
+    `OverSampledClassifierCV`.
+
     Parameters
     ----------
     {parameters}
@@ -76,6 +85,9 @@ class ActiveGANOverSampler(BaseActiveGAN, BaseOverSampler):
     _sampling_type = "over-sampling"
     _balanced_batches = True
     _counts_parameter = "sampling_strategy"
+    #: Settings of a family resolved from a name, unless routed: a pipeline step that
+    #: fits in seconds (docs/imbalanced.md).
+    _generator_defaults = {"hidden_layer_sizes": (64, 64)}
 
     def _counts_to_add(self, y, defaults):
         """imbalanced-learn's ``check_sampling_strategy``: rows to add per class."""

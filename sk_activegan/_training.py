@@ -174,8 +174,12 @@ def train(modules, X, y, schedule, *, rng, reward=None, diagnostics=None, progre
 
 def _run(modules, X, y, schedule, rng, reward_module, diagnostics, progress):
     device = X.device
+    # one fused kernel per step where torch has one: the loop is small networks, so
+    # Adam's per-tensor steps were a fifth of a CPU iteration
+    fused = True if device.type in ("cpu", "cuda") else None
     opt_d, opt_g, opt_policy = (
-        torch.optim.Adam(net.parameters(), lr=schedule.learning_rate, betas=(0.5, 0.999))
+        torch.optim.Adam(net.parameters(), lr=schedule.learning_rate, betas=(0.5, 0.999),
+                         fused=fused)
         for net in (modules.discriminator, modules.generator, modules.policy)
     )
     buffer = SampleBuffer(schedule.buffer_size, X.shape[1], modules.latent_dim, device)

@@ -370,10 +370,11 @@ FAMILIES = {family.name: family for family in (AnchoredGenerator, WarpGenerator,
                                                RandomWarp)}
 
 
-def make_family(spec, space, routed):
+def make_family(spec, space, routed, defaults=None):
     """The family a fit uses: ``spec`` is a name (``"auto"``: the space's default)
     or a family object (cloned, not changed); ``routed`` are ``{setting: value}``
-    from ``generator__<setting>`` keywords, set on it. Returns ``(family, ignored)``:
+    from ``generator__<setting>`` keywords, set on it; ``defaults`` (a front door's
+    own) are set first on a family resolved from a name, where it has the setting. Returns ``(family, ignored)``:
     routed settings that a family resolved from a name does not have are ignored and
     listed (a family object refuses them: ``ValueError``)."""
     from sklearn.base import clone
@@ -381,6 +382,7 @@ def make_family(spec, space, routed):
     if isinstance(spec, str):
         family = FAMILIES[space.defaults.generator if spec == "auto" else spec]()
         known = family.get_params(deep=False)
+        family.set_params(**{k: v for k, v in (defaults or {}).items() if k in known})
         ignored = sorted(set(routed) - set(known))
         family.set_params(**{k: v for k, v in routed.items() if k in known})
         return family, ignored

@@ -120,7 +120,7 @@ def test_cache_is_keyed_by_the_settings(tmp_path):
 
 
 def test_imbalanced_benchmark_end_to_end(tmp_path):
-    bench = _load("imbalanced")
+    bench = _load("imbalanced_resamplers")
     rng = np.random.default_rng(4)
     for name, categorical in [("toy", []), ("toy_cat", [0])]:
         X = np.column_stack([rng.integers(0, 3, 120).astype(float), rng.normal(size=(120, 2))])
@@ -161,3 +161,33 @@ def test_image_benchmark_classical_rows():
         assert not np.allclose(out, np.repeat(X, len(out) // 3, axis=0))
     # a bounded similarity warp keeps most of the stroke's mass
     assert np.all(np.abs(warps.sum(1) / X[0].sum() - 1) < 0.35)
+
+
+def test_imbalanced_pipelines_end_to_end_and_resumes(tmp_path):
+    bench = _load("imbalanced")
+    rng = np.random.default_rng(5)
+    X = np.column_stack([rng.integers(0, 3, 120).astype(float), rng.normal(size=(120, 2))])
+    y = np.repeat([0, 1], [100, 20])
+    X[y == 1, 1:] += 1.5
+    np.savez(tmp_path / "toy.npz", X=X, y=y, categorical=np.array([0]))
+    argv = ["--datasets", "toy", "--repeats", "1", "--data-dir", str(tmp_path),
+            "--sampler", '{"n_iter": 10, "hidden_layer_sizes": [8]}',
+            "--cache-dir", str(tmp_path / "cache"), "--output-dir", str(tmp_path / "out")]
+    bench.main(argv)
+    result = json.loads((tmp_path / "out" / "imbalanced_pipelines.json").read_text())
+    rows = {r["pipeline"]: r for r in result["rows"]}
+    assert set(rows) == set(bench.PIPELINES)
+    for row in rows.values():
+        assert 0 <= row["macro_f1"] <= 100 and 0 <= row["minority_f1"] <= 100
+    assert rows["SVM + ActiveGAN"]["n_synthetic"] == 40  # the training half: 50 vs 10
+    assert set(rows["HGB + ActiveGAN"]["share_test"]) == {"0.0", "0.25", "0.5", "1.0"}
+    assert rows["SVM + ActiveGAN (CV)"]["share"] in bench.SHARES
+    # one over-sampler fit on the training half and one per inner fold, shared by SVM and HGB
+    assert len(list((tmp_path / "cache" / "resamples").glob("*.npz"))) == 4
+    summary = result["summary"]
+    assert summary["SVM"]["covered"] == ["toy"]
+    # a second run reads every row back
+    (tmp_path / "out" / "imbalanced_pipelines.json").unlink()
+    bench.main(argv)
+    again = json.loads((tmp_path / "out" / "imbalanced_pipelines.json").read_text())
+    assert again["rows"] == result["rows"]

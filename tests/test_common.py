@@ -3,10 +3,11 @@
 from imblearn.utils.estimator_checks import parametrize_with_checks as imblearn_checks
 from sklearn.utils.estimator_checks import parametrize_with_checks as sklearn_checks
 
+from imblearn.over_sampling import RandomOverSampler
 from sklearn.linear_model import LogisticRegression
 
 from sk_activegan import (ActiveGANAugmenter, ActiveGANOverSampler, AugmentedClassifier,
-                          AugmentedClassifierCV)
+                          AugmentedClassifierCV, OverSampledClassifierCV)
 from conftest import FAST
 from sk_activegan import AnchoredGenerator
 
@@ -25,6 +26,10 @@ CLASSIFIER = AugmentedClassifier(AUGMENTER, LogisticRegression())
 CLASSIFIER_CV = AugmentedClassifierCV(AUGMENTER, LogisticRegression(), n_synthetic=(0.0, 0.5),
                                       cv=2)
 
+OVER_SAMPLED_CV = OverSampledClassifierCV(LogisticRegression(),
+                                          RandomOverSampler(random_state=0),
+                                          shares=(0.0, 0.5), cv=2)
+
 SKLEARN_EXPECTED_FAILURES = {
     AugmentedClassifierCV: {
         # the check fits 10 rows of 3 classes: a 2-fold training part then holds a
@@ -42,7 +47,7 @@ IMBLEARN_EXPECTED_FAILURES = {
 }
 
 
-@sklearn_checks([AUGMENTER, OVER_SAMPLER, CLASSIFIER, CLASSIFIER_CV],
+@sklearn_checks([AUGMENTER, OVER_SAMPLER, CLASSIFIER, CLASSIFIER_CV, OVER_SAMPLED_CV],
                 expected_failed_checks=lambda est: SKLEARN_EXPECTED_FAILURES.get(type(est), {}))
 def test_sklearn_compatible(estimator, check):
     check(estimator)
