@@ -7,7 +7,7 @@ Each measurement runs in a fresh subprocess, so peak memory is its own.
     python benchmarks/speed.py --oversampler --repeats 5  # default ActiveGANOverSampler
                                                          # fit on 2,000 / 1,154 / 742 rows
     python benchmarks/speed.py --oversampler --repeats 3 \
-        --oversampler-params '{"n_iter": "auto", "hidden_layer_sizes": "auto"}'  # former
+        --oversampler-params '{"n_iter": "auto", "generator__hidden_layer_sizes": "auto"}'  # former
     python benchmarks/speed.py --images --repeats 2       # image mode on MNIST n = 1000:
                                                          # it/s at batch 64 and 256, and
                                                          # the default fit's time
@@ -87,8 +87,8 @@ def measure_over_sampler(device, case, params):
     X_res, _ = sampler.fit_resample(X, y)
     return {"case": case, "n_samples": len(X), "n_features": X.shape[1],
             "n_minority": int(y.sum()), "device": str(sampler.device_),
-            "n_iter": sampler.n_iter_, "hidden_layer_sizes": list(sampler.hidden_layer_sizes)
-            if not isinstance(sampler.hidden_layer_sizes, str) else sampler.hidden_layer_sizes,
+            "n_iter": sampler.n_iter_,
+            "hidden_layer_sizes": list(sampler.generator_._widths(sampler._model.space)),
             "fit_resample_seconds": time.perf_counter() - start,
             "cpu_seconds": time.process_time() - cpu,
             "torch_threads": torch.get_num_threads(),
