@@ -171,7 +171,7 @@ def test_imbalanced_pipelines_end_to_end_and_resumes(tmp_path):
     X[y == 1, 1:] += 1.5
     np.savez(tmp_path / "toy.npz", X=X, y=y, categorical=np.array([0]))
     argv = ["--datasets", "toy", "--repeats", "1", "--data-dir", str(tmp_path),
-            "--sampler", '{"n_iter": 10, "hidden_layer_sizes": [8]}',
+            "--sampler", '{"n_iter": 10, "generator__hidden_layer_sizes": [8]}',
             "--cache-dir", str(tmp_path / "cache"), "--output-dir", str(tmp_path / "out")]
     bench.main(argv)
     result = json.loads((tmp_path / "out" / "imbalanced_pipelines.json").read_text())
