@@ -77,6 +77,16 @@ MODEL_PARAMETERS_DOC = """    method : {"anchored", "paper"}, default="anchored"
         Adam learning rate of all networks.
     batch_size : int, default=64
         Real and generated samples per iteration.
+    reward_batch_size : "auto", int or None, default="auto"
+        Generated samples per iteration whose reward is computed during training:
+        that many rows drawn at random from each batch carry the batch's
+        uncertainty loss, weighted so that its gradient stays an unbiased
+        estimate of eq. 12's (noisier: see ``SubsampledReward``). None: every
+        row, as in the paper. "auto": 8 when a ``feature_extractor`` runs on the
+        CPU (at its native resolution the extractor's forward pass costs more
+        than the rest of an iteration: the Table 1 page), None otherwise (a GPU,
+        raw pixels, tables). Sampling, selection and diagnostics always use the
+        full reward.
 """
 
 SAMPLING_PARAMETERS_DOC = """    margin_filter : float or None, default=None
@@ -242,6 +252,8 @@ class BaseActiveGAN(BaseSampler):
         "dropout": [Interval(numbers.Real, 0, 1, closed="left")],
         "learning_rate": [Interval(numbers.Real, 0, None, closed="neither")],
         "batch_size": [Interval(numbers.Integral, 1, None, closed="left")],
+        "reward_batch_size": [StrOptions({"auto"}), Interval(numbers.Integral, 1, None,
+                                                             closed="left"), None],
         "margin_filter": [Interval(numbers.Real, 0, 1, closed="both"), None],
         "n_candidates": [StrOptions({"auto"}), Interval(numbers.Integral, 1, None, closed="left")],
         "anchor_radius": [Interval(numbers.Real, 0, None, closed="neither")],
@@ -260,7 +272,8 @@ class BaseActiveGAN(BaseSampler):
                  reward_constant=0.0, n_iter="auto", warm_up=1 / 3, discriminator_interval=1,
                  buffer_size=1024, latent_dim=32, hidden_layer_sizes="auto",
                  policy_hidden_layer_sizes=(128,), dropout=0.3, learning_rate=2e-4,
-                 batch_size=64, margin_filter=None, n_candidates="auto", anchor_radius=0.5,
+                 batch_size=64, reward_batch_size="auto", margin_filter=None,
+                 n_candidates="auto", anchor_radius=0.5,
                  horizontal_flip=False, reward_estimator=None,
                  reward_param_grid=None, categorical_features="auto", image_shape=None,
                  feature_extractor=None, device="auto",
@@ -280,6 +293,7 @@ class BaseActiveGAN(BaseSampler):
         self.dropout = dropout
         self.learning_rate = learning_rate
         self.batch_size = batch_size
+        self.reward_batch_size = reward_batch_size
         self.margin_filter = margin_filter
         self.n_candidates = n_candidates
         self.anchor_radius = anchor_radius

@@ -18,6 +18,10 @@ from ._reward import n_folds_for
 from ._training import TrainingSchedule
 from ._validation import check_layer_sizes, check_reward_param_grid, resolve_device
 
+#: Rows of each generated batch the training reward reads when a feature extractor
+#: runs on the CPU (``reward_batch_size="auto"``).
+CPU_REWARD_BATCH_SIZE = 8
+
 
 class RewardSettings(NamedTuple):
     """Eq. 9's mix α, eq. 8's threshold ε and the reward C beyond it."""
@@ -56,6 +60,7 @@ class FitConfig:
     horizontal_flip: bool
     margin_filter: object
     n_candidates: int
+    reward_batch_size: object
     reward_estimator: object
     reward_param_grid: object
     feature_extractor: object
@@ -102,6 +107,10 @@ def resolve_config(params, data, *, name, balanced_batches=False):
         batch_size=params["batch_size"], learning_rate=float(params["learning_rate"]),
         discriminator_interval=params["discriminator_interval"],
         buffer_size=params["buffer_size"], balanced_batches=balanced_batches)
+    reward_batch_size = params["reward_batch_size"]
+    if isinstance(reward_batch_size, str):  # "auto"
+        reward_batch_size = (CPU_REWARD_BATCH_SIZE if params["feature_extractor"] is not None
+                             and device.type == "cpu" else None)
     seeds = check_random_state(params["random_state"]).randint(np.iinfo(np.int32).max, size=3)
     return FitConfig(
         name=name, lambda_reward=lambda_reward,
@@ -112,6 +121,7 @@ def resolve_config(params, data, *, name, balanced_batches=False):
         anchor_radius=params["anchor_radius"] if anchored else None,
         horizontal_flip=bool(params["horizontal_flip"]),
         margin_filter=params["margin_filter"], n_candidates=int(n_candidates),
+        reward_batch_size=reward_batch_size,
         reward_estimator=params["reward_estimator"],
         reward_param_grid=check_reward_param_grid(params["reward_param_grid"]),
         feature_extractor=params["feature_extractor"], device=device,
