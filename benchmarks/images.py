@@ -89,6 +89,7 @@ METHODS = ["shift4", "VSV-shift8", "VSV-affine4", "elastic", "SMOTE", "AC-GAN", 
            "ActiveGAN[paper]", "random-warps", "lambda0", "lambda0+sel",
            "ActiveGAN-3000it", "ActiveGAN-3000it+sel", "ActiveGAN-nosel", "ActiveGAN@0.5",
            "ActiveGAN@4", "ActiveGAN", "untrained", "untrained+sel", "trained", "trained+sel",
+           "default", "default-lambda0",
            *SELECTION_ROWS]
 #: The ablation at the defaults' budget (+800 %), run on the full data sets.
 ABLATION = ["shift4", "VSV-shift8", "elastic", "random-warps", "untrained", "untrained+sel",
@@ -356,6 +357,8 @@ def gan(kind, X, y, shape, seed, n_iter):
         params.update(n_iter=0)
     elif kind == "trained":  # the warp generator trained with the reward
         params.setdefault("n_iter", 1000)
+    elif kind == "default-lambda0":  # the image defaults without the reward (λ = 0)
+        params.update(lambda_reward=0.0)
     elif kind == "AC-GAN":
         params.update(method="paper", lambda_reward=0.0)
     elif kind == "ActiveGAN[paper]":
@@ -374,6 +377,8 @@ def gan_rows(kind, X, y, shape, seed, n_iter, save=None):
             else aug.n_synthetic)  # the budget "auto" resolves to
     budgets = {"AC-GAN": {"AC-GAN": (0.5, None, 1), "AC-GAN+F": (0.5, 0.2, 1)},
                "ActiveGAN[paper]": {"ActiveGAN[paper]": (0.5, None, 1)},
+               "default": {"default": (full, None, "fitted")},
+               "default-lambda0": {"default-lambda0": (full, None, "fitted")},
                "lambda0": {"lambda0": (full, None, 1), "lambda0+sel": (full, None, "auto")},
                "untrained": {"untrained": (full, None, 1), "untrained+sel": (full, None, 4)},
                "trained": {"trained": (full, None, 1), "trained+sel": (full, None, 4)},
@@ -455,6 +460,7 @@ def run_cell(name, n, seed, methods, args):
     if chosen:
         selection_rows(chosen, X_tr, y_tr, shape, seed, record)
     kinds = {"ActiveGAN": ["ActiveGAN@0.5", "ActiveGAN@4", "ActiveGAN-nosel", "ActiveGAN"],
+             "default": ["default"], "default-lambda0": ["default-lambda0"],
              "lambda0": ["lambda0", "lambda0+sel"],
              "untrained": ["untrained", "untrained+sel"], "trained": ["trained", "trained+sel"],
              "ActiveGAN-3000it": ["ActiveGAN-3000it", "ActiveGAN-3000it+sel"],

@@ -10,9 +10,12 @@ from ._plotting import plot_history
 from ._reward import make_reward_model
 from ._training import TrainingDivergedError
 from .extractors import EfficientNetLite0Features
+from .generators import (AnchoredGenerator, GeneratorFamily, PaperGenerator, RandomWarp,
+                         WarpGenerator)
 
-__all__ = ["ActiveGANAugmenter", "ActiveGANOverSampler", "AugmentedClassifier", "AugmentedClassifierCV",
-           "EfficientNetLite0Features",
+__all__ = ["ActiveGANAugmenter", "ActiveGANOverSampler", "AnchoredGenerator", "AugmentedClassifier",
+           "AugmentedClassifierCV", "EfficientNetLite0Features", "GeneratorFamily", "PaperGenerator",
+           "RandomWarp", "WarpGenerator",
            "TrainingDivergedError", "make_reward_model", "plot_history", "synthetic_counts",
            "synthetic_diagnostics"]
 __version__ = "0.3.0.dev0"

@@ -4,10 +4,21 @@ import numbers
 
 from sklearn.utils._param_validation import Interval, StrOptions
 
-from ._base import BaseActiveGAN, fill_docstring
+from ._base import BaseActiveGAN, fill_docstring, front_door_parameters
 from ._counts import synthetic_counts
+from ._parameters import Parameter, declare
+
+N_SYNTHETIC = Parameter(
+    "n_synthetic", "auto", [StrOptions({"auto"}), Interval(numbers.Real, 0, None, closed="left"),
+                            Interval(numbers.Integral, 0, None, closed="left"), dict],
+    """"auto", float, int or dict, default="auto"
+    Rows ``fit_resample`` adds: a float is a share of each class's size (0.5 adds
+    50 % of every class), an int a count per class, a dict ``{label: count}``.
+    "auto": 0.5 for tables, 8.0 for images (eight transformed copies per image, as
+    many as the classical eight 1-px translations).""")
 
 
+@declare(front_door_parameters(N_SYNTHETIC), routed="generator")
 @fill_docstring
 class ActiveGANAugmenter(BaseActiveGAN):
     """Generate informative labeled samples with ActiveGAN (Kong et al., AAAI 2019).
@@ -24,20 +35,16 @@ class ActiveGANAugmenter(BaseActiveGAN):
     per class is ``n_synthetic``. After ``fit_resample``, ``sampling_strategy_``
     holds the number of rows added per class, as imbalanced-learn's samplers do.
 
-    By default the generator is *anchored* (``method="anchored"``): each sample is a
-    real row of its class moved by a learned, bounded shift, which the benchmark
-    found to lose far less than the paper's free generator on small tabular data
-    (see the method page of the documentation). ``method="paper"`` is the paper's
-    method exactly.
-
-    With ``image_shape``, rows are flattened images: the networks are
-    convolutional, and the anchored generator moves a real image of the class by a
-    bounded rotation, scaling and shift; by default it is not trained
-    (``n_iter=0``: training gained nothing measurable) and each kept image is the
-    one of ``n_candidates`` such warps the reward model is least sure of, its
-    label kept. On real MNIST this beats the raw-pixel SVM, but the same warps
-    drawn at random without the reward do as well or better; on Fashion-MNIST the
-    reward's choice gains over random warps (the image results page).
+    What generates the samples is the ``generator`` family
+    (``sk_activegan.generators``). For tables the default is *anchored*: each
+    sample is a real row of its class moved by a learned, bounded shift (a
+    departure from the paper's free G(z, y), which ``generator="paper"`` gives).
+    With ``image_shape``, rows are flattened images and the default is the *warp*
+    generator: a real image of the class under a learned rotation, scaling and
+    shift, trained with the uncertainty reward from its untrained draw (random
+    similarity warps), each kept image the one of ``n_candidates`` the reward
+    prefers. ``generator="random-warp"`` is that untrained draw, a baseline (the
+    image results page compares them).
 
     Integer and boolean columns come back valid (integers rounded within their
     observed range, booleans both ways), in the caller's dtype(s); a DataFrame in
@@ -46,14 +53,7 @@ class ActiveGANAugmenter(BaseActiveGAN):
 
     Parameters
     ----------
-    {model_parameters}
-    n_synthetic : "auto", float, int or dict, default="auto"
-        Rows ``fit_resample`` adds: a float is a share of each class's size
-        (0.5 adds 50 % of every class), an int a count per class, a dict
-        ``{label: count}``. "auto": 0.5 for tables, 8.0 for images (eight
-        transformed copies per image, as many as the classical eight 1-px
-        translations; measured in the image results).
-    {sampling_parameters}
+    {parameters}
     Attributes
     ----------
     {fitted_attributes}
@@ -65,7 +65,7 @@ class ActiveGANAugmenter(BaseActiveGAN):
     >>> from sklearn.datasets import load_iris
     >>> from sk_activegan import ActiveGANAugmenter
     >>> X, y = load_iris(return_X_y=True)
-    >>> aug = ActiveGANAugmenter(n_iter=50, hidden_layer_sizes=(32,),
+    >>> aug = ActiveGANAugmenter(n_iter=50, generator__hidden_layer_sizes=(32,),
     ...                          reward_param_grid={"C": [1.0], "gamma": ["scale"]},
     ...                          random_state=0)
     >>> X_syn, y_syn = aug.fit(X, y).sample(n_per_class=5)
@@ -77,37 +77,6 @@ class ActiveGANAugmenter(BaseActiveGAN):
     """
 
     _sampling_type = "bypass"
-
-    _parameter_constraints = {
-        **BaseActiveGAN._parameter_constraints,
-        "n_synthetic": [StrOptions({"auto"}), Interval(numbers.Real, 0, None, closed="left"),
-                        Interval(numbers.Integral, 0, None, closed="left"), dict],
-    }
-
-    def __init__(self, *, method="anchored", lambda_reward="auto", epsilon=0.2, alpha=0.5,
-                 reward_constant=0.0, n_iter="auto", warm_up=1 / 3, discriminator_interval=1,
-                 buffer_size=1024, latent_dim=32, hidden_layer_sizes="auto",
-                 policy_hidden_layer_sizes=(128,), dropout=0.3, learning_rate=2e-4,
-                 batch_size=64, reward_batch_size="auto", n_synthetic="auto",
-                 margin_filter=None, n_candidates="auto",
-                 anchor_radius=0.5, horizontal_flip=False,
-                 reward_estimator=None, reward_param_grid=None, categorical_features="auto",
-                 image_shape=None, feature_extractor=None, device="auto", random_state=None, verbose=0):
-        super().__init__(
-            method=method, lambda_reward=lambda_reward, epsilon=epsilon, alpha=alpha,
-            reward_constant=reward_constant, n_iter=n_iter, warm_up=warm_up,
-            discriminator_interval=discriminator_interval, buffer_size=buffer_size,
-            latent_dim=latent_dim, hidden_layer_sizes=hidden_layer_sizes,
-            policy_hidden_layer_sizes=policy_hidden_layer_sizes, dropout=dropout,
-            learning_rate=learning_rate, batch_size=batch_size,
-            reward_batch_size=reward_batch_size, margin_filter=margin_filter,
-            n_candidates=n_candidates,
-            anchor_radius=anchor_radius, horizontal_flip=horizontal_flip,
-            reward_estimator=reward_estimator,
-            reward_param_grid=reward_param_grid, categorical_features=categorical_features,
-            image_shape=image_shape, feature_extractor=feature_extractor,
-            device=device, random_state=random_state, verbose=verbose)
-        self.n_synthetic = n_synthetic
 
     def _counts_to_add(self, y, defaults):
         """``n_synthetic`` per class ("auto": the data space's default): a share of

@@ -6,8 +6,9 @@ point, leaves the previous model exactly as it was. The reward reaches the
 training loop as a torch module built once; ``sample`` reads fitted state only.
 
 A front door (``ActiveGANAugmenter``; an over-sampler) subclasses
-:class:`BaseActiveGAN`, lists its parameters in ``__init__`` and says, in
-``_counts_to_add``, how many rows ``fit_resample`` adds per class. A front door
+:class:`BaseActiveGAN`, declares its parameters (:func:`front_door_parameters`
+with its own, through ``_parameters.declare``) and says, in ``_counts_to_add``,
+how many rows ``fit_resample`` adds per class. A front door
 whose classes are imbalanced sets ``_balanced_batches``: every training batch then
 draws its real rows class-balanced.
 """
@@ -25,144 +26,155 @@ from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_dat
 from ._config import resolve_config
 from ._counts import resolve_counts
 from ._fitting import fit_model
+from ._parameters import Parameter
 from ._validation import _numpy_labels, check_training_data
+from .generators import FAMILIES, GeneratorFamily
 
-#: Parameter and attribute documentation the front doors share; each front door's
-#: docstring names where they go (:func:`fill_docstring`).
-MODEL_PARAMETERS_DOC = """    method : {"anchored", "paper"}, default="anchored"
-        ``"paper"``: the generator maps noise and a label to a sample, ``G(z, y)``,
-        as in the paper. ``"anchored"``: ``G(z, y, a)`` is a real row ``a`` of class
-        ``y`` plus a learned shift no longer than ``anchor_radius`` (a departure
-        from the paper).
-    lambda_reward : "auto" or float, default="auto"
-        Weight λ of the uncertainty loss in the generator loss (eq. 11).
-        0 trains plain AC-GAN (with the generator ``method`` names). "auto": 0.1
-        for tables, 1.0 for images (measured: docs/images.md).
-    epsilon : float, default=0.2
-        Margin threshold ε of the margin reward (eq. 8), in [0, 1].
-    alpha : float, default=0.5
-        Mix α between the margin and the entropy rewards (eq. 9), in [0, 1].
-    reward_constant : float, default=0.0
-        Margin reward C given beyond ε (eq. 8); 0 in the paper.
-    n_iter : "auto" or int, default="auto"
+#: The parameters every front door shares, declared once (``_parameters.declare``);
+#: a front door adds its own (the augmenter's ``n_synthetic``, the over-sampler's
+#: ``sampling_strategy``) at ``OWN_AT``.
+SHARED_PARAMETERS = (
+    Parameter(
+        "generator", "auto", [StrOptions({"auto", *FAMILIES}), GeneratorFamily],
+        """"auto", str or GeneratorFamily, default="auto"
+        What draws the samples (``sk_activegan.generators``): ``"anchored"`` (a real
+        row moved by a learned, bounded shift; tables), ``"warp"`` (a real image
+        under a learned similarity transform; images), ``"paper"`` (the paper's free
+        G(z, y)), all three trained as ActiveGAN; or the baseline ``"random-warp"``
+        (random similarity warps, nothing trained; images). A family object brings
+        its own settings. "auto": ``"anchored"`` for tables, ``"warp"`` for images.
+        Settings of whichever family is used can also be given here as
+        ``generator__<setting>=value`` (for example ``generator__anchor_radius=0.3``
+        or ``generator__hidden_layer_sizes=(64,)``); one the family lacks is
+        warned about and ignored."""),
+    Parameter(
+        "lambda_reward", "auto", [StrOptions({"auto"}),
+                                  Interval(numbers.Real, 0, None, closed="left")],
+        """"auto" or float, default="auto"
+        Weight λ of the uncertainty loss in the generator loss (eq. 11); 0 trains
+        plain AC-GAN. "auto": the family's (0.1, the paper's, for ``"anchored"`` and
+        ``"paper"``; 1.0 for ``"warp"``, whose transform has four degrees of freedom)."""),
+    Parameter("epsilon", 0.2, [Interval(numbers.Real, 0, 1, closed="both")],
+              """float, default=0.2
+              Margin threshold ε of the margin reward (eq. 8), in [0, 1]."""),
+    Parameter("alpha", 0.5, [Interval(numbers.Real, 0, 1, closed="both")],
+              """float, default=0.5
+              Mix α between the margin and the entropy rewards (eq. 9), in [0, 1]."""),
+    Parameter("reward_constant", 0.0, [Interval(numbers.Real, None, None, closed="neither")],
+              """float, default=0.0
+              Margin reward C given beyond ε (eq. 8); 0 in the paper."""),
+    Parameter(
+        "n_iter", "auto", [StrOptions({"auto"}), Interval(numbers.Integral, 0, None,
+                                                          closed="left")],
+        """"auto" or int, default="auto"
         Generator updates in all, warm-up included; 0 keeps the generator as
-        initialised. "auto": 3000 for tables and for images with
-        ``method="paper"``; 0 for images with ``method="anchored"``: the warp
-        generator untrained draws random similarity warps of real images (its head
-        starts at zero), and training it — with or without the reward — gained
-        nothing over that draw on MNIST and Fashion-MNIST while costing minutes
-        (docs/images.md); the reward then acts through ``n_candidates``.
-    warm_up : float or int, default=1/3
+        initialised (for ``"warp"``: random similarity warps). "auto": the family's
+        (3000 for ``"anchored"`` and ``"paper"``, 300 for ``"warp"``)."""),
+    Parameter(
+        "warm_up", 1 / 3, [Interval(numbers.Real, 0, 1, closed="left"),
+                           Interval(numbers.Integral, 0, None, closed="left")],
+        """float or int, default=1/3
         Plain AC-GAN iterations before the uncertainty loss is switched on
-        (Algorithm 1, step 4): a share of ``n_iter`` when a float in [0, 1),
-        a count clipped to ``n_iter`` when an int.
-    discriminator_interval : int, default=1
-        The discriminator is updated once every this many generator updates.
-    buffer_size : int, default=1024
-        Capacity M of the buffer of recent generated samples the policy is fitted on.
-    latent_dim : int, default=32
-        Dimension of the generator's noise z.
-    hidden_layer_sizes : "auto" or tuple of int, default="auto"
-        Hidden layers of the generator and of the discriminator. With images
-        (``image_shape``), the channels of the stride-2 convolutions, then the
-        width of the fully connected layer: ``(64, 128, 1024)`` is the paper's
-        InfoGAN structure for 28x28 images, ``(64, 128, 256, 1024)`` a DCGAN-style
-        stack for 32x32x3. "auto": ``(256, 256)`` for tables, ``(32, 64, 256)``
-        for images (narrower than the paper's, for CPUs: see the image results).
-    policy_hidden_layer_sizes : tuple of int, default=(128,)
-        Hidden layers of the Gaussian policy.
-    dropout : float, default=0.3
-        Dropout in the discriminator.
-    learning_rate : float, default=2e-4
-        Adam learning rate of all networks.
-    batch_size : int, default=64
-        Real and generated samples per iteration.
-    reward_batch_size : "auto", int or None, default="auto"
-        Generated samples per iteration whose reward is computed during training:
-        that many rows drawn at random from each batch carry the batch's
-        uncertainty loss, weighted so that its gradient stays an unbiased
-        estimate of eq. 12's (noisier: see ``SubsampledReward``). None: every
-        row, as in the paper. "auto": 8 when a ``feature_extractor`` runs on the
-        CPU (at its native resolution the extractor's forward pass costs more
-        than the rest of an iteration: the Table 1 page), None otherwise (a GPU,
-        raw pixels, tables). Sampling, selection and diagnostics always use the
-        full reward.
-"""
+        (Algorithm 1, step 4): a share of ``n_iter`` when a float in [0, 1), a
+        count clipped to ``n_iter`` when an int."""),
+)
 
-SAMPLING_PARAMETERS_DOC = """    margin_filter : float or None, default=None
-        When set, ``sample`` and ``fit_resample`` keep only rows whose top-two
-        margin (eq. 6) under the reward model is at most this value (the paper's
-        AC-GAN+F baseline with ``lambda_reward=0``), drawing until the requested
-        count is reached. ``sample(..., margin_filter=m)`` overrides it per call.
-    n_candidates : "auto" or int, default="auto"
-        Candidates drawn per synthetic row; the row kept is the one the reward
-        model is least sure of — the smallest top-two margin (eq. 6) — among
-        those whose two most probable classes include the conditioned one (when
-        none does, the candidate most probable in it). With ``method="anchored"``
-        the candidates transform the same anchor. 1 keeps every draw (no
-        selection). "auto": 4 for images with ``method="anchored"``, 1 otherwise
-        (tables draw exactly as with 1; measured: the image results page).
-        ``sample(..., n_candidates=k)`` overrides it per call.
-    anchor_radius : float, default=0.5
-        With ``method="anchored"``, the longest shift from the anchor row, in units
-        of that class's median nearest-neighbour distance among its distinct rows
-        (standardized features). With images it scales the warp's bounds: at 0.5,
-        rotations up to 12 degrees, scaling up to 10 %, shifts up to 5.4 % of the
-        image side (1.5 pixels on 28x28).
-        Only used when ``method="anchored"``.
-    horizontal_flip : bool, default=False
-        With images, the warp also mirrors half of the samples left to right at
-        the start of training (one more noise dimension hidden from the network
-        decides; training can move the share). For classes that survive a mirror
-        (natural photos); never for digits or text. On 1,000 CIFAR-10 images
-        (pretrained features, eight random warps per image) it added 0.35 macro-F1
-        points (one seed: the Table 1 page). Needs ``latent_dim`` of at least 5.
-        Only used when ``method="anchored"`` and ``image_shape`` is set.
-    reward_estimator : classifier with predict_proba or None, default=None
-        Classifier the reward is computed from. It is cloned and fitted on ``(X, y)``
-        as given. None builds the paper's grid-searched, sigmoid-calibrated RBF SVM.
-    reward_param_grid : dict or None, default=None
-        Grid over ``C`` and ``gamma`` for the default reward model.
-    categorical_features : "auto", array-like or None, default="auto"
+SAMPLING_PARAMETERS = (
+    Parameter(
+        "margin_filter", None, [Interval(numbers.Real, 0, 1, closed="both"), None],
+        """float or None, default=None
+        When set, ``sample`` and ``fit_resample`` keep only rows whose top-two margin
+        (eq. 6) under the reward model is at most this value (the paper's AC-GAN+F
+        baseline with ``lambda_reward=0``), drawing until the requested count is
+        reached. ``sample(..., margin_filter=m)`` overrides it per call."""),
+    Parameter(
+        "n_candidates", "auto", [StrOptions({"auto"}),
+                                 Interval(numbers.Integral, 1, None, closed="left")],
+        """"auto" or int, default="auto"
+        Candidates drawn per synthetic row; the row kept is the one with the highest
+        uncertainty reward (eq. 9, with ε, α and C: the reward that trains the
+        generator) among those whose two most probable classes include the
+        conditioned one (when none does, the candidate most probable in it). Anchored
+        families transform the same anchor for every candidate. 1 keeps every draw.
+        "auto": the family's (4 for ``"warp"``, 1 otherwise).
+        ``sample(..., n_candidates=k)`` overrides it per call."""),
+    Parameter(
+        "reward_estimator", None, [HasMethods(["fit", "predict_proba"]), None],
+        """classifier with predict_proba or None, default=None
+        Classifier the reward is computed from (Algorithm 1, step 3). It is cloned
+        and fitted on ``(X, y)`` as given (on the extractor's features with
+        ``feature_extractor``). None builds the paper's grid-searched,
+        sigmoid-calibrated RBF SVM."""),
+    Parameter("reward_param_grid", None, [dict, None],
+              """dict or None, default=None
+              Grid over ``C`` and ``gamma`` for the default reward model."""),
+    Parameter(
+        "categorical_features", "auto", [StrOptions({"auto"}), "array-like", None],
+        """"auto", array-like or None, default="auto"
         Columns holding categories, as imbalanced-learn's ``SMOTENC``: column
         indices, a boolean mask, or column names (DataFrames); "auto" takes the
         columns of pandas ``category`` dtype (none for arrays). Each becomes a one-hot
-        block for the networks; synthetic rows always carry a category seen in fit
-        (the anchor's with ``method="anchored"``, a generated exact one-hot vector with
-        ``method="paper"``), given back as the caller gave it (pandas dtypes kept). The
-        reward model sees such columns as numbers: numeric categories as they are,
-        other categories as their index among the sorted categories. Missing values in
-        them are refused.
-    image_shape : tuple of int or None, default=None
+        block for the networks; synthetic rows always carry a category seen in fit,
+        given back as the caller gave it (pandas dtypes kept). The reward model sees
+        such columns as numbers: numeric categories as they are, other categories as
+        their index among the sorted categories. Missing values are refused."""),
+    Parameter(
+        "image_shape", None, ["array-like", None],
+        """tuple of int or None, default=None
         ``(C, H, W)`` or ``(H, W)``: every row of X is one flattened image
-        (channel-first, as scikit-learn's digits). The networks become
-        convolutional; with ``method="anchored"`` each sample is a real image of
-        its class under a random similarity transform (rotation, scale, shift)
-        within bounds, whose distribution is learned. Samples
-        come back flat, in the caller's dtype (uint8 in, uint8 out), clipped to
-        the observed pixel range. None: rows are tabular.
-    feature_extractor : torch.nn.Module or None, default=None
+        (channel-first, as scikit-learn's digits); the networks become
+        convolutional. Samples come back flat, in the caller's dtype (uint8 in,
+        uint8 out), clipped to the observed pixel range. None: rows are tabular."""),
+    Parameter(
+        "feature_extractor", None, [torch.nn.Module, None],
+        """torch.nn.Module or None, default=None
         With ``image_shape``, a module mapping a batch of images ``(n, C, H, W)``
         (float32, the caller's pixel scale) to features ``(n, d)``; the reward model
-        is fitted on those features, and during training the module feeds the
-        torch port of the reward model on the device (the policy gradient uses the
-        reward as a weight; no gradient is needed through it). For example
-        ``EfficientNetLite0Features`` (ImageNet-pretrained), or torchvision's VGG-16
-        with ImageNet weights (the paper's choice; see the user guide). A copy is kept in eval mode;
-        the module given is not changed. None: raw pixels.
-    device : str or torch.device, default="auto"
+        is fitted on those features (the paper's VGG-16 features), and during
+        training the module feeds the torch port of the reward model on the device
+        (no gradient passes through it). For example ``EfficientNetLite0Features``.
+        A frozen copy is kept in eval mode; the module given is not changed.
+        None: raw pixels."""),
+    Parameter(
+        "reward_batch_size", "auto", [StrOptions({"auto"}),
+                                      Interval(numbers.Integral, 1, None, closed="left"), None],
+        """"auto", int or None, default="auto"
+        Generated samples per training iteration whose reward is computed: that
+        many rows drawn at random from each batch carry the uncertainty loss,
+        weighted so that its gradient stays an unbiased estimate of eq. 12's
+        (a noisier one: ``sk_activegan._reward.SubsampledReward``). None: every
+        row, as in the paper. "auto": 8 when a ``feature_extractor`` runs on the
+        CPU (at its native resolution the extractor costs more than the rest of an
+        iteration: docs/table1.md), None otherwise (a GPU, raw pixels, tables).
+        Sampling, candidate selection and ``sample_diagnostics`` always use the
+        full reward. Only used by families that train (not ``"random-warp"``)."""),
+    Parameter(
+        "device", "auto", [str, torch.device],
+        """str or torch.device, default="auto"
         Where the networks train: ``"auto"`` picks CUDA when present; a device
-        this machine lacks is a ``ValueError`` before any training.
-    random_state : int, RandomState instance or None, default=None
+        this machine lacks is a ``ValueError`` before any training."""),
+    Parameter(
+        "random_state", None, ["random_state"],
+        """int, RandomState instance or None, default=None
         Seeds network initialisation, training and the sampling stream, through
-        random generators the augmenter owns (fits in threads do not disturb each
+        random generators the estimator owns (fits in threads do not disturb each
         other). The same seed gives the same samples on the same machine, torch
-        version and torch thread count (floating-point sums depend on the thread
-        count: see the FAQ).
-    verbose : int, default=0
-        Above 0, a progress bar shows the losses and the mean reward.
+        version and torch thread count."""),
+    Parameter("verbose", 0, ["verbose"],
+              """int, default=0
+              Above 0, a progress bar shows the losses and the mean reward."""),
+    Parameter(
+        "method", "deprecated", [StrOptions({"anchored", "paper", "deprecated"})],
+        """{"anchored", "paper"}, default="deprecated"
+        Deprecated since 0.3, removed in 0.5: ``method="paper"`` is
+        ``generator="paper"``, ``method="anchored"`` is ``generator="auto"``."""),
+)
 
-"""
+
+def front_door_parameters(*own):
+    """A front door's parameters: the shared ones, its ``own`` after ``warm_up``."""
+    return (*SHARED_PARAMETERS, *own, *SAMPLING_PARAMETERS)
+
 
 FITTED_ATTRIBUTES_DOC = """    classes_ : ndarray of shape (n_classes,)
         The class labels, as given.
@@ -170,6 +182,9 @@ FITTED_ATTRIBUTES_DOC = """    classes_ : ndarray of shape (n_classes,)
         Number of features seen in fit.
     feature_names_in_ : ndarray of str
         Only when fitted on a DataFrame with string column names.
+    generator_ : GeneratorFamily
+        The generator family used, with its settings (``"auto"`` and routed
+        ``generator__*`` settings resolved).
     reward_estimator_ : classifier
         The fitted reward model.
     feature_extractor_ : torch.nn.Module or None
@@ -178,8 +193,8 @@ FITTED_ATTRIBUTES_DOC = """    classes_ : ndarray of shape (n_classes,)
         ``C`` and ``gamma`` chosen by the default reward model's grid search
         (empty for a user-given ``reward_estimator``).
     modules_ : torch.nn.Module
-        The trained generator, discriminator and policy (``.generator``,
-        ``.discriminator``, ``.policy``).
+        The family's networks: ``.generator``, and for a trained family the
+        ``.discriminator`` and ``.policy`` (None for ``"random-warp"``).
     warm_up_iter_ : int
         Warm-up iterations actually run.
     lambda_reward_ : float
@@ -210,12 +225,10 @@ FITTED_ATTRIBUTES_DOC = """    classes_ : ndarray of shape (n_classes,)
 
 
 def fill_docstring(cls):
-    """Put the shared parameter and attribute documentation into a front door's
-    docstring (where it says ``{model_parameters}``, ``{sampling_parameters}`` and
-    ``{fitted_attributes}``), as imbalanced-learn's ``Substitution`` does."""
-    cls.__doc__ = (cls.__doc__.replace("    {model_parameters}\n", MODEL_PARAMETERS_DOC)
-                   .replace("    {sampling_parameters}\n", SAMPLING_PARAMETERS_DOC)
-                   .replace("    {fitted_attributes}\n", FITTED_ATTRIBUTES_DOC))
+    """Put the shared fitted-attribute documentation into a front door's docstring
+    (where it says ``{fitted_attributes}``); the parameters come from
+    :func:`~._parameters.declare`."""
+    cls.__doc__ = cls.__doc__.replace("    {fitted_attributes}\n", FITTED_ATTRIBUTES_DOC)
     return cls
 
 
@@ -235,83 +248,31 @@ def _from_model(name, doc):
 class BaseActiveGAN(BaseSampler):
     """The ActiveGAN engine: see the front doors for the parameters' documentation."""
 
-    _parameter_constraints = {
-        "method": [StrOptions({"anchored", "paper"})],
-        "lambda_reward": [StrOptions({"auto"}), Interval(numbers.Real, 0, None, closed="left")],
-        "epsilon": [Interval(numbers.Real, 0, 1, closed="both")],
-        "alpha": [Interval(numbers.Real, 0, 1, closed="both")],
-        "reward_constant": [Interval(numbers.Real, None, None, closed="neither")],
-        "n_iter": [StrOptions({"auto"}), Interval(numbers.Integral, 0, None, closed="left")],
-        "warm_up": [Interval(numbers.Real, 0, 1, closed="left"),
-                    Interval(numbers.Integral, 0, None, closed="left")],
-        "discriminator_interval": [Interval(numbers.Integral, 1, None, closed="left")],
-        "buffer_size": [Interval(numbers.Integral, 1, None, closed="left")],
-        "latent_dim": [Interval(numbers.Integral, 1, None, closed="left")],
-        "hidden_layer_sizes": [StrOptions({"auto"}), "array-like"],
-        "policy_hidden_layer_sizes": ["array-like"],
-        "dropout": [Interval(numbers.Real, 0, 1, closed="left")],
-        "learning_rate": [Interval(numbers.Real, 0, None, closed="neither")],
-        "batch_size": [Interval(numbers.Integral, 1, None, closed="left")],
-        "reward_batch_size": [StrOptions({"auto"}), Interval(numbers.Integral, 1, None,
-                                                             closed="left"), None],
-        "margin_filter": [Interval(numbers.Real, 0, 1, closed="both"), None],
-        "n_candidates": [StrOptions({"auto"}), Interval(numbers.Integral, 1, None, closed="left")],
-        "anchor_radius": [Interval(numbers.Real, 0, None, closed="neither")],
-        "horizontal_flip": ["boolean"],
-        "reward_estimator": [HasMethods(["fit", "predict_proba"]), None],
-        "reward_param_grid": [dict, None],
-        "categorical_features": [StrOptions({"auto"}), "array-like", None],
-        "image_shape": ["array-like", None],
-        "feature_extractor": [torch.nn.Module, None],
-        "device": [str, torch.device],
-        "random_state": ["random_state"],
-        "verbose": ["verbose"],
-    }
+    def get_params(self, deep=True):
+        """Parameters, with the ``generator__<setting>`` values given to the
+        constructor or ``set_params`` (routed to the generator family at fit)."""
+        params = super().get_params(deep=deep)
+        params.update({key: value for key, value in vars(self).items()
+                       if key.startswith("generator__")})
+        return params
 
-    def __init__(self, *, method="anchored", lambda_reward="auto", epsilon=0.2, alpha=0.5,
-                 reward_constant=0.0, n_iter="auto", warm_up=1 / 3, discriminator_interval=1,
-                 buffer_size=1024, latent_dim=32, hidden_layer_sizes="auto",
-                 policy_hidden_layer_sizes=(128,), dropout=0.3, learning_rate=2e-4,
-                 batch_size=64, reward_batch_size="auto", margin_filter=None,
-                 n_candidates="auto", anchor_radius=0.5,
-                 horizontal_flip=False, reward_estimator=None,
-                 reward_param_grid=None, categorical_features="auto", image_shape=None,
-                 feature_extractor=None, device="auto",
-                 random_state=None, verbose=0):
-        self.method = method
-        self.lambda_reward = lambda_reward
-        self.epsilon = epsilon
-        self.alpha = alpha
-        self.reward_constant = reward_constant
-        self.n_iter = n_iter
-        self.warm_up = warm_up
-        self.discriminator_interval = discriminator_interval
-        self.buffer_size = buffer_size
-        self.latent_dim = latent_dim
-        self.hidden_layer_sizes = hidden_layer_sizes
-        self.policy_hidden_layer_sizes = policy_hidden_layer_sizes
-        self.dropout = dropout
-        self.learning_rate = learning_rate
-        self.batch_size = batch_size
-        self.reward_batch_size = reward_batch_size
-        self.margin_filter = margin_filter
-        self.n_candidates = n_candidates
-        self.anchor_radius = anchor_radius
-        self.horizontal_flip = horizontal_flip
-        self.reward_estimator = reward_estimator
-        self.reward_param_grid = reward_param_grid
-        self.categorical_features = categorical_features
-        self.image_shape = image_shape
-        self.feature_extractor = feature_extractor
-        self.device = device
-        self.random_state = random_state
-        self.verbose = verbose
+    def set_params(self, **params):
+        """Set parameters; ``generator__<setting>`` values are kept and routed to the
+        generator family at fit (a family object given as ``generator`` is not
+        changed)."""
+        routed = {key: params.pop(key) for key in list(params) if key.startswith("generator__")}
+        super().set_params(**params)
+        for key, value in routed.items():
+            setattr(self, key, value)
+        return self
 
     # ------------------------------------------------------------------ fitting
 
     @_fit_context(prefer_skip_nested_validation=False)
     def fit(self, X, y):
-        """Fit the reward model, then train the AC-GAN and the ActiveGAN phase.
+        """Fit the reward model (Algorithm 1, step 3), then train the generator
+        family: for ActiveGAN's families the AC-GAN warm-up and the ActiveGAN phase
+        (Algorithm 1); a baseline family such as ``"random-warp"`` trains nothing.
 
         Parameters
         ----------
@@ -400,13 +361,14 @@ class BaseActiveGAN(BaseSampler):
         The parameters are read once (``get_params``) and resolved into a frozen
         config; a bad count or sampling strategy fails before any training."""
         config = resolve_config(self.get_params(deep=False), data, name=type(self).__name__,
+                                defaults={p.name: p.default for p in self._declared_parameters},
                                 balanced_batches=self._balanced_batches)
         strategy = self._counts_to_add(data.y, data.space.defaults)
         attributes, _ = fit_model(config, data)
         return {**attributes, "sampling_strategy_": strategy}
 
     # the fitted collaborators, read from the fitted model (see FITTED_ATTRIBUTES_DOC)
-    modules_ = _from_model("modules", "The trained generator, discriminator and policy.")
+    modules_ = _from_model("modules", "The family's networks: generator, discriminator, policy.")
     device_ = _from_model("device", "Where the networks live.")
     reward_estimator_ = _from_model("reward_model", "The fitted reward model.")
     feature_extractor_ = _from_model("feature_extractor", "The extractor's frozen copy or None.")

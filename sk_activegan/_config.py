@@ -1,8 +1,9 @@
 """The estimator's parameters, resolved once per fit into a frozen :class:`FitConfig`.
 
-"auto" values are resolved from the data space's defaults, sizes and the device
-checked, the warm-up turned into iterations and the seeds drawn, all before any
-training; the fitting steps read only the config.
+The generator family is decided once (the ``generator`` parameter, "auto" from the
+data space), "auto" values resolved from the family, sizes and the device checked,
+the warm-up turned into iterations and the seeds drawn, all before any training;
+the fitting steps read only the config.
 """
 
 import numbers
@@ -15,8 +16,8 @@ import torch
 from sklearn.utils import check_random_state
 
 from ._reward import n_folds_for
-from ._training import TrainingSchedule
-from ._validation import check_layer_sizes, check_reward_param_grid, resolve_device
+from ._validation import check_reward_param_grid, resolve_device
+from .generators import TRAINING_PARAMETERS, make_family
 
 #: Rows of each generated batch the training reward reads when a feature extractor
 #: runs on the CPU (``reward_batch_size="auto"``).
@@ -44,20 +45,17 @@ class Seeds(NamedTuple):
 class FitConfig:
     """Every setting a fit uses, resolved and checked.
 
-    ``anchor_radius`` is None for the paper's free generator (``method="paper"``);
-    ``reward_param_grid`` has lists as values (:func:`check_reward_param_grid`).
+    ``generator`` is the generator family (a clone with the routed settings set),
+    decided once from the data space and the ``generator`` parameter;
+    ``schedule`` is None for a family that trains nothing; ``reward_param_grid``
+    has lists as values (:func:`check_reward_param_grid`).
     """
 
     name: str
+    generator: object
     lambda_reward: float
     reward_settings: RewardSettings
-    schedule: TrainingSchedule
-    latent_dim: int
-    hidden_layer_sizes: tuple
-    policy_hidden_layer_sizes: tuple
-    dropout: float
-    anchor_radius: object
-    horizontal_flip: bool
+    schedule: object
     margin_filter: object
     n_candidates: int
     reward_batch_size: object
@@ -69,60 +67,97 @@ class FitConfig:
     verbose: int
 
 
-def resolve_config(params, data, *, name, balanced_batches=False):
+def resolve_config(params, data, *, name, defaults, balanced_batches=False):
     """The :class:`FitConfig` of an estimator of class ``name`` with parameters
-    ``params`` (its ``get_params()``) for checked ``data``; raises ``ValueError``
-    for settings the data cannot take, before any training."""
+    ``params`` (its ``get_params(deep=False)``, routed ``generator__*`` settings
+    included) and declared ``defaults`` (``{name: default}``) for checked ``data``.
+
+    Raises ``ValueError`` for settings the data cannot take, before any training;
+    warns once (``UserWarning``) about parameters the chosen generator family does
+    not read, and (``FutureWarning``) about the deprecated ``method``.
+    """
     space = data.space
     device = resolve_device(params["device"])
-    hidden = params["hidden_layer_sizes"]
-    hidden = check_layer_sizes(space.defaults.hidden_layer_sizes if isinstance(hidden, str)
-                               else hidden, "hidden_layer_sizes")
-    anchored = params["method"] == "anchored"
-    space.check_settings(hidden_layer_sizes=hidden, batch_size=params["batch_size"],
-                         categorical=data.categorical,
-                         feature_extractor=params["feature_extractor"],
-                         horizontal_flip=params["horizontal_flip"],
-                         latent_dim=params["latent_dim"], anchored=anchored)
-    policy_hidden = check_layer_sizes(params["policy_hidden_layer_sizes"],
-                                      "policy_hidden_layer_sizes")
+    space.check_settings(categorical=data.categorical,
+                         feature_extractor=params["feature_extractor"])
+    family = resolve_generator(params, space, name)
+    family.check(space, n_features=data.X.shape[1], categorical=data.categorical)
     if params["reward_estimator"] is None:
         n_folds_for(data.y)  # fail early, naming the caller's labels
     elif params["reward_param_grid"] is not None:
         warnings.warn("reward_param_grid is ignored: it is the grid of the default reward "
                       "model, and reward_estimator is given (tune that estimator yourself, "
                       "for example with GridSearchCV).", UserWarning, stacklevel=4)
-    lambda_reward = (space.defaults.lambda_reward if isinstance(params["lambda_reward"], str)
+    n_candidates = params["n_candidates"]
+    if isinstance(n_candidates, str):
+        n_candidates = family.n_candidates_default
+    _warn_unread(params, defaults, family, n_candidates)
+    lambda_reward = (family.lambda_default if isinstance(params["lambda_reward"], str)
                      else float(params["lambda_reward"]))
     n_iter, warm_up = params["n_iter"], params["warm_up"]
     if isinstance(n_iter, str):
-        n_iter = space.defaults.n_iter_anchored if anchored else space.defaults.n_iter
-    n_candidates = params["n_candidates"]
-    if isinstance(n_candidates, str):
-        n_candidates = space.defaults.n_candidates_anchored if anchored else 1
+        n_iter = family.n_iter_default
+    if "n_iter" not in family.reads:
+        n_iter = 0
     warm_up_iter = (int(min(warm_up, n_iter)) if isinstance(warm_up, numbers.Integral)
                     else int(warm_up * n_iter))
-    schedule = TrainingSchedule(
-        n_iter=n_iter, warm_up_iter=warm_up_iter, lambda_reward=lambda_reward,
-        batch_size=params["batch_size"], learning_rate=float(params["learning_rate"]),
-        discriminator_interval=params["discriminator_interval"],
-        buffer_size=params["buffer_size"], balanced_batches=balanced_batches)
+    schedule = family.schedule(n_iter=n_iter, warm_up_iter=warm_up_iter,
+                               lambda_reward=lambda_reward, balanced_batches=balanced_batches)
     reward_batch_size = params["reward_batch_size"]
     if isinstance(reward_batch_size, str):  # "auto"
         reward_batch_size = (CPU_REWARD_BATCH_SIZE if params["feature_extractor"] is not None
                              and device.type == "cpu" else None)
     seeds = check_random_state(params["random_state"]).randint(np.iinfo(np.int32).max, size=3)
     return FitConfig(
-        name=name, lambda_reward=lambda_reward,
+        name=name, generator=family, lambda_reward=lambda_reward,
         reward_settings=RewardSettings(params["alpha"], params["epsilon"],
                                        params["reward_constant"]),
-        schedule=schedule, latent_dim=params["latent_dim"], hidden_layer_sizes=hidden,
-        policy_hidden_layer_sizes=policy_hidden, dropout=params["dropout"],
-        anchor_radius=params["anchor_radius"] if anchored else None,
-        horizontal_flip=bool(params["horizontal_flip"]),
-        margin_filter=params["margin_filter"], n_candidates=int(n_candidates),
+        schedule=schedule, margin_filter=params["margin_filter"], n_candidates=int(n_candidates),
         reward_batch_size=reward_batch_size,
         reward_estimator=params["reward_estimator"],
         reward_param_grid=check_reward_param_grid(params["reward_param_grid"]),
         feature_extractor=params["feature_extractor"], device=device,
         seeds=Seeds(*(int(s) for s in seeds)), verbose=params["verbose"])
+
+
+def resolve_generator(params, space, name):
+    """The generator family of one fit: ``generator`` (a name, "auto" or a family
+    object) with the ``generator__*`` settings; the deprecated ``method`` mapped
+    onto it with a ``FutureWarning``."""
+    spec, method = params["generator"], params.get("method", "deprecated")
+    if not (isinstance(method, str) and method == "deprecated"):
+        if not (isinstance(spec, str) and spec == "auto"):
+            raise ValueError(f"{name}: give generator={spec!r} or the deprecated method="
+                             f"{method!r}, not both.")
+        spec = "paper" if method == "paper" else "auto"
+        warnings.warn(f"method was deprecated in version 0.3 and will be removed in 0.5: use "
+                      f"generator={spec!r} (\"auto\" is the anchored family of the data: "
+                      "'anchored' for tables, 'warp' for images).", FutureWarning, stacklevel=5)
+    routed = {key[len("generator__"):]: value for key, value in params.items()
+              if key.startswith("generator__")}
+    family, ignored = make_family(spec, space, routed)
+    if ignored:
+        warnings.warn(f"{', '.join('generator__' + k for k in ignored)}: the generator "
+                      f"{family.name!r} has no such setting, ignored (its settings: "
+                      f"{sorted(family.get_params(deep=False))}).", UserWarning, stacklevel=5)
+    return family
+
+
+def _warn_unread(params, defaults, family, n_candidates):
+    """One warning naming the parameters set away from their default that the
+    family does not read (eq. 8-9's settings still act when candidates are chosen)."""
+    reads = set(family.reads)
+    if n_candidates > 1:
+        reads |= {"epsilon", "alpha", "reward_constant"}
+    unread = [key for key in sorted(TRAINING_PARAMETERS - reads)
+              if key in defaults and not _same(params[key], defaults[key])]
+    if unread:
+        warnings.warn(f"{', '.join(unread)} {'does' if len(unread) == 1 else 'do'} not apply to "
+                      f"generator={family.name!r}, which trains nothing: ignored.",
+                      UserWarning, stacklevel=5)
+
+
+def _same(value, default):
+    if isinstance(value, str) or isinstance(default, str):
+        return isinstance(value, str) and isinstance(default, str) and value == default
+    return value == default

@@ -1,7 +1,7 @@
 """Fitting, as the engine's front doors share it: from checked data and a resolved
 config (:mod:`._validation`, :mod:`._config`) to the fitted model, in named steps —
-fit the space, fit the reward model (Algorithm 1, step 3), build the networks,
-train (Algorithm 1) — each taking only what it uses. Nothing here reads the
+fit the space, fit the reward model (Algorithm 1, step 3), build the generator
+family's networks, train them (Algorithm 1) — each taking only what it uses. Nothing here reads the
 estimator: :func:`fit_model` returns the fitted attributes and the
 :class:`~._model.FittedActiveGAN`, which the estimator assigns in one step.
 """
@@ -14,10 +14,8 @@ from sklearn.base import clone
 from sklearn.utils.validation import _get_feature_names
 
 from ._model import FittedActiveGAN
-from ._networks import build_modules
-from ._reward import (SubsampledReward, extract_features, fit_default_reward_model,
-                      is_skorch_classifier, prepare_extractor)
-from ._training import train
+from ._reward import (SubsampledReward, fit_default_reward_model, is_skorch_classifier,
+                      prepare_extractor)
 
 
 def fit_model(config, data):
@@ -36,24 +34,21 @@ def _fit(config, data):
     space = data.space.fit(data.X_caller, data.X, data.y_encoded, n_classes, data.categorical,
                            data.categories)
     extractor = prepare_extractor(config.feature_extractor, config.device)
-    reward_inputs = (data.X if extractor is None
-                     else extract_features(extractor, data.X, space.shape, config.device))
     reward_model, reward_params = fit_reward_model(
-        config, reward_inputs, data.y_encoded, standardize=space.reward_standardized(extractor))
-    modules = build_modules(
-        space, n_classes=n_classes, latent_dim=config.latent_dim,
-        hidden_layer_sizes=config.hidden_layer_sizes,
-        policy_hidden_layer_sizes=config.policy_hidden_layer_sizes, dropout=config.dropout,
-        anchor_radius=config.anchor_radius, horizontal_flip=config.horizontal_flip,
-        rng=torch.Generator().manual_seed(config.seeds.init)).to(config.device)
+        config, space.reward_inputs(data.X, extractor, config.device), data.y_encoded,
+        standardize=space.reward_standardized(extractor))
+    modules = config.generator.build(
+        space, n_classes, rng=torch.Generator().manual_seed(config.seeds.init)).to(config.device)
     model = FittedActiveGAN(space, modules, reward_model, extractor, config.reward_settings,
                             data.classes, config.device, data.y_form, config.margin_filter,
                             config.n_candidates, config.seeds.sample)
     history = train_model(config, model, data.y_encoded)
+    n_iter = 0 if config.schedule is None else config.schedule.n_iter
     attributes = {
         "classes_": data.classes, "n_features_in_": data.X.shape[1],
-        "reward_params_": reward_params, "history_": history,
-        "n_iter_": config.schedule.n_iter, "warm_up_iter_": config.schedule.warm_up_iter,
+        "reward_params_": reward_params, "history_": history, "generator_": config.generator,
+        "n_iter_": n_iter,
+        "warm_up_iter_": 0 if config.schedule is None else config.schedule.warm_up_iter,
         "lambda_reward_": config.lambda_reward, "n_candidates_": config.n_candidates,
         "_model": model,
     }
@@ -77,8 +72,13 @@ def fit_reward_model(config, X, y_encoded, standardize=True):
 
 
 def train_model(config, model, y_encoded):
-    """Algorithm 1 on the model's networks (in place), with a progress bar when
-    ``verbose``; returns the history."""
+    """The generator family's training (Algorithm 1 for ActiveGAN) on the model's
+    networks, in place, with a progress bar when ``verbose``; returns the history
+    (arrays of length 0 for a family that trains nothing)."""
+    from ._training import HISTORY_COLUMNS
+
+    if config.schedule is None or config.schedule.n_iter == 0:
+        return {name: np.empty(0, dtype=np.float32) for name in HISTORY_COLUMNS}
     rng = torch.Generator(device=model.device).manual_seed(config.seeds.train)
     X = torch.as_tensor(model.space.real, device=model.device)
     y = torch.as_tensor(y_encoded, dtype=torch.long, device=model.device)
@@ -87,13 +87,14 @@ def train_model(config, model, y_encoded):
         reward = SubsampledReward(reward, config.reward_batch_size, rng)
         diagnostics = _FirstRows(diagnostics, config.reward_batch_size)
     progress = None
-    if config.verbose and config.schedule.n_iter:
+    if config.verbose:
         from tqdm.auto import tqdm
 
         progress = tqdm(total=config.schedule.n_iter, desc=config.name, unit="it")
     try:
-        return train(model.modules, X, y, config.schedule, rng=rng, reward=reward,
-                     diagnostics=diagnostics, progress=progress)
+        return config.generator.train(model.modules, X, y, config.schedule, rng=rng,
+                                      reward=reward, diagnostics=diagnostics,
+                                      progress=progress)
     finally:
         if progress is not None:
             progress.close()

@@ -26,7 +26,8 @@ class FittedActiveGAN:
     space : fitted DataSpace
         The caller's data <-> the model space.
     modules : ActiveGANModules
-        The trained generator, discriminator and policy, on ``device``.
+        The generator family's networks (the generator; the discriminator and
+        policy when it trains), on ``device``.
     reward_model : fitted classifier with predict_proba
         The reward model (fitted on ``feature_extractor``'s features when given).
     feature_extractor : torch.nn.Module or None
@@ -65,9 +66,8 @@ class FittedActiveGAN:
         self._build_derived()
 
     def _build_derived(self):
-        self.reward = build_reward(self.reward_model, self.space, self.device,
-                                   **self.reward_settings._asdict(),
-                                   feature_extractor=self.feature_extractor)
+        proba = self.space.reward_proba(self.reward_model, self.device, self.feature_extractor)
+        self.reward = build_reward(proba, **self.reward_settings._asdict())
         self.diagnostics = Diagnostics(self.reward, self.space, self.device)
 
     def generate(self, counts, margin_filter, n_candidates):

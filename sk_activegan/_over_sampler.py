@@ -3,9 +3,21 @@
 from imblearn.over_sampling.base import BaseOverSampler
 from imblearn.utils import check_sampling_strategy
 
-from ._base import BaseActiveGAN, fill_docstring
+from ._base import BaseActiveGAN, fill_docstring, front_door_parameters
+from ._parameters import Parameter, declare
+
+SAMPLING_STRATEGY = Parameter(
+    "sampling_strategy", "auto", BaseOverSampler._parameter_constraints["sampling_strategy"],
+    """float, str, dict or callable, default="auto"
+    How many rows to generate, with imbalanced-learn's meaning: a float (binary
+    targets only) is the minority-to-majority ratio after resampling; "auto"
+    (= "not majority"), "minority", "not minority", "not majority" and "all"
+    equalize the named classes with the majority; a dict ``{label: n_rows}`` gives
+    each named class its size after resampling; a callable maps ``y`` to such a
+    dict. Only these classes get synthetic rows.""")
 
 
+@declare((SAMPLING_STRATEGY, *front_door_parameters()), routed="generator")
 @fill_docstring
 class ActiveGANOverSampler(BaseActiveGAN, BaseOverSampler):
     """Over-sample imbalanced classes with ActiveGAN's informative samples.
@@ -24,8 +36,8 @@ class ActiveGANOverSampler(BaseActiveGAN, BaseOverSampler):
       often, rows uniform within it), so the generator of a rare class trains as
       often as the majority's;
     - the generator is conditioned on the label and, when anchored (the default),
-      on a real row of that class: samples stay within ``anchor_radius`` class
-      spacings of the minority's own rows, so a discriminator that memorises a dozen
+      on a real row of that class: samples stay within ``generator__anchor_radius``
+      class spacings of the minority's own rows, so a discriminator that memorises a dozen
       rows cannot pull them away, and its dropout (0.3) keeps it from fitting them
       exactly;
     - the reward model's grid search and Platt calibration use stratified folds, as
@@ -37,15 +49,7 @@ class ActiveGANOverSampler(BaseActiveGAN, BaseOverSampler):
 
     Parameters
     ----------
-    sampling_strategy : float, str, dict or callable, default="auto"
-        How many rows to generate, with imbalanced-learn's meaning: a float (binary
-        targets only) is the minority-to-majority ratio after resampling; "auto"
-        (= "not majority"), "minority", "not minority", "not majority" and "all"
-        equalize the named classes with the majority; a dict ``{label: n_rows}`` gives
-        each named class its size after resampling; a callable maps ``y`` to such a
-        dict. Only these classes get synthetic rows.
-    {model_parameters}
-    {sampling_parameters}
+    {parameters}
     Attributes
     ----------
     {fitted_attributes}
@@ -58,7 +62,7 @@ class ActiveGANOverSampler(BaseActiveGAN, BaseOverSampler):
     >>> from sklearn.datasets import make_classification
     >>> from sk_activegan import ActiveGANOverSampler
     >>> X, y = make_classification(n_samples=120, weights=[0.85], random_state=0)
-    >>> sampler = ActiveGANOverSampler(n_iter=50, hidden_layer_sizes=(32,),
+    >>> sampler = ActiveGANOverSampler(n_iter=50, generator__hidden_layer_sizes=(32,),
     ...                                reward_param_grid={"C": [1.0], "gamma": ["scale"]},
     ...                                random_state=0)
     >>> X_res, y_res = sampler.fit_resample(X, y)
@@ -70,36 +74,6 @@ class ActiveGANOverSampler(BaseActiveGAN, BaseOverSampler):
 
     _sampling_type = "over-sampling"
     _balanced_batches = True
-
-    _parameter_constraints = {
-        **BaseActiveGAN._parameter_constraints,
-        "sampling_strategy": BaseOverSampler._parameter_constraints["sampling_strategy"],
-    }
-
-    def __init__(self, *, sampling_strategy="auto", method="anchored", lambda_reward="auto",
-                 epsilon=0.2, alpha=0.5, reward_constant=0.0, n_iter="auto", warm_up=1 / 3,
-                 discriminator_interval=1, buffer_size=1024, latent_dim=32,
-                 hidden_layer_sizes="auto", policy_hidden_layer_sizes=(128,), dropout=0.3,
-                 learning_rate=2e-4, batch_size=64, reward_batch_size="auto",
-                 margin_filter=None, n_candidates="auto",
-                 anchor_radius=0.5, horizontal_flip=False,
-                 reward_estimator=None, reward_param_grid=None, categorical_features="auto",
-                 image_shape=None, feature_extractor=None, device="auto", random_state=None, verbose=0):
-        super().__init__(
-            method=method, lambda_reward=lambda_reward, epsilon=epsilon, alpha=alpha,
-            reward_constant=reward_constant, n_iter=n_iter, warm_up=warm_up,
-            discriminator_interval=discriminator_interval, buffer_size=buffer_size,
-            latent_dim=latent_dim, hidden_layer_sizes=hidden_layer_sizes,
-            policy_hidden_layer_sizes=policy_hidden_layer_sizes, dropout=dropout,
-            learning_rate=learning_rate, batch_size=batch_size,
-            reward_batch_size=reward_batch_size, margin_filter=margin_filter,
-            n_candidates=n_candidates,
-            anchor_radius=anchor_radius, horizontal_flip=horizontal_flip,
-            reward_estimator=reward_estimator,
-            reward_param_grid=reward_param_grid, categorical_features=categorical_features,
-            image_shape=image_shape, feature_extractor=feature_extractor,
-            device=device, random_state=random_state, verbose=verbose)
-        self.sampling_strategy = sampling_strategy
 
     def _counts_to_add(self, y, defaults):
         """imbalanced-learn's ``check_sampling_strategy``: rows to add per class."""

@@ -67,10 +67,11 @@ class ClassSampler:
 
 
 class SelectedSampler:
-    """Rows chosen by the reward model: each row is the candidate with the smallest
-    top-two margin (eq. 6) among ``n_candidates`` draws (the same anchor with an
-    anchored generator) whose two most probable classes include the conditioned
-    one; when no candidate keeps the label that way, the one most probable in it."""
+    """Rows chosen by the reward: each row is the candidate with the highest
+    uncertainty reward (eq. 9, the same reward module that trains the generator)
+    among ``n_candidates`` draws (the same anchor with an anchored generator)
+    whose two most probable classes include the conditioned one; when no
+    candidate keeps the label that way, the one most probable in it."""
 
     def __init__(self, sampler, reward, n_candidates):
         self.sampler, self.reward, self.n_candidates = sampler, reward, int(n_candidates)
@@ -83,20 +84,23 @@ class SelectedSampler:
         for start in range(0, count, step):
             rows = min(step, count - start)
             x = self.sampler(rows, repeats=k)
-            scores = selection_scores(self.reward.proba(x).float(), self.sampler.class_index)
+            proba = self.reward.proba(x)
+            scores = selection_scores(proba.float(), self.reward.from_proba(proba).float(),
+                                      self.sampler.class_index)
             best = scores.reshape(rows, k).argmin(dim=1)
             parts.append(x.reshape(rows, k, -1)[torch.arange(rows, device=x.device), best])
         return parts[0] if len(parts) == 1 else torch.cat(parts)
 
 
-def selection_scores(proba, class_index):
-    """Lower is chosen first: the top-two margin (eq. 6, in [0, 1]) where class
-    ``class_index`` is among the two most probable classes, else ``2 - p(y|x)``
-    (above every such margin; the most probable in the class first)."""
+def selection_scores(proba, reward, class_index):
+    """Lower is chosen first: minus the reward (eq. 9) where class ``class_index``
+    is among the two most probable classes; above every such score (and the most
+    probable in the class first) where it is not."""
     own = proba[:, class_index]
     top_two = torch.topk(proba, k=min(2, proba.shape[1]), dim=1).values
     keeps_label = own >= top_two[:, -1]
-    return torch.where(keeps_label, top_two[:, 0] - top_two[:, -1], 2.0 - own)
+    ceiling = (-reward).max() if bool(keeps_label.any()) else reward.new_zeros(())
+    return torch.where(keeps_label, -reward, ceiling + 2.0 - own)
 
 
 def _fill_filtered(out, sampler, space, reward, limit, label):

@@ -8,11 +8,14 @@ to the caller's scale, dtypes and pandas columns, with every column kept valid
 
 A space is also *the kind of data*: :func:`make_space` decides it once per fit
 from the parameters, and everything that differs between kinds is asked of the
-space — its "auto" defaults (:class:`SpaceDefaults`), the checks its settings
-need before training, its networks and the anchored generator's radius.
+space — its "auto" defaults (:class:`SpaceDefaults`: the generator family and the
+budget), the checks its settings need before training, the networks of the
+paper's free generator and of the discriminator, and how the reward model reads
+its rows. Generator families read a space's description (``image_shape``,
+``n_model``, ``spacing``, ``generator_layout``), never its class.
 :class:`TabularSpace` is the space of a feature table, :class:`ImageSpace` of
-flattened images. A new kind of data is another subclass of :class:`DataSpace`
-that meets its interface.
+flattened images; both are :class:`DataSpace`, which holds what they share. A new
+kind of data is another subclass of :class:`DataSpace`.
 """
 
 import numbers
@@ -25,8 +28,8 @@ import numpy as np
 import torch
 from sklearn.neighbors import NearestNeighbors
 
-from ._networks import (AnchoredGenerator, ConvDiscriminator, ConvGenerator, Discriminator,
-                        Generator, WarpGenerator)
+from ._networks import ConvDiscriminator, ConvGenerator, Discriminator, FreeMLP
+from ._reward import FeatureProba, extract_features, reward_proba_module
 
 #: Features must lie within these magnitudes to be standardized in float64
 #: (squares neither overflow nor underflow).
@@ -228,19 +231,12 @@ def _sorted_categories(values, name):
 
 
 class SpaceDefaults(NamedTuple):
-    """What the parameters' "auto" resolves to for one kind of data."""
+    """What the front doors' "auto" resolves to for one kind of data."""
 
-    #: ``hidden_layer_sizes="auto"``.
-    hidden_layer_sizes: tuple
-    #: ``lambda_reward="auto"`` (eq. 11's λ).
-    lambda_reward: float
+    #: ``generator="auto"``: the name of the default generator family.
+    generator: str
     #: The augmenter's ``n_synthetic="auto"``: a share of each class's size.
     n_synthetic: float
-    #: ``n_iter="auto"`` with the paper's free generator, and with the anchored one.
-    n_iter: int
-    n_iter_anchored: int
-    #: ``n_candidates="auto"`` with the anchored generator (1, no selection, otherwise).
-    n_candidates_anchored: int
 
 
 class CallerMap(NamedTuple):
@@ -264,75 +260,19 @@ class GeneratorLayout(NamedTuple):
 
 
 class DataSpace(ABC):
-    """The interface a data space meets (see the module's docstring).
+    """A data space: the interface every kind of data meets, and what tables and
+    images share — continuous columns standardized by :meth:`_scaling` (each kind
+    its own), clipped to their observed range on the way back, integer columns
+    rounded, boolean ones thresholded; categorical columns as one-hot blocks.
 
-    Before :meth:`fit`: :attr:`defaults` and :meth:`check_settings`. After it: the
-    conversions (:meth:`to_model`, :meth:`to_caller`, :meth:`encode`,
-    :meth:`as_caller`, :meth:`caller_map`), the real rows (``real``, ``labels``,
-    ``spacing``, :meth:`class_rows`), and what the networks and the reward need
-    (:meth:`networks`, :meth:`generator_layout`, :meth:`reward_standardized`).
-    """
-
-    #: "auto" defaults of this kind of data.
-    defaults: SpaceDefaults
-
-    @abstractmethod
-    def check_settings(self, *, hidden_layer_sizes, batch_size, categorical,
-                       feature_extractor, horizontal_flip, latent_dim, anchored):
-        """Raise ``ValueError`` for settings this kind of data cannot take (before
-        any training)."""
-
-    @abstractmethod
-    def fit(self, X_caller, X, labels, n_classes, categorical=(), categories=()):
-        """Learn the space from the caller's training rows; returns self."""
-
-    @abstractmethod
-    def to_model(self, X):
-        """Caller's rows (float array) to float32 model-space rows."""
-
-    @abstractmethod
-    def to_caller(self, x, out):
-        """Model-space rows (a tensor) into ``out``, in the caller's scale and dtype."""
-
-    @abstractmethod
-    def caller_map(self):
-        """The :class:`CallerMap` back to the caller's scale, for the reward module."""
-
-    @abstractmethod
-    def generator_layout(self):
-        """The :class:`GeneratorLayout` of the model space."""
-
-    @abstractmethod
-    def networks(self, *, latent_dim, n_classes, hidden_layer_sizes, dropout, anchor_radius,
-                 horizontal_flip=False):
-        """``(generator, discriminator)`` for this space; ``anchor_radius`` None gives
-        the paper's free generator G(z, y); ``horizontal_flip`` (images) mirrors some
-        anchored samples."""
-
-    @abstractmethod
-    def reward_standardized(self, feature_extractor):
-        """Whether the default reward model standardizes its inputs."""
-
-    def class_rows(self, class_index):
-        """Indices of the real rows of one class."""
-        return np.flatnonzero(self.labels == class_index)
-
-    def encode(self, X_caller):
-        """New rows in the caller's form as a float array (categorical columns
-        encoded as in fit)."""
-        return X_caller
-
-    def as_caller(self, X_new):
-        """Samples (an array of :attr:`dtype`) in the form of the caller's X."""
-        return X_new
-
-
-class TabularSpace(DataSpace):
-    """A feature table: standardized continuous columns and one-hot categorical ones.
-
-    The model space holds the continuous columns standardized (in their order), then
-    one one-hot block per categorical column. Generated one-hot blocks are decoded by
-    their largest entry, so a sample always carries a category seen in fit.
+    Before :meth:`fit`: :attr:`defaults`, :attr:`image_shape` and
+    :meth:`check_settings`. After it: the conversions (:meth:`to_model`,
+    :meth:`to_caller`, :meth:`encode`, :meth:`as_caller`, :meth:`caller_map`), the
+    real rows (``real``, ``labels``, ``spacing``, :meth:`class_rows`), the networks
+    a generator family asks of the kind (:meth:`free_generator`,
+    :meth:`discriminator`, :attr:`default_widths`, :meth:`generator_layout`) and how
+    the reward model reads rows (:meth:`reward_inputs`, :meth:`reward_proba`,
+    :meth:`reward_standardized`).
 
     Attributes (after :meth:`fit`)
     ------------------------------
@@ -356,29 +296,42 @@ class TabularSpace(DataSpace):
         and each class's :func:`class_spacing`.
     """
 
-    defaults = SpaceDefaults(hidden_layer_sizes=(256, 256), lambda_reward=0.1, n_synthetic=0.5,
-                             n_iter=3000, n_iter_anchored=3000, n_candidates_anchored=1)
+    #: "auto" defaults of this kind of data.
+    defaults: SpaceDefaults
+    #: ``(C, H, W)`` for images, None for rows of features.
+    image_shape = None
+    #: Hidden layers of the paper's free generator and its discriminator when a
+    #: family leaves them "auto".
+    default_widths: tuple
 
-    def check_settings(self, *, hidden_layer_sizes, batch_size, categorical,
-                       feature_extractor, horizontal_flip, latent_dim, anchored):
-        if feature_extractor is not None:
-            raise ValueError("feature_extractor needs image_shape: it maps images to features.")
+    @abstractmethod
+    def check_settings(self, *, categorical, feature_extractor):
+        """Raise ``ValueError`` for settings this kind of data cannot take (before
+        any training): the categorical columns found, the feature extractor given."""
 
-    def networks(self, *, latent_dim, n_classes, hidden_layer_sizes, dropout, anchor_radius,
-                 horizontal_flip=False):
-        """MLPs (``horizontal_flip`` has no meaning for rows); the anchored
-        generator's radius is ``anchor_radius`` class spacings (one radius per
-        class, model-space units), and one-hot blocks keep the anchor's category."""
-        free, blocks = self.generator_layout()
-        if anchor_radius is None:
-            generator = Generator(latent_dim, n_classes, self.n_model, hidden_layer_sizes, blocks)
-        else:
-            generator = AnchoredGenerator(latent_dim, n_classes, self.n_model, hidden_layer_sizes,
-                                          anchor_radius * self.spacing, free if blocks else None)
-        return generator, Discriminator(self.n_model, n_classes, hidden_layer_sizes, dropout)
+    @abstractmethod
+    def free_generator(self, latent_dim, n_classes, widths):
+        """The paper's G(z, y) for this kind of data (an ``nn.Module`` on flat
+        model-space rows)."""
 
+    @abstractmethod
+    def discriminator(self, n_classes, widths, dropout):
+        """The AC-GAN discriminator D(x) for this kind of data: ``(source logit,
+        class logits)`` of flat model-space rows."""
+
+    @abstractmethod
     def reward_standardized(self, feature_extractor):
-        return True
+        """Whether the default reward model standardizes its inputs."""
+
+    def reward_inputs(self, X, feature_extractor, device):
+        """What the reward model is fitted on, from the caller's rows ``X`` (float64
+        array): the rows themselves (a space may override)."""
+        return X
+
+    def reward_proba(self, estimator, device, feature_extractor=None):
+        """A torch module from model-space rows to the fitted reward model's class
+        probabilities (its port, with :meth:`caller_map` folded in)."""
+        return reward_proba_module(estimator, device, input_map=self.caller_map())
 
     def fit(self, X_caller, X, labels, n_classes, categorical=(), categories=()):
         """Learn the space from the caller's ``X_caller`` (array or DataFrame), its
@@ -504,6 +457,38 @@ class TabularSpace(DataSpace):
         return frame.astype(dict(zip(self.columns, self.dtypes)))
 
 
+
+    def class_rows(self, class_index):
+        """Indices of the real rows of one class."""
+        return np.flatnonzero(self.labels == class_index)
+
+
+class TabularSpace(DataSpace):
+    """A feature table: standardized continuous columns and one-hot categorical ones.
+
+    The model space holds the continuous columns standardized (in their order), then
+    one one-hot block per categorical column. Generated one-hot blocks are decoded by
+    their largest entry, so a sample always carries a category seen in fit.
+    """
+
+    defaults = SpaceDefaults(generator="anchored", n_synthetic=0.5)
+    default_widths = (256, 256)
+
+    def check_settings(self, *, categorical, feature_extractor):
+        if feature_extractor is not None:
+            raise ValueError("feature_extractor needs image_shape: it maps images to features.")
+
+    def free_generator(self, latent_dim, n_classes, widths):
+        """An MLP whose categorical blocks come out one-hot."""
+        return FreeMLP(latent_dim, n_classes, self.n_model, widths, self.generator_layout().blocks)
+
+    def discriminator(self, n_classes, widths, dropout):
+        return Discriminator(self.n_model, n_classes, widths, dropout)
+
+    def reward_standardized(self, feature_extractor):
+        return True
+
+
 def check_image_shape(image_shape, n_features):
     """``image_shape`` as ``(C, H, W)``: ``(H, W)`` is one channel. A shape whose
     product is not the number of features is a ``ValueError``."""
@@ -520,64 +505,57 @@ def check_image_shape(image_shape, n_features):
     return shape
 
 
-class ImageSpace(TabularSpace):
+class ImageSpace(DataSpace):
     """Flattened images (rows of ``C * H * W`` pixels, channel-first, as
     scikit-learn's digits).
 
     The model space maps the observed pixel range to [-1, 1] with one affine map
     for every pixel (the range of a tanh output), so that pixel values keep their
     meaning across the image. Samples come back clipped to the observed range, in
-    the caller's dtype (integer pixels rounded: uint8 in, uint8 out).
-
-    Attributes (after :meth:`fit`), besides :class:`TabularSpace`'s
-    --------------------------------------------------------------
-    shape : tuple of int
-        ``(C, H, W)``.
+    the caller's dtype (integer pixels rounded: uint8 in, uint8 out). With a
+    feature extractor the reward model reads the extractor's features of the
+    images, not their pixels.
     """
 
-    #: measured on MNIST and Fashion-MNIST (docs/images.md): the warp generator
-    #: untrained (training it, with or without the reward, gained nothing over its own
-    #: random draw and cost ~100 s), each row chosen among 4 candidates by the reward model
-    defaults = SpaceDefaults(hidden_layer_sizes=(32, 64, 256), lambda_reward=1.0, n_synthetic=8.0,
-                             n_iter=3000, n_iter_anchored=0, n_candidates_anchored=4)
+    defaults = SpaceDefaults(generator="warp", n_synthetic=8.0)
+    default_widths = (32, 64, 256)
 
     def __init__(self, shape):
-        self.shape = tuple(shape)
+        self.image_shape = self.shape = tuple(shape)
         self.n_model = int(np.prod(self.shape))  # one model dimension per pixel
 
-    def check_settings(self, *, hidden_layer_sizes, batch_size, categorical,
-                       feature_extractor, horizontal_flip, latent_dim, anchored):
-        if horizontal_flip and anchored and latent_dim < 5:
-            raise ValueError("horizontal_flip needs latent_dim of at least 5: one noise dimension "
-                             f"hidden from the warp decides the mirror; got {latent_dim}.")
+    def check_settings(self, *, categorical, feature_extractor):
         if categorical:
             raise ValueError("image_shape and categorical_features cannot be combined: every "
                              f"column of an image is a pixel (categorical columns: "
                              f"{categorical}).")
-        if batch_size < 2:
-            raise ValueError("With image_shape, batch_size must be at least 2: the "
-                             f"convolutional networks use batch normalization; got "
-                             f"{batch_size}.")
-        if len(hidden_layer_sizes) < 2:
-            raise ValueError("With image_shape, hidden_layer_sizes holds the channels of the "
-                             "convolutions, then the fully connected width (at least 2 values); "
-                             f"got {hidden_layer_sizes!r}.")
 
-    def networks(self, *, latent_dim, n_classes, hidden_layer_sizes, dropout, anchor_radius,
-                 horizontal_flip=False):
-        """Convolutional networks (``_networks/conv.py``): ``hidden_layer_sizes`` are the
-        channels of the stride-2 convolutions and the fully connected width;
-        ``anchor_radius`` scales the warp generator's bounds, ``horizontal_flip`` adds
-        its mirror."""
-        generator = (ConvGenerator(latent_dim, n_classes, self.shape, hidden_layer_sizes)
-                     if anchor_radius is None else
-                     WarpGenerator(latent_dim, n_classes, self.shape, hidden_layer_sizes,
-                                   anchor_radius, flip=horizontal_flip))
-        return generator, ConvDiscriminator(self.shape, n_classes, hidden_layer_sizes, dropout)
+    def free_generator(self, latent_dim, n_classes, widths):
+        """The InfoGAN-style convolutional G(z, y) (``_networks/conv.py``)."""
+        return ConvGenerator(latent_dim, n_classes, self.shape, widths)
+
+    def discriminator(self, n_classes, widths, dropout):
+        """Stride-2 convolutions with ``widths[:-1]`` channels, then ``widths[-1]`` units."""
+        return ConvDiscriminator(self.shape, n_classes, widths, dropout)
 
     def reward_standardized(self, feature_extractor):
         """Raw pixels keep their scale; features are standardized."""
         return feature_extractor is not None
+
+    def reward_inputs(self, X, feature_extractor, device):
+        """The pixels, or the extractor's features of the images (float64)."""
+        if feature_extractor is None:
+            return X
+        return extract_features(feature_extractor, X, self.shape, device)
+
+    def reward_proba(self, estimator, device, feature_extractor=None):
+        """Through the extractor when there is one: model-space images to the
+        caller's pixel scale, to features, to the port of the reward model."""
+        if feature_extractor is None:
+            return super().reward_proba(estimator, device)
+        caller_map = self.caller_map()  # one affine map for every pixel
+        return FeatureProba(feature_extractor, reward_proba_module(estimator, device),
+                            self.shape, caller_map.weight[0], caller_map.offset[0])
 
     @staticmethod
     def _scaling(cont):
@@ -590,7 +568,6 @@ class ImageSpace(TabularSpace):
         n = cont.shape[1]
         return (np.full(n, (high + low) / 2), np.full(n, (high - low) / 2), np.full(n, low),
                 np.full(n, high))
-
 
 
 def make_space(image_shape, n_features):

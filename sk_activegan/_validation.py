@@ -234,12 +234,6 @@ def check_training_data(params, X, y, name):
     if len(encoder.classes_) < 2:
         raise ValueError(f"{name} needs at least 2 classes in y; got 1 class "
                          f"({encoder.classes_[0]!r}).")
-    if categorical and len(categorical) == X_array.shape[1] and params["method"] == "anchored":
-        raise ValueError(
-            "Every column of X is categorical: the anchored generator keeps its anchor's "
-            "categories, so every sample would copy a real row. Use method='paper' (which "
-            "generates new combinations of categories), or imbalanced-learn's SMOTEN for "
-            "data with categorical columns only.")
     space = make_space(params["image_shape"], X_array.shape[1])
     return CheckedData(X, X_array, y, encoder.transform(y), encoder.classes_, y_form,
                        categorical, categories, space)

@@ -145,8 +145,9 @@ def test_in_the_augmenters_slot():
     X, y = X[keep][:60], y[keep][:60]
     extractor = EfficientNetLite0Features(pixel_range=(0, 16), input_size=32)
     aug = ActiveGANAugmenter(image_shape=(8, 8), feature_extractor=extractor, n_iter=6,
-                             hidden_layer_sizes=(4, 8, 16), policy_hidden_layer_sizes=(8,),
-                             latent_dim=4, batch_size=16, buffer_size=64,
+                             generator__hidden_layer_sizes=(4, 8, 16),
+                             generator__policy_hidden_layer_sizes=(8,), generator__latent_dim=4,
+                             generator__batch_size=16, generator__buffer_size=64,
                              reward_param_grid={"C": [10.0], "gamma": ["scale"]},
                              device="cpu", random_state=0).fit(X, y)
     assert aug.reward_estimator_.n_features_in_ == 1280

@@ -60,7 +60,9 @@ def _resolved(**params):
     params = estimator.get_params(deep=False)
     images = np.random.default_rng(0).integers(0, 17, size=(30, 64)).astype(np.float64)
     data = check_training_data(params, images, np.repeat([0, 1], 15), "ActiveGANAugmenter")
-    return resolve_config(params, data, name="ActiveGANAugmenter").reward_batch_size
+    defaults = {p.name: p.default for p in estimator._declared_parameters}
+    return resolve_config(params, data, name="ActiveGANAugmenter",
+                          defaults=defaults).reward_batch_size
 
 
 def test_auto_subsamples_only_for_an_extractor_on_the_cpu():
@@ -78,9 +80,10 @@ def test_a_fit_with_a_subsampled_reward_trains_and_logs():
     X, y = load_digits(return_X_y=True)
     X, y = X[y < 3][:90], y[y < 3][:90]
     aug = ActiveGANAugmenter(image_shape=(8, 8), n_iter=60, warm_up=20, reward_batch_size=4,
-                             hidden_layer_sizes=(4, 8, 16), latent_dim=4, batch_size=16,
+                             generator__hidden_layer_sizes=(4, 8, 16), generator__latent_dim=4,
+                             generator__batch_size=16,
                              reward_param_grid={"C": [10.0], "gamma": ["scale"]},
-                             method="paper", device="cpu", random_state=0).fit(X, y)
+                             generator="paper", device="cpu", random_state=0).fit(X, y)
     reward = aug.history_["mean_reward"]
     assert np.isfinite(reward[20:]).all() and np.isnan(reward[:20]).sum() >= 18
     assert np.isfinite(aug.history_["uncertainty_loss"][20:]).all()

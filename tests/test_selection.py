@@ -6,6 +6,7 @@ import torch
 from sklearn.datasets import load_digits
 
 from sk_activegan import ActiveGANAugmenter, ActiveGANOverSampler
+from sk_activegan._reward import uncertainty_reward
 from sk_activegan._sampling import selection_scores
 from sk_activegan._spaces import ImageSpace, TabularSpace
 
@@ -76,12 +77,22 @@ def test_selection_scores_guard_the_label():
                           [0.05, 0.48, 0.47],    # own third: margin 0.01, but refused
                           [0.30, 0.60, 0.10],    # own second, margin 0.30
                           [0.10, 0.80, 0.10]])   # own tied second, margin 0.70
-    scores = selection_scores(proba, 0)
-    assert torch.argmin(scores) == 0
-    assert scores[1] > 1 and scores[0] < scores[2] < scores[3] <= 1
+    reward = uncertainty_reward(proba, alpha=0.5, epsilon=0.2)
+    scores = selection_scores(proba, reward, 0)
+    assert torch.argmin(scores) == 0  # the highest reward among the guarded rows
+    assert scores[1] > scores[[0, 2, 3]].max()  # the refused row ranks last
+    assert scores[0] < scores[2] and scores[0] < scores[3]
+    # the ranking is the reward's: epsilon and alpha change it
+    near = torch.tensor([[0.40, 0.35, 0.25],     # margin 0.05, high entropy
+                         [0.52, 0.48, 0.00]])    # margin 0.04, low entropy
+    by_margin = uncertainty_reward(near, alpha=1.0, epsilon=0.2)
+    by_entropy = uncertainty_reward(near, alpha=0.0, epsilon=0.2)
+    assert torch.argmin(selection_scores(near, by_margin, 0)) == 1
+    assert torch.argmin(selection_scores(near, by_entropy, 0)) == 0
     # none keeps the label: the one most probable in it
     refused = torch.tensor([[0.05, 0.50, 0.45], [0.08, 0.50, 0.42]])
-    assert torch.argmin(selection_scores(refused, 0)) == 1
+    reward = uncertainty_reward(refused, alpha=0.5, epsilon=0.2)
+    assert torch.argmin(selection_scores(refused, reward, 0)) == 1
 
 
 def test_tables_draw_exactly_as_without_selection(blobs, fast_params):

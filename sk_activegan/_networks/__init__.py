@@ -1,9 +1,10 @@
-"""The networks of ActiveGAN and the factory that assembles them for a data space.
+"""The networks of ActiveGAN and the factory that assembles and initialises them.
 
-A network family (MLPs in ``mlp.py``, convolutional networks in ``conv.py``) is a
-module beside this one; the data space picks its family
-(``DataSpace.networks``), and :func:`build_modules` adds the policy and
-initialises every parameter from the estimator's random stream.
+MLPs for tables are in ``mlp.py``, convolutional networks for images in
+``conv.py``, the Gaussian policy in ``policy.py``. A generator family
+(``sk_activegan.generators``) picks the networks; :func:`build_modules` builds
+them without touching torch's process-wide random generator and initialises every
+parameter from the fit's own.
 """
 
 import math
@@ -11,25 +12,26 @@ import math
 import torch
 from torch import nn
 
-from .conv import ConvDiscriminator, ConvGenerator, WarpGenerator
-from .mlp import AnchoredGenerator, Discriminator, Generator, SeededDropout
+from .conv import ConvDiscriminator, ConvGenerator, RandomWarpNet, WarpNet
+from .mlp import AnchoredMLP, Discriminator, FreeMLP, SeededDropout
 from .policy import GaussianPolicy
 
 
 class ActiveGANModules(nn.Module):
-    """The generator, discriminator and policy of one ActiveGAN, as one module."""
+    """The generator, discriminator and policy of one ActiveGAN, as one module.
 
-    def __init__(self, generator, discriminator, policy, latent_dim):
+    ``discriminator`` and ``policy`` are None for a family that trains nothing;
+    ``anchored``: the generator takes a real row of the class as its anchor;
+    ``latent_dim``: the noise dimensions it reads per sample.
+    """
+
+    def __init__(self, generator, discriminator, policy, latent_dim, anchored=False):
         super().__init__()
         self.generator = generator
         self.discriminator = discriminator
         self.policy = policy
         self.latent_dim = latent_dim
-
-    @property
-    def anchored(self):
-        """Whether the generator takes a real row of the class as its anchor."""
-        return self.generator.anchored
+        self.anchored = bool(anchored)
 
     def generate(self, z, y, anchor=None):
         """``G(z, y)``, or ``G(z, y, anchor)`` for an anchored generator."""
@@ -71,32 +73,19 @@ def reset_parameters(module, generator):
             layer.reset_constants()
 
 
-def build_modules(space, *, n_classes, latent_dim, hidden_layer_sizes, policy_hidden_layer_sizes,
-                  dropout, anchor_radius, rng, horizontal_flip=False):
-    """Generator, discriminator and policy for a fitted data ``space`` and
-    ``n_classes``.
-
-    The space gives the generator and discriminator (``space.networks``; an
-    ``anchor_radius`` gives its anchored generator, None the paper's free one);
-    the Gaussian policy maps its model space to the noise. Parameters are float32
-    whatever torch's default dtype, and initialised from the torch.Generator ``rng``.
-    """
-    hidden = tuple(int(h) for h in hidden_layer_sizes)
-    with torch.device("meta"):  # no draw from torch's process-wide generator
-        generator, discriminator = space.networks(
-            latent_dim=latent_dim, n_classes=n_classes, hidden_layer_sizes=hidden,
-            dropout=dropout, anchor_radius=anchor_radius, horizontal_flip=horizontal_flip)
-        modules = ActiveGANModules(
-            generator,
-            discriminator,
-            GaussianPolicy(space.n_model, latent_dim,
-                           tuple(int(h) for h in policy_hidden_layer_sizes)),
-            latent_dim,
-        )
+def build_modules(make, *, latent_dim, anchored, rng):
+    """``ActiveGANModules`` from ``make() -> (generator, discriminator, policy)``
+    (the last two may be None), built on the meta device (no draw from torch's
+    process-wide generator), then float32 on the CPU whatever torch's default dtype,
+    every parameter initialised from the torch.Generator ``rng``."""
+    with torch.device("meta"):
+        generator, discriminator, policy = make()
+        modules = ActiveGANModules(generator, discriminator, policy, latent_dim, anchored)
     modules = modules.to_empty(device="cpu").to(torch.float32)
     reset_parameters(modules, rng)
-    return modules
+    return modules.eval()  # training switches to train mode for its own duration
 
 
-__all__ = ["ActiveGANModules", "AnchoredGenerator", "ConvDiscriminator", "ConvGenerator",
-           "Discriminator", "GaussianPolicy", "Generator", "WarpGenerator", "build_modules", "reset_parameters"]
+__all__ = ["ActiveGANModules", "AnchoredMLP", "ConvDiscriminator", "ConvGenerator",
+           "Discriminator", "FreeMLP", "GaussianPolicy", "RandomWarpNet", "WarpNet",
+           "build_modules", "reset_parameters"]

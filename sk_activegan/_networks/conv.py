@@ -1,5 +1,5 @@
-"""Convolutional networks for images: the paper's AC-GAN nets and the anchored warp
-generator.
+"""Convolutional networks for images: the paper's AC-GAN nets, the warp generator and
+the random warp it starts from.
 
 All take and return *flat* model-space rows (``C * H * W`` values in [-1, 1],
 channel-first), so the training loop, the policy, the buffer and the reward see
@@ -106,7 +106,32 @@ REFERENCE_SIDE = 28
 N_DIRECT = 4
 
 
-class WarpGenerator(nn.Module):
+def similarity_warp(image, params, radius, mirror=None):
+    """Images ``image`` (n, C, H, W, model space: background -1) under the similarity
+    transforms whose parameters ``params`` (n, 4) lie in [-1, 1]: rotation, log-scale
+    and two shifts, each times its bound in ``radius * WARP_BOUNDS`` (shifts a share
+    of the side: :data:`REFERENCE_SIDE`); ``mirror`` (n,) of -1 / 1 mirrors the rows
+    where it is -1 first. Resampled with ``grid_sample`` (bilinear, background
+    outside the image)."""
+    n, c, h, w = image.shape
+    bound = {k: v * radius for k, v in WARP_BOUNDS.items()}
+    angle = params[:, 0] * math.radians(bound["rotation_degrees"])
+    scale = torch.exp(params[:, 1] * bound["log_scale"])
+    # affine_grid works in [-1, 1] coordinates, where a pixel of a 28-pixel side is
+    # 2 / 28: shifts are a share of the side, the same for every image size
+    shift = params[:, 2:4] * bound["shift_pixels"] * (2.0 / REFERENCE_SIDE)
+    cos, sin = torch.cos(angle) / scale, torch.sin(angle) / scale
+    if mirror is None:  # the mirror x -> -x of the output grid, before the transform
+        mirror = torch.ones_like(cos)
+    theta = torch.stack([torch.stack([cos * mirror, -sin, shift[:, 0]], 1),
+                         torch.stack([sin * mirror, cos, shift[:, 1]], 1)], 1)
+    grid = F.affine_grid(theta, (n, c, h, w), align_corners=False)
+    # background (model-space -1) outside the image: sample a + 1 with zero padding
+    return F.grid_sample(image + 1.0, grid, mode="bilinear", padding_mode="zeros",
+                         align_corners=False) - 1.0
+
+
+class WarpNet(nn.Module):
     """G(z, y, a): a real image ``a`` of class ``y`` under a learned, bounded
     similarity transform (rotation, scale, shift): the image form of the anchored
     generator — learned virtual examples.
@@ -115,23 +140,14 @@ class WarpGenerator(nn.Module):
     gives the pre-activations of the four transformation parameters. The first
     :data:`N_DIRECT` noise dimensions are *added* to them and hidden from the
     network, so it cannot cancel them: every sample is a random transformation
-    within the bounds ``radius * WARP_BOUNDS`` (through tanh; shifts relative to the
-    image side, :data:`REFERENCE_SIDE`), as classical
-    augmentation draws them, and training moves where that distribution lies —
-    towards what the reward finds informative, in the class the class head sees.
-    The anchor is resampled along the transformed grid with ``grid_sample``
-    (background outside the image). Measured on MNIST (docs/images.md): a
-    displacement field and a residual on top lost; on 8x8 digits, shifts fixed in
-    pixels (1.5 px, a fifth of the side) lost to shifts relative to the side; and a
-    network that saw all
-    the noise was driven by the discriminator to the identity (copies).
+    within the bounds ``radius * WARP_BOUNDS`` (:func:`similarity_warp`), as
+    classical augmentation draws them, and training moves where that distribution
+    lies. The head starts at zero (``zero_init``): untrained, the network draws
+    exactly :class:`RandomWarpNet`'s warps.
 
     With ``flip``, one more hidden noise dimension decides a horizontal mirror
-    (its sign: half the samples at the start, a share the training can move),
-    for images whose classes survive a mirror (natural photos, not digits).
+    (its sign: half the samples at the start, a share the training can move).
     """
-
-    anchored = True
 
     def __init__(self, latent_dim, n_classes, shape, widths, radius, flip=False):
         super().__init__()
@@ -168,24 +184,31 @@ class WarpGenerator(nn.Module):
         direct, rest = z[:, :self.n_direct], z[:, self.n_hidden:]
         out = self.head(self.body(torch.cat([self.encoder(image), rest, one_hot], dim=1)))
         params = torch.tanh(out + F.pad(direct, (0, 4 - self.n_direct)))
-        bound = {k: v * self.radius for k, v in WARP_BOUNDS.items()}
-        angle = params[:, 0] * math.radians(bound["rotation_degrees"])
-        scale = torch.exp(params[:, 1] * bound["log_scale"])
-        # affine_grid works in [-1, 1] coordinates, where a pixel of a 28-pixel side is
-        # 2 / 28: shifts are a share of the side, the same for every image size
-        shift = params[:, 2:4] * bound["shift_pixels"] * (2.0 / REFERENCE_SIDE)
-        cos, sin = torch.cos(angle) / scale, torch.sin(angle) / scale
-        # the mirror x -> -x of the output grid, before the similarity transform
         mirror = (torch.where(z[:, self.n_direct] > 0, -1.0, 1.0).to(z.dtype) if self.flip
-                  else torch.ones_like(cos))
-        theta = torch.stack([torch.stack([cos * mirror, -sin, shift[:, 0]], 1),
-                             torch.stack([sin * mirror, cos, shift[:, 1]], 1)], 1)
-        grid = F.affine_grid(theta, (n, c, h, w), align_corners=False)
-        # background (model-space -1) outside the image: sample a + 1 with zero padding
-        warped = F.grid_sample(image + 1.0, grid, mode="bilinear", padding_mode="zeros",
-                               align_corners=False) - 1.0
-        return warped.reshape(n, -1)
+                  else None)
+        return similarity_warp(image, params, self.radius, mirror).reshape(n, -1)
 
 
-__all__ = ["ConvDiscriminator", "ConvGenerator", "N_DIRECT", "REFERENCE_SIDE", "WARP_BOUNDS",
-           "WarpGenerator"]
+class RandomWarpNet(nn.Module):
+    """G(z, y, a) with nothing learned: a real image ``a`` under the similarity
+    transform ``tanh(z[:, :4])`` times the bounds (:func:`similarity_warp`), mirrored
+    where ``z[:, 4] > 0`` with ``flip`` — the draw of an untrained :class:`WarpNet`
+    with the same noise, without its networks."""
+
+    def __init__(self, shape, radius, flip=False):
+        super().__init__()
+        self.shape = tuple(shape)
+        self.radius = float(radius)
+        self.flip = bool(flip)
+
+    def forward(self, z, y, anchor):
+        n, (c, h, w) = len(z), self.shape
+        params = torch.tanh(F.pad(z[:, :N_DIRECT], (0, max(0, 4 - z.shape[1]))))
+        mirror = (torch.where(z[:, N_DIRECT] > 0, -1.0, 1.0).to(z.dtype) if self.flip
+                  else None)
+        return similarity_warp(anchor.reshape(n, c, h, w), params, self.radius,
+                               mirror).reshape(n, -1)
+
+
+__all__ = ["ConvDiscriminator", "ConvGenerator", "N_DIRECT", "REFERENCE_SIDE", "RandomWarpNet",
+           "WARP_BOUNDS", "WarpNet", "similarity_warp"]

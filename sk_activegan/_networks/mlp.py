@@ -60,14 +60,12 @@ def hard_one_hot(x, blocks):
     return torch.cat(parts, dim=1)
 
 
-class Generator(nn.Module):
+class FreeMLP(nn.Module):
     """G(z, y): latent noise and a one-hot class label to a sample (AC-GAN, the paper's).
 
     Categorical columns (``blocks`` of the model space) come out as exact one-hot
     vectors (:func:`hard_one_hot`).
     """
-
-    anchored = False
 
     def __init__(self, latent_dim, n_classes, n_features, hidden_layer_sizes, blocks=()):
         super().__init__()
@@ -81,7 +79,7 @@ class Generator(nn.Module):
         return hard_one_hot(self.out(self.body(torch.cat([z, one_hot], dim=1))), self.blocks)
 
 
-class AnchoredGenerator(nn.Module):
+class AnchoredMLP(nn.Module):
     """G(z, y, a): a real anchor row ``a`` of class y plus a bounded learned shift.
 
     ``G(z, y, a) = a + r_y * tanh(|h|) * h / |h|`` with ``h`` an MLP of (z, y, a):
@@ -90,8 +88,6 @@ class AnchoredGenerator(nn.Module):
     small data sets). With a ``free`` mask the shift is zero where it is 0: the
     one-hot blocks of categorical columns keep the anchor's category.
     """
-
-    anchored = True
 
     def __init__(self, latent_dim, n_classes, n_features, hidden_layer_sizes, radius,
                  free=None):

@@ -2,7 +2,8 @@
 
 The reward model is fitted on ``feature_extractor(images)``; during training the
 reward module composes the extractor with the reward model's torch port, so the
-reward is computed on the device, and its gradient passes through the extractor.
+reward is computed on the device. The reward weighs the policy gradient (eq. 12)
+and is never differentiated: the extractor runs without gradients.
 """
 
 import copy
@@ -70,6 +71,7 @@ class FeatureProba(nn.Module):
         self.shape = tuple(shape)
         self.scale, self.offset = float(scale), float(offset)
 
+    @torch.no_grad()
     def forward(self, x):
         images = (x.float() * self.scale + self.offset).reshape(len(x), *self.shape)
         return self.proba(self.extractor(images).reshape(len(x), -1))

@@ -4,8 +4,6 @@ loop's cheaper estimate of it on a CPU (:class:`SubsampledReward`)."""
 import torch
 from torch import nn
 
-from .features import FeatureProba
-from .torch_port import reward_proba_module
 from .uncertainty import uncertainty_reward
 
 
@@ -16,8 +14,8 @@ class UncertaintyReward(nn.Module):
     ----------
     proba : nn.Module
         Maps a batch in the model space to the reward model's class probabilities
-        (:func:`~sk_activegan._reward.torch_port.reward_proba_module` with the
-        space's affine map folded in).
+        (a data space's ``reward_proba``: the reward model's torch port with the
+        space's affine map folded in, behind a feature extractor for images).
     alpha, epsilon, constant : float
         Eq. 9's mix, eq. 8's threshold and the reward beyond it. Fixed at fit, so
         that a changed parameter cannot alter a fitted model's reward.
@@ -87,16 +85,8 @@ class SubsampledReward(nn.Module):
         return out
 
 
-def build_reward(estimator, space, device, *, alpha, epsilon, constant, feature_extractor=None):
-    """The reward module of a fitted reward model, for inputs in ``space``'s model space.
-
-    With a ``feature_extractor`` (a prepared copy, on ``device``) the reward model
-    was fitted on its features of the caller's images: the module maps model-space
-    images to the caller's pixel scale, through the extractor, into the port."""
-    if feature_extractor is not None:
-        caller_map = space.caller_map()  # one affine map for every pixel
-        proba = FeatureProba(feature_extractor, reward_proba_module(estimator, device),
-                             space.shape, caller_map.weight[0], caller_map.offset[0])
-        return UncertaintyReward(proba, alpha=alpha, epsilon=epsilon, constant=constant)
-    proba = reward_proba_module(estimator, device, input_map=space.caller_map())
+def build_reward(proba, *, alpha, epsilon, constant):
+    """The reward module: eq. 9 with the fitted settings on top of ``proba``, a
+    module from model-space rows to the reward model's class probabilities (the
+    data space builds it: ``DataSpace.reward_proba``)."""
     return UncertaintyReward(proba, alpha=alpha, epsilon=epsilon, constant=constant)

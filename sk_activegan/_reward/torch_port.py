@@ -5,13 +5,8 @@
 behind a ``StandardScaler`` in a Pipeline, as :func:`make_reward_model` builds it):
 the kernel decision values of every one-vs-one pair, scikit-learn's one-vs-rest
 transform (votes plus bounded confidences), the per-class Platt sigmoids and their
-normalisation. It is differentiable with respect to the input.
-
-The one-vs-rest decision values contain vote counts, a step function of the input:
-exact in the forward pass, but with no gradient, and jumping where a vote changes.
-The backward pass therefore replaces each hard vote ``[d_ij >= 0]`` by
-``sigmoid(d_ij / vote_temperature)`` (a straight-through estimator): values stay
-exactly scikit-learn's, while the gradient says which way the votes would move.
+normalisation. The reward only weighs the policy gradient (eq. 12), so the port
+computes values, never gradients (the votes are a step function of the input).
 """
 
 import numpy as np
@@ -37,14 +32,11 @@ class TorchCalibratedSVC(nn.Module):
         With ``ensemble=False`` and ``method="sigmoid"`` around an ``SVC``.
     scaler : fitted StandardScaler or None
         Applied to the input first, as in a Pipeline.
-    vote_temperature : float, default=0.1
-        Temperature of the sigmoid that stands in for the hard votes in the
-        backward pass.
 
     Computation is in float64, so values match scikit-learn's to ~1e-12.
     """
 
-    def __init__(self, calibrated, scaler=None, vote_temperature=0.1):
+    def __init__(self, calibrated, scaler=None):
         super().__init__()
         (classifier,) = calibrated.calibrated_classifiers_
         svc = classifier.estimator
@@ -53,7 +45,6 @@ class TorchCalibratedSVC(nn.Module):
         self.gamma = float(svc._gamma)
         self.coef0 = float(svc.coef0)
         self.degree = int(svc.degree)
-        self.vote_temperature = vote_temperature
         self.register_buffer("support_vectors", _as_buffer(svc.support_vectors_))
         self.register_buffer("support_norms", _as_buffer((svc.support_vectors_**2).sum(axis=1)))
         self.register_buffer("pair_coef", _as_buffer(self._pair_coefficients(svc)))
@@ -130,14 +121,12 @@ class TorchCalibratedSVC(nn.Module):
         if self.n_classes == 2:
             return pairwise[:, 0]
         first_wins = (pairwise >= 0).to(pairwise.dtype)
-        if pairwise.requires_grad:  # exact forward, smooth backward
-            soft = torch.sigmoid(pairwise / self.vote_temperature)
-            first_wins = first_wins + (soft - soft.detach())
         # votes: class i gets first_wins of pair (i, j), class j gets 1 - first_wins
         votes = torch.addmm(self.second_wins_all, first_wins, self.pair_sign)
         confidence = pairwise @ self.pair_sign
         return votes + confidence / (3 * (confidence.abs() + 1))
 
+    @torch.no_grad()
     def forward(self, x):
         """Calibrated class probabilities, as ``predict_proba``."""
         decision = self.decision_function(x)
@@ -230,7 +219,7 @@ class InputMap(nn.Module):
         return self.module(torch.addmm(self.offset, x, self.weight))
 
 
-def reward_proba_module(estimator, device, vote_temperature=0.1, input_map=None):
+def reward_proba_module(estimator, device, input_map=None):
     """The fastest faithful way to get ``predict_proba`` of ``estimator`` in torch.
 
     Returns a module mapping a batch to class probabilities:
@@ -244,7 +233,7 @@ def reward_proba_module(estimator, device, vote_temperature=0.1, input_map=None)
     parts = _calibrated_svc_parts(estimator)
     if parts is not None:
         calibrated, scaler = parts
-        module = TorchCalibratedSVC(calibrated, scaler, vote_temperature)
+        module = TorchCalibratedSVC(calibrated, scaler)
         if input_map is not None and input_map.diagonal:
             return module.compose_input(input_map.weight, input_map.offset).to(device)
         module = module.to(device)

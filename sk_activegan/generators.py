@@ -1,0 +1,360 @@
+"""Generator families: what draws the synthetic samples, how it trains, what it reads.
+
+A front door's ``generator`` parameter takes a family's name or a family object:
+
+=================  =====================================  ==========================
+name               family                                 data
+=================  =====================================  ==========================
+``"anchored"``     :class:`AnchoredGenerator`             tables (their default)
+``"warp"``         :class:`WarpGenerator`                 images (their default)
+``"paper"``        :class:`PaperGenerator`                tables and images
+``"random-warp"``  :class:`RandomWarp` (a baseline)       images
+=================  =====================================  ==========================
+
+The first three are ActiveGAN (Kong et al., AAAI 2019): a conditional generator
+trained adversarially (AC-GAN, eq. 4-5) and, after a warm-up, with the policy-gradient
+uncertainty loss (eq. 10-12) weighted by λ. :class:`RandomWarp` trains nothing: the
+random similarity warp of classical augmentation, as a baseline row beside the method.
+
+Each family holds its own settings (network sizes, optimiser, buffer), scikit-learn
+style (``get_params``/``set_params``, so ``clone`` and grid searches reach them); a
+front door also routes ``generator__<setting>=value`` to whichever family it
+resolves. A new family subclasses :class:`GeneratorFamily` and implements
+:meth:`~GeneratorFamily.check`, :meth:`~GeneratorFamily.build` and, when it trains,
+:meth:`~GeneratorFamily.schedule` and :meth:`~GeneratorFamily.train`.
+"""
+
+import numbers
+
+import torch
+from sklearn.base import BaseEstimator
+from sklearn.utils._param_validation import Interval, StrOptions
+
+from ._networks import (AnchoredMLP, ConvGenerator, GaussianPolicy, RandomWarpNet, WarpNet,
+                        build_modules)
+from ._parameters import Parameter, declare
+from ._training import TrainingSchedule, train
+
+#: The estimator parameters an adversarially trained family reads.
+TRAINING_PARAMETERS = frozenset({"lambda_reward", "n_iter", "warm_up", "epsilon", "alpha",
+                                 "reward_constant"})
+
+
+class GeneratorFamily(BaseEstimator):
+    """Base class of the generator families (see the module's docstring).
+
+    Class attributes a family sets: ``name`` (its name for the ``generator``
+    parameter), ``anchored`` (samples transform a real row of their class, drawn by
+    the sampler), ``reads`` (the front door's parameters its training reads; one set
+    away from its default while the family ignores it is warned about at fit) and
+    the values ``"auto"`` resolves to: ``n_iter_default``, ``lambda_default`` (eq. 11's
+    λ) and ``n_candidates_default``.
+    """
+
+    name = None
+    anchored = False
+    reads = TRAINING_PARAMETERS
+    n_iter_default = 3000
+    lambda_default = 0.1
+    n_candidates_default = 1
+
+    def check(self, space, *, n_features, categorical=()):
+        """Raise ``ValueError`` (before any training) when this family cannot take
+        data of ``space`` (an unfitted data space) with ``n_features`` columns, of
+        which ``categorical`` (indices) hold categories, or its settings are invalid."""
+        self._validate_params()
+
+    def build(self, space, n_classes, rng):
+        """The modules (``ActiveGANModules``) for a fitted ``space`` and
+        ``n_classes``, initialised from the ``torch.Generator`` ``rng``."""
+        raise NotImplementedError
+
+    def schedule(self, *, n_iter, warm_up_iter, lambda_reward, balanced_batches):
+        """The ``TrainingSchedule`` of one fit, or None for a family that trains nothing."""
+        return None
+
+    def train(self, modules, X, y, schedule, *, rng, reward, diagnostics, progress):
+        """Train ``modules`` in place on model-space ``X`` and encoded ``y``; returns
+        the history (``dict`` of arrays of length ``schedule.n_iter``)."""
+        return {}
+
+
+def _adversarial(hidden_default, hidden_doc):
+    """The settings every adversarially trained family has (declared once)."""
+    return (
+        Parameter("latent_dim", 32, [Interval(numbers.Integral, 1, None, closed="left")],
+                  "int, default=32\nDimension of the generator's noise z."),
+        Parameter("hidden_layer_sizes", hidden_default, [StrOptions({"auto"}), "array-like"],
+                  hidden_doc),
+        Parameter("policy_hidden_layer_sizes", (128,), ["array-like"],
+                  "tuple of int, default=(128,)\nHidden layers of the Gaussian policy (eq. 10)."),
+        Parameter("dropout", 0.3, [Interval(numbers.Real, 0, 1, closed="left")],
+                  "float, default=0.3\nDropout in the discriminator."),
+        Parameter("learning_rate", 2e-4, [Interval(numbers.Real, 0, None, closed="neither")],
+                  "float, default=2e-4\nAdam learning rate of every network (the lower of "
+                  "the paper's two values)."),
+        Parameter("batch_size", 64, [Interval(numbers.Integral, 1, None, closed="left")],
+                  "int, default=64\nReal and generated samples per iteration."),
+        Parameter("discriminator_interval", 1, [Interval(numbers.Integral, 1, None,
+                                                         closed="left")],
+                  "int, default=1\nThe discriminator is updated once every this many "
+                  "generator updates (Algorithm 1 updates it every iteration)."),
+        Parameter("buffer_size", 1024, [Interval(numbers.Integral, 1, None, closed="left")],
+                  "int, default=1024\nCapacity M of the buffer of recent generated samples "
+                  "the policy is fitted on (Algorithm 1, steps 5, 9, 13)."),
+    )
+
+
+_RADIUS = Parameter(
+    "anchor_radius", 0.5, [Interval(numbers.Real, 0, None, closed="neither")],
+    "float, default=0.5\nHow far a sample may move from its anchor: for tables, the longest "
+    "shift in units of the class's median nearest-neighbour distance (standardized "
+    "features); for images, a scale of the warp's bounds (0.5: rotations up to 12 "
+    "degrees, scaling up to 10 %, shifts up to 5.4 % of the side).")
+_FLIP = Parameter(
+    "horizontal_flip", False, ["boolean"],
+    "bool, default=False\nAlso mirror half of the samples left to right (one more noise "
+    "dimension, hidden from the network, decides). For classes that survive a mirror "
+    "(natural photos); never for digits or text. Needs ``latent_dim`` of at least 5 "
+    "when trained.")
+
+
+class _AdversarialFamily(GeneratorFamily):
+    """An AC-GAN generator trained with the uncertainty loss (Algorithm 1)."""
+
+    def _widths(self, space):
+        return tuple(int(h) for h in self.hidden_layer_sizes)
+
+    def check(self, space, *, n_features, categorical=()):
+        super().check(space, n_features=n_features, categorical=categorical)
+        from ._validation import check_layer_sizes
+
+        check_layer_sizes(self.hidden_layer_sizes, "generator__hidden_layer_sizes")
+        check_layer_sizes(self.policy_hidden_layer_sizes, "generator__policy_hidden_layer_sizes")
+        if space.image_shape is not None:
+            if self.batch_size < 2:
+                raise ValueError("With image_shape, generator__batch_size must be at least 2: "
+                                 "the convolutional networks use batch normalization; got "
+                                 f"{self.batch_size}.")
+            widths = self._widths(space)
+            if len(widths) < 2:
+                raise ValueError("With image_shape, generator__hidden_layer_sizes holds the "
+                                 "channels of the convolutions, then the fully connected "
+                                 f"width (at least 2 values); got {widths!r}.")
+
+    def schedule(self, *, n_iter, warm_up_iter, lambda_reward, balanced_batches):
+        return TrainingSchedule(
+            n_iter=n_iter, warm_up_iter=warm_up_iter, lambda_reward=lambda_reward,
+            batch_size=self.batch_size, learning_rate=float(self.learning_rate),
+            discriminator_interval=self.discriminator_interval, buffer_size=self.buffer_size,
+            balanced_batches=balanced_batches)
+
+    def _policy(self, space):
+        return GaussianPolicy(space.n_model, self.latent_dim,
+                              tuple(int(h) for h in self.policy_hidden_layer_sizes))
+
+    def train(self, modules, X, y, schedule, *, rng, reward, diagnostics, progress):
+        """Algorithm 1 (``_training.train``): AC-GAN (eq. 4-5), then the uncertainty
+        loss (eq. 10-12) weighted by λ after the warm-up."""
+        return train(modules, X, y, schedule, rng=rng, reward=reward, diagnostics=diagnostics,
+                     progress=progress)
+
+
+@declare([*_adversarial((256, 256), "tuple of int, default=(256, 256)\nHidden layers of "
+                        "the generator and of the discriminator (MLPs)."), _RADIUS])
+class AnchoredGenerator(_AdversarialFamily):
+    """G(z, y, a): a real row ``a`` of class ``y`` plus a learned, bounded shift.
+
+    The shift's length stays within ``anchor_radius`` class spacings, so samples
+    stay near real rows of their class (a departure from the paper's free G(z, y),
+    for small tables); one-hot blocks of categorical columns keep the anchor's
+    category. Trained as ActiveGAN (Algorithm 1). Tables only; the default for them.
+
+    Parameters
+    ----------
+    {parameters}
+    """
+
+    name = "anchored"
+    anchored = True
+
+    def check(self, space, *, n_features, categorical=()):
+        super().check(space, n_features=n_features, categorical=categorical)
+        if space.image_shape is not None:
+            raise ValueError("generator='anchored' moves table rows; with image_shape use "
+                             "generator='warp' (the anchored family of images), 'paper' or "
+                             "'random-warp'.")
+        if len(categorical) and len(categorical) == n_features:
+            raise ValueError(
+                "Every column of X is categorical: the anchored generator keeps its anchor's "
+                "categories, so every sample would copy a real row. Use generator='paper' "
+                "(which generates new combinations of categories), or imbalanced-learn's "
+                "SMOTEN for data with categorical columns only.")
+
+    def build(self, space, n_classes, rng):
+        widths = self._widths(space)
+        layout = space.generator_layout()
+
+        def make():
+            generator = AnchoredMLP(self.latent_dim, n_classes, space.n_model, widths,
+                                    self.anchor_radius * space.spacing,
+                                    layout.free if layout.blocks else None)
+            return generator, space.discriminator(n_classes, widths, self.dropout), \
+                self._policy(space)
+
+        return build_modules(make, latent_dim=self.latent_dim, anchored=True, rng=rng)
+
+
+@declare(_adversarial("auto", "\"auto\" or tuple of int, default=\"auto\"\nHidden layers of "
+                      "the generator and the discriminator; with images the channels of the "
+                      "stride-2 convolutions, then the fully connected width ((64, 128, "
+                      "1024) is the paper's InfoGAN structure for 28x28). \"auto\": (256, 256) "
+                      "for tables, (32, 64, 256) for images."))
+class PaperGenerator(_AdversarialFamily):
+    """G(z, y): noise and a label to a sample, the paper's AC-GAN generator.
+
+    MLPs for tables, the InfoGAN-style convolutional generator and discriminator for
+    images; categorical columns come out as exact one-hot vectors. Trained as
+    ActiveGAN (Algorithm 1); with ``lambda_reward=0`` it is plain AC-GAN, and with a
+    ``margin_filter`` the paper's AC-GAN+F.
+
+    Parameters
+    ----------
+    {parameters}
+    """
+
+    name = "paper"
+
+    def _widths(self, space):
+        if isinstance(self.hidden_layer_sizes, str):
+            return space.default_widths
+        return super()._widths(space)
+
+    def build(self, space, n_classes, rng):
+        widths = self._widths(space)
+
+        def make():
+            return (space.free_generator(self.latent_dim, n_classes, widths),
+                    space.discriminator(n_classes, widths, self.dropout), self._policy(space))
+
+        return build_modules(make, latent_dim=self.latent_dim, anchored=False, rng=rng)
+
+
+@declare([*_adversarial((16, 32, 128), "tuple of int, default=(16, 32, 128)\nChannels of "
+                        "the stride-2 convolutions of the warp's encoder and of the "
+                        "discriminator, then their fully connected width."), _RADIUS, _FLIP])
+class WarpGenerator(_AdversarialFamily):
+    """G(z, y, a): a real image ``a`` of class ``y`` under a learned, bounded
+    similarity transform (rotation, scale, shift) — learned virtual examples.
+
+    An encoder reads the anchor; with the label and part of the noise a head gives
+    the transform's four parameters. Four more noise dimensions are added to them,
+    hidden from the network, so every sample is a random transform within the
+    bounds; the head starts at zero, so the untrained generator draws exactly the
+    random similarity warp (:class:`RandomWarp`), and training moves that
+    distribution as the AC-GAN and uncertainty losses push (Algorithm 1). Images
+    only; the default for them.
+
+    Parameters
+    ----------
+    {parameters}
+    """
+
+    name = "warp"
+    anchored = True
+    n_iter_default = 300
+    lambda_default = 1.0
+    n_candidates_default = 4
+
+    def check(self, space, *, n_features, categorical=()):
+        super().check(space, n_features=n_features, categorical=categorical)
+        if space.image_shape is None:
+            raise ValueError("generator='warp' transforms images: it needs image_shape; for "
+                             "tables use generator='anchored' or 'paper'.")
+        if self.horizontal_flip and self.latent_dim < 5:
+            raise ValueError("generator__horizontal_flip needs generator__latent_dim of at "
+                             "least 5: one noise dimension hidden from the warp decides the "
+                             f"mirror; got {self.latent_dim}.")
+
+    def build(self, space, n_classes, rng):
+        widths = self._widths(space)
+
+        def make():
+            generator = WarpNet(self.latent_dim, n_classes, space.image_shape, widths,
+                                self.anchor_radius, flip=self.horizontal_flip)
+            return generator, space.discriminator(n_classes, widths, self.dropout), \
+                self._policy(space)
+
+        return build_modules(make, latent_dim=self.latent_dim, anchored=True, rng=rng)
+
+
+@declare([_RADIUS, _FLIP])
+class RandomWarp(GeneratorFamily):
+    """The random similarity warp of classical augmentation: a baseline, not ActiveGAN.
+
+    Each sample is a real image of its class under a rotation, scaling and shift
+    drawn uniformly in tanh-space within the bounds (as :class:`WarpGenerator` draws
+    before training). Nothing is trained: no discriminator, no policy;
+    ``lambda_reward``, ``n_iter`` and ``warm_up`` do not apply. With
+    ``n_candidates > 1`` each kept image is the one of that many warps the reward
+    model rewards most (eq. 9); the default, 1, keeps every draw. Images only.
+
+    Parameters
+    ----------
+    {parameters}
+    """
+
+    name = "random-warp"
+    anchored = True
+    reads = frozenset()
+    n_iter_default = 0
+
+    #: Noise dimensions drawn per sample (four warp parameters and the mirror), as
+    #: many as the warp generator's default ``latent_dim`` would consume.
+    latent_dim = 32
+
+    def check(self, space, *, n_features, categorical=()):
+        super().check(space, n_features=n_features, categorical=categorical)
+        if space.image_shape is None:
+            raise ValueError("generator='random-warp' transforms images: it needs "
+                             "image_shape.")
+
+    def build(self, space, n_classes, rng):
+        def make():
+            return RandomWarpNet(space.image_shape, self.anchor_radius,
+                                 flip=self.horizontal_flip), None, None
+
+        return build_modules(make, latent_dim=self.latent_dim, anchored=True, rng=rng)
+
+
+#: The families by name, for the ``generator`` parameter.
+FAMILIES = {family.name: family for family in (AnchoredGenerator, WarpGenerator, PaperGenerator,
+                                               RandomWarp)}
+
+
+def make_family(spec, space, routed):
+    """The family a fit uses: ``spec`` is a name (``"auto"``: the space's default)
+    or a family object (cloned, not changed); ``routed`` are ``{setting: value}``
+    from ``generator__<setting>`` keywords, set on it. Returns ``(family, ignored)``:
+    routed settings that a family resolved from a name does not have are ignored and
+    listed (a family object refuses them: ``ValueError``)."""
+    from sklearn.base import clone
+
+    if isinstance(spec, str):
+        family = FAMILIES[space.defaults.generator if spec == "auto" else spec]()
+        known = family.get_params(deep=False)
+        ignored = sorted(set(routed) - set(known))
+        family.set_params(**{k: v for k, v in routed.items() if k in known})
+        return family, ignored
+    family = clone(spec)
+    known = family.get_params(deep=False)
+    unknown = sorted(set(routed) - set(known))
+    if unknown:
+        raise ValueError(f"generator__{unknown[0]}: the generator {type(family).__name__} has "
+                         f"no setting {unknown[0]!r} (its settings: {sorted(known)}).")
+    family.set_params(**routed)
+    return family, []
+
+
+__all__ = ["AnchoredGenerator", "GeneratorFamily", "PaperGenerator", "RandomWarp",
+           "WarpGenerator"]
