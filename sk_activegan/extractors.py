@@ -123,7 +123,7 @@ class EfficientNetLite0Features(nn.Module):
         Side, in pixels, the images are resized to before the network: 224 is
         the size it was trained at, and its features are the best there. On
         CIFAR-10 (1,000 labeled images, an RBF SVM grid-searched on them,
-        2,000 test images) the macro F1 is about 74 at 224 px against 58 at
+        2,000 test images) the macro F1 is 71.2 at 224 px against about 58 at
         64 px (docs/table1.md). A forward pass costs in proportion to the pixel
         count: about four times more per doubling of the side; smaller sides
         are for a reward a CPU can pay during training.
