@@ -35,7 +35,7 @@ JSON (:class:`harness.ResultCache`) so an interrupted run resumes.
 
     python benchmarks/table1.py --features-only --dataset mnist70k --n 500 --seeds 0 1 2
     python benchmarks/table1.py --dataset mnist70k --n 500 --seeds 0 --methods baseline classical
-    python benchmarks/table1.py --report          # results/table1.{json,md}
+    python benchmarks/table1.py --report          # results/table1_native.{json,md}
 """
 
 import argparse
@@ -347,7 +347,7 @@ def main(argv=None):
     parser.add_argument("--features-only", action="store_true",
                         help="compute and cache the cells' real features, nothing else")
     parser.add_argument("--report", action="store_true",
-                        help="write results/table1.{json,md} from the cached rows")
+                        help="write results/table1_native.{json,md} from the cached rows")
     args = parser.parse_args(argv)
     torch.set_num_threads(args.threads)
     started = time.perf_counter()
@@ -356,7 +356,7 @@ def main(argv=None):
         summary, text = report(rows)
         table = paper_table(rows)
         meta = harness.run_meta("table1.py", argv, started, machine=False)
-        harness.write_results(harness.RESULTS, "table1", {"meta": meta, "summary": summary,
+        harness.write_results(harness.RESULTS, "table1_native", {"meta": meta, "summary": summary,
                                                           "rows": rows},
                               ["# Table 1 on native features", "", table, "", text])
         print(table + "\n\n" + text)
