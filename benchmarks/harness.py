@@ -15,6 +15,7 @@ import functools
 import hashlib
 import io
 import json
+import os
 import platform
 import sys
 import time
@@ -33,6 +34,13 @@ HERE = Path(__file__).resolve().parent
 RESULTS = HERE / "results"
 DOCS = HERE.parent / "docs"
 SHARED_DATA = HERE.parents[1] / "shared" / "data"
+#: Where :class:`FeatureCache` keeps extractor features (outside git): the
+#: environment's ``SK_ACTIVEGAN_FEATURE_CACHE``, else ``results/cache_features``.
+FEATURE_CACHE = Path(os.environ.get("SK_ACTIVEGAN_FEATURE_CACHE",
+                                    RESULTS / "cache_features"))
+#: ``image_shape`` (C, H, W) of the image data sets' flat rows.
+IMAGE_SHAPES = {"mnist5k": (1, 28, 28), "mnist70k": (1, 28, 28),
+                "fashion_mnist": (1, 28, 28), "cifar10": (3, 32, 32), "digits": (1, 8, 8)}
 
 #: Diagnostics of synthetic rows (``synthetic_diagnostics``) averaged in summaries.
 DIAGNOSTICS = ("mean_reward", "share_margin_le_epsilon", "share_conditioned_class",
@@ -53,6 +61,13 @@ class Data:
     categorical: tuple = ()
     X_test: np.ndarray = None
     y_test: np.ndarray = None
+
+    def draw(self, n, seed):
+        """Sorted indices into ``X`` of the ``n`` stratified, seeded training rows
+        :meth:`split` draws (the same rows, whatever the order)."""
+        rows, _ = train_test_split(np.arange(len(self.y)), train_size=n, stratify=self.y,
+                                   random_state=seed)
+        return np.sort(rows)
 
     def split(self, train_size, seed):
         """``X_train, X_test, y_train, y_test``: a stratified, seeded training set of
@@ -208,6 +223,72 @@ class ResultCache:
         tmp.write_text(json.dumps(row))
         tmp.replace(path)
         return row
+
+
+# --------------------------------------------------------------------- feature cache
+
+class FeatureCache:
+    """An extractor's features of a data set's images, computed once per image.
+
+    One file per (data set, ``tag``, split): ``root / "DATASET__TAG__SPLIT.npz"``
+    with the row indices computed so far and their features (float32). Rows
+    asked for and missing are computed in batches and the file is rewritten
+    every ``save_every`` images, so an interrupted run resumes. ``tag`` names
+    the extractor and everything that changes its output (for example
+    ``"lite0-224"``); rows are indices into the split's array (``Data.X`` for
+    ``"train"``, ``Data.X_test`` for ``"test"``).
+    """
+
+    def __init__(self, dataset, tag, extractor, image_shape, root=FEATURE_CACHE, batch=32,
+                 save_every=1024):
+        self.dataset, self.tag, self.extractor = str(dataset), str(tag), extractor
+        self.image_shape, self.root = tuple(image_shape), Path(root)
+        self.batch, self.save_every = int(batch), int(save_every)
+
+    def path(self, split):
+        return self.root / f"{Path(self.dataset).stem}__{self.tag}__{split}.npz"
+
+    def stored(self, split):
+        """``(rows, features)`` in the file (sorted rows), empty when there is none."""
+        path = self.path(split)
+        if not path.exists():
+            return np.zeros(0, np.int64), None
+        data = np.load(path)
+        return data["rows"], data["features"]
+
+    def compute(self, images):
+        """Features of flat images (any numeric dtype), float32 of shape (n, d)."""
+        import torch
+
+        out = []
+        with torch.inference_mode():
+            for start in range(0, len(images), self.batch):
+                chunk = torch.as_tensor(np.asarray(images[start:start + self.batch],
+                                                   dtype=np.float32))
+                out.append(self.extractor(chunk.reshape(len(chunk), *self.image_shape))
+                           .float().numpy())
+        return np.concatenate(out) if out else np.zeros((0, 0), np.float32)
+
+    def features(self, split, rows, images, progress=None):
+        """Features of ``images[rows]`` (``images``: the split's flat array), float32 of
+        shape (len(rows), d), computing and storing the rows not yet in the file."""
+        rows = np.asarray(rows, dtype=np.int64)
+        stored_rows, stored = self.stored(split)
+        missing = np.setdiff1d(rows, stored_rows)
+        for start in range(0, len(missing), self.save_every):
+            part = missing[start:start + self.save_every]
+            new = self.compute(images[part])
+            stored_rows = np.concatenate([stored_rows, part])
+            stored = new if stored is None else np.concatenate([stored, new])
+            order = np.argsort(stored_rows)
+            stored_rows, stored = stored_rows[order], stored[order]
+            self.root.mkdir(parents=True, exist_ok=True)
+            tmp = self.path(split).with_suffix(".tmp.npz")
+            np.savez(tmp, rows=stored_rows, features=stored)
+            tmp.replace(self.path(split))
+            if progress is not None:
+                progress(split, min(start + self.save_every, len(missing)), len(missing))
+        return stored[np.searchsorted(stored_rows, rows)]
 
 
 # ------------------------------------------------------------------------ classifiers

@@ -1,156 +1,92 @@
-"""The paper's Table 1 protocol on pretrained features: CIFAR-10, Fashion-MNIST, MNIST.
+"""The paper's Table 1 protocol on native-resolution pretrained features.
 
-For every data set, labeled-set size n and seed: n training images drawn
-(stratified, seeded) from the official training split; every official test image
-is the test set. Images -> frozen ImageNet EfficientNet-Lite0 features
-(:class:`sk_activegan.EfficientNetLite0Features`, the stand-in for the paper's
-VGG-16; images resized to ``--size`` px); features standardized (the scaler is
-fitted on the real training features only); an RBF SVM with (C, gamma)
-grid-searched on the training features (5-fold, macro F1). Each method adds
-synthetic *images*; they go through the same extractor and scaler, the SVM is
+For every data set (``mnist70k``, ``fashion_mnist``, ``cifar10``: the official
+splits), labeled-set size n and seed: n training images drawn (stratified, seeded:
+``harness.Data.draw``) from the official training split; every official test image
+is the test set. Images -> frozen ImageNet EfficientNet-Lite0 features at its
+native 224 px (:class:`sk_activegan.EfficientNetLite0Features`, the stand-in for
+the paper's VGG-16); the harness's RBF SVM (standardized features) with (C, gamma)
+grid-searched on the n labeled images (:func:`harness.tune_svm`, macro F1). Each
+row adds synthetic *images*; they pass through the same extractor, the SVM is
 refitted with the baseline's (C, gamma) on real + synthetic features, and the
-macro F-score (x 100) on the test set is recorded.
+macro F-score (x 100) on the whole test set is the row's score.
 
-Rows (the paper's first, then the library's and the classical ones):
+Rows (the paper's, then the library's and the baselines), every one adding
+``--budget`` synthetic images per real image (default 0.5, +50 %):
 
-- ``baseline``: the SVM on the real images' features.
-- ``AC-GAN``: ``generator="paper", lambda_reward=0`` (the paper's convolutional
-  G(z, y)), +50 % synthetic images; ``AC-GAN+F``: the same trained model's
-  samples through the margin filter, the margin chosen in the paper's set
-  {0.1, ..., 0.3} on a validation split — an AC-GAN fitted on 75 % of the n
-  images, its filtered samples added to those 75 %, the SVM scored on the other
-  25 % — never on the test set (the paper does not say how it chose).
-- ``ActiveGAN[paper]``: ``generator="paper"`` (λ = 0.1, ε = 0.2, α = 0.5), +50 %.
-- ``ActiveGAN``: the library's defaults for images (the warp generator, untrained,
-  each synthetic image the one of 4 random warps the reward model — on the
-  extractor's features — is least sure of; +800 %: eight per real image).
-  ``former-defaults``: the same generator trained 3,000 iterations with λ = 1 and
-  every draw kept (the defaults before this release; kept in the results file).
-- ``warps``: eight random similarity warps per image within the warp generator's
-  bounds at ``anchor_radius=0.5`` (rotation up to 12 degrees, scale up to 10 %,
-  shift up to 5.4 % of the side; each parameter ``tanh`` of a standard normal, as
-  the generator's hidden noise draws them): the defaults' budget, no training.
-  ``warps+flip``: the same with a horizontal flip of every other copy at random.
-- ``classical``: CIFAR-10: eight copies per image, each a random horizontal flip
-  and a random crop of the image padded by 4 pixels (the standard CIFAR
-  augmentation); grey sets: the eight 1-pixel translations.
+- ``baseline``: the SVM on the real images.
+- ``AC-GAN``: ``generator="paper", lambda_reward=0`` (the paper's free G(z, y));
+  ``AC-GAN+F``: the same model's samples through the margin filter, the margin
+  chosen in the paper's set {0.1, ..., 0.3} on a validation split (an AC-GAN fitted
+  on 75 % of the n images, its filtered samples added to those 75 %, the SVM scored
+  on the other 25 %), never on the test set.
+- ``ActiveGAN[paper]``: ``generator="paper"``, λ = 0.1, ε = 0.2, α = 0.5.
+- ``ActiveGAN``: the library's defaults for images (``generator="auto"``: the warp
+  generator trained with the uncertainty reward).
+- ``random-warp``: ``generator="random-warp"``, the defaults' untrained draw.
+- ``classical``: CIFAR-10: a random horizontal flip then a random crop of the image
+  zero-padded by 4 px; grey sets: one of the eight 1-pixel translations at random.
 
-Every GAN row's reward model reads the same extractor's features (the
-augmenter's ``feature_extractor``), grid-searched and calibrated by the library.
-Real images' features are cached per (data set, size) under
-``benchmarks/results/cache_table1/`` (ignored by git); every row is stored in
-``benchmarks/results/table1.json`` as soon as it is computed.
+Every GAN row's reward model reads the same extractor's features (the augmenter's
+``feature_extractor``); the reward during training follows ``reward_batch_size``
+(``--reward-batch-size``; "auto": 8 rows per batch on a CPU). Real images' features
+are computed once (:class:`harness.FeatureCache`, outside git); rows are cached as
+JSON (:class:`harness.ResultCache`) so an interrupted run resumes.
 
-    python benchmarks/table1.py --dataset cifar10 --n 1000 --seed 0 --methods baseline,classical
-    python benchmarks/table1.py --report            # the Markdown table
-
-One thread per process (``torch.set_num_threads(1)``) unless ``--threads`` says more.
+    python benchmarks/table1.py --features-only --dataset mnist70k --n 500 --seeds 0 1 2
+    python benchmarks/table1.py --dataset mnist70k --n 500 --seeds 0 --methods baseline classical
+    python benchmarks/table1.py --report          # results/table1_native.{json,md}
 """
 
 import argparse
-import io
-import json
-import math
+import sys
 import time
-from pathlib import Path
 
 import numpy as np
 import torch
-from sklearn.metrics import f1_score
-from sklearn.model_selection import GridSearchCV, StratifiedKFold, train_test_split
-from sklearn.preprocessing import StandardScaler
-from sklearn.svm import SVC
-from torch.nn import functional as F
+from sklearn.model_selection import train_test_split
 
+import harness
 from sk_activegan import ActiveGANAugmenter, EfficientNetLite0Features
-from sk_activegan._networks.conv import REFERENCE_SIDE, WARP_BOUNDS
 
-HERE = Path(__file__).resolve().parent
-SHARED_DATA = HERE.parents[1] / "shared" / "data"
-RESULTS = HERE / "results" / "table1.json"
-CACHE = HERE / "results" / "cache_table1"
-SHAPES = {"cifar10": (3, 32, 32), "fashion_mnist": (1, 28, 28), "mnist": (1, 28, 28)}
+DATASETS = ("mnist70k", "fashion_mnist", "cifar10")
+NAMES = {"mnist70k": "MNIST", "fashion_mnist": "F-MNIST", "cifar10": "CIFAR-10"}
+TAG = "lite0-224"  # the extractor's features: EfficientNet-Lite0, 224 px
 C_GRID = [1.0, 10.0, 100.0]
-GAMMA_FACTORS = [0.3, 1.0, 3.0]  # times gamma="scale"'s value on standardized features
+GAMMA_FACTORS = [0.3, 1.0, 3.0]  # times 1 / n_features, on standardized features
 MARGINS = [0.1, 0.15, 0.2, 0.25, 0.3]
-PAPER_BUDGET = 0.5    # synthetic images per real image, the paper-method rows
-DEFAULT_BUDGET = 8    # the defaults' "auto" for images
+#: The augmenter's settings per GAN row.
+GAN_ROWS = {
+    "AC-GAN": {"generator": "paper", "lambda_reward": 0.0},
+    "ActiveGAN[paper]": {"generator": "paper", "lambda_reward": 0.1, "epsilon": 0.2,
+                         "alpha": 0.5},
+    "ActiveGAN": {},
+    "random-warp": {"generator": "random-warp"},
+}
+ROWS = ["baseline", "AC-GAN", "AC-GAN+F", "ActiveGAN[paper]", "ActiveGAN", "random-warp",
+        "classical"]
+LABELS = {"baseline": "Baseline (SVM)", "AC-GAN": "AC-GAN", "AC-GAN+F": "AC-GAN+F",
+          "ActiveGAN[paper]": "ActiveGAN (the paper's method)",
+          "ActiveGAN": "ActiveGAN (library defaults)",
+          "random-warp": "random warps (the defaults' untrained draw)",
+          "classical": "classical"}
 #: The paper's Table 1 (F-score x 100).
 PAPER = {
-    ("cifar10", 5000): {"baseline": 83.4, "AC-GAN": 81.4, "AC-GAN+F": 82.5, "ActiveGAN[paper]": 84.3},
-    ("cifar10", 10000): {"baseline": 85.3, "AC-GAN": 82.7, "AC-GAN+F": 83.2, "ActiveGAN[paper]": 86.3},
-    ("mnist", 500): {"baseline": 94.6, "AC-GAN": 94.1, "AC-GAN+F": 94.5, "ActiveGAN[paper]": 95.1},
-    ("mnist", 1000): {"baseline": 96.2, "AC-GAN": 95.8, "AC-GAN+F": 95.9, "ActiveGAN[paper]": 96.5},
+    ("cifar10", 5000): {"baseline": 83.4, "AC-GAN": 81.4, "AC-GAN+F": 82.5,
+                        "ActiveGAN[paper]": 84.3},
+    ("cifar10", 10000): {"baseline": 85.3, "AC-GAN": 82.7, "AC-GAN+F": 83.2,
+                         "ActiveGAN[paper]": 86.3},
+    ("mnist70k", 500): {"baseline": 94.6, "AC-GAN": 94.1, "AC-GAN+F": 94.5,
+                        "ActiveGAN[paper]": 95.1},
+    ("mnist70k", 1000): {"baseline": 96.2, "AC-GAN": 95.8, "AC-GAN+F": 95.9,
+                         "ActiveGAN[paper]": 96.5},
     ("fashion_mnist", 5000): {"baseline": 87.1, "AC-GAN": 85.4, "AC-GAN+F": 86.2,
                               "ActiveGAN[paper]": 87.6},
     ("fashion_mnist", 10000): {"baseline": 88.1, "AC-GAN": 86.4, "AC-GAN+F": 87.3,
                                "ActiveGAN[paper]": 89.0},
 }
-
-
-# ------------------------------------------------------------------------------ data
-
-def _decode_cifar(buffer, offsets, rows):
-    from PIL import Image
-
-    return np.stack([np.asarray(Image.open(io.BytesIO(
-        buffer[offsets[i]:offsets[i + 1]].tobytes())).convert("RGB")) for i in rows])
-
-
-class DataSet:
-    """One data set's official split; images as flat channel-first uint8 rows."""
-
-    def __init__(self, name):
-        self.name, self.shape = name, SHAPES[name]
-        if name == "cifar10":
-            self._data = np.load(SHARED_DATA / "cifar10_jpeg.npz")
-        else:
-            self._data = np.load(SHARED_DATA / f"{'mnist70k' if name == 'mnist' else name}.npz")
-        self.y_train, self.y_test = self._data["y_train"], self._data["y_test"]
-
-    def images(self, split, rows):
-        if self.name != "cifar10":
-            return self._data[f"X_{split}"][rows]
-        X = _decode_cifar(self._data[f"jpeg_{split}"], self._data[f"offsets_{split}"], rows)
-        return X.transpose(0, 3, 1, 2).reshape(len(X), -1)
-
-    def draw(self, n, seed):
-        """Indices of n stratified training images."""
-        rows, _ = train_test_split(np.arange(len(self.y_train)), train_size=n,
-                                   stratify=self.y_train, random_state=seed)
-        return np.sort(rows)
-
-
-class Features:
-    """The extractor's features of images, real images' cached per (data set, size)."""
-
-    def __init__(self, data, size, batch=256):
-        self.data, self.size, self.batch = data, size, batch
-        self.extractor = EfficientNetLite0Features(pixel_range=(0, 255), input_size=size)
-        self.path = CACHE / f"{data.name}_{size}.npz"
-
-    @torch.no_grad()
-    def __call__(self, X):
-        out = []
-        for start in range(0, len(X), self.batch):
-            batch = torch.as_tensor(np.asarray(X[start:start + self.batch], dtype=np.float32))
-            out.append(self.extractor(batch.reshape(len(batch), *self.data.shape)).numpy())
-        return np.concatenate(out) if out else np.zeros((0, 1280), np.float32)
-
-    def real(self, split, rows):
-        cache = dict(np.load(self.path)) if self.path.exists() else {}
-        index = cache.get(f"{split}_rows", np.zeros(0, np.int64))
-        features = cache.get(f"{split}_features", np.zeros((0, 1280), np.float32))
-        missing = np.setdiff1d(rows, index)
-        if len(missing):
-            new = self(self.data.images(split, missing))
-            index, features = np.concatenate([index, missing]), np.concatenate([features, new])
-            order = np.argsort(index)
-            cache[f"{split}_rows"], cache[f"{split}_features"] = index[order], features[order]
-            CACHE.mkdir(parents=True, exist_ok=True)
-            np.savez(self.path, **cache)
-            index, features = cache[f"{split}_rows"], cache[f"{split}_features"]
-        return features[np.searchsorted(index, rows)]
+PAPER_CELLS = [("cifar10", 5000), ("cifar10", 10000), ("mnist70k", 500), ("mnist70k", 1000),
+               ("fashion_mnist", 5000), ("fashion_mnist", 10000)]
 
 
 # ------------------------------------------------------------------ classical images
@@ -168,11 +104,15 @@ def flip_crop(X, shape, copies, rng, pad=4):
     return out.reshape(len(images), -1)
 
 
+SHIFTS8 = [(0, 1), (0, -1), (1, 0), (-1, 0), (1, 1), (1, -1), (-1, 1), (-1, -1)]
+
+
 def shifts8(X, shape):
-    """The eight 1-pixel translations of every image (background 0 filling in)."""
+    """The eight 1-pixel translations of every image (background 0 filling in),
+    translation by translation."""
     c, h, w = shape
     images, out = X.reshape(len(X), c, h, w), []
-    for dy, dx in [(0, 1), (0, -1), (1, 0), (-1, 0), (1, 1), (1, -1), (-1, 1), (-1, -1)]:
+    for dy, dx in SHIFTS8:
         moved = np.zeros_like(images)
         moved[..., max(dy, 0):h + min(dy, 0), max(dx, 0):w + min(dx, 0)] = \
             images[..., max(-dy, 0):h + min(-dy, 0), max(-dx, 0):w + min(-dx, 0)]
@@ -180,246 +120,252 @@ def shifts8(X, shape):
     return np.concatenate(out)
 
 
-def random_warps(X, shape, copies, rng, radius=0.5, flip=False):
-    """``copies`` random similarity warps per image within :class:`WarpGenerator`'s
-    bounds at ``radius`` (each parameter ``tanh`` of a standard normal, as its hidden
-    noise draws them); with ``flip``, a horizontal flip at random (p = 0.5)."""
-    c, h, w = shape
-    images = torch.as_tensor(np.repeat(X.reshape(len(X), c, h, w), copies, axis=0),
-                             dtype=torch.float32)
-    params = torch.tanh(torch.as_tensor(rng.standard_normal((len(images), 4)),
-                                        dtype=torch.float32))
-    angle = params[:, 0] * math.radians(WARP_BOUNDS["rotation_degrees"] * radius)
-    scale = torch.exp(params[:, 1] * WARP_BOUNDS["log_scale"] * radius)
-    shift = params[:, 2:4] * WARP_BOUNDS["shift_pixels"] * radius * (2.0 / REFERENCE_SIDE)
-    mirror = (torch.as_tensor(np.where(rng.random(len(images)) < 0.5, -1.0, 1.0),
-                              dtype=torch.float32) if flip else torch.ones(len(images)))
-    cos, sin = torch.cos(angle) / scale, torch.sin(angle) / scale
-    theta = torch.stack([torch.stack([cos * mirror, -sin, shift[:, 0]], 1),
-                         torch.stack([sin * mirror, cos, shift[:, 1]], 1)], 1)
-    grid = F.affine_grid(theta, images.shape, align_corners=False)
-    out = F.grid_sample(images, grid, mode="bilinear", padding_mode="zeros", align_corners=False)
-    return out.reshape(len(images), -1).numpy()
+def classical(dataset, X, y, per_class, rng):
+    """``per_class`` classical copies of distinct images of every class: a flip and a
+    pad-4 crop (CIFAR-10) or one of the eight 1-px translations (grey sets)."""
+    shape = harness.IMAGE_SHAPES[dataset]
+    source = np.concatenate([rng.choice(np.flatnonzero(y == c), per_class, replace=False)
+                             for c in np.unique(y)])
+    if dataset == "cifar10":
+        return flip_crop(X[source], shape, 1, rng), y[source]
+    moved = shifts8(X[source], shape).reshape(8, len(source), -1)
+    return moved[rng.integers(8, size=len(source)), np.arange(len(source))], y[source]
 
 
-# ---------------------------------------------------------------------------- the SVM
+# ------------------------------------------------------------------------- one cell
 
-def tune(F_train, y):
-    scale = 1.0 / (F_train.shape[1] * float(F_train.var()))
-    grid = {"C": C_GRID, "gamma": [f * scale for f in GAMMA_FACTORS]}
-    search = GridSearchCV(SVC(), grid, scoring="f1_macro",
-                          cv=StratifiedKFold(5, shuffle=True, random_state=0)).fit(F_train, y)
-    return {name: float(value) for name, value in search.best_params_.items()}
+class Cell:
+    """One (data set, n, seed): its labeled images, their cached features, the
+    test features and the baseline's grid-searched (C, gamma)."""
+
+    def __init__(self, dataset, n, seed, feature_cache=harness.FEATURE_CACHE):
+        self.dataset, self.n, self.seed = dataset, n, seed
+        self.data = harness.load(dataset)
+        self.shape = harness.IMAGE_SHAPES[dataset]
+        self.extractor = EfficientNetLite0Features(pixel_range=(0, 255))
+        self.features = harness.FeatureCache(dataset, TAG, self.extractor, self.shape,
+                                             root=feature_cache)
+        self.rows = self.data.draw(n, seed)
+        self.X, self.y = self.data.X[self.rows], self.data.y[self.rows]
+        self.F = self.features.features("train", self.rows, self.data.X, _progress)
+        self.F_test = self.features.features("test", np.arange(len(self.data.y_test)),
+                                             self.data.X_test, _progress)
+        self.C, self.gamma = harness.tune_svm(self.F, self.y, C_grid=C_GRID,
+                                              gamma_factors=GAMMA_FACTORS, scoring="f1_macro")
+
+    def per_class(self, budget, n=None):
+        return int(round(budget * (self.n if n is None else n) / len(np.unique(self.y))))
+
+    def fit_score(self, F_train, y_train, F_eval, y_eval):
+        model = harness.svm(self.C, self.gamma).fit(F_train, y_train)
+        return harness.macro_f1(model, F_eval, y_eval), harness.per_class_f1(model, F_eval,
+                                                                                y_eval)
+
+    def score(self, X_syn, y_syn):
+        """``(F1, per-class F1, seconds for the synthetic features)`` of the SVM on real
+        + synthetic features, on the test set."""
+        start = time.perf_counter()
+        F_syn = self.features.compute(X_syn) if len(X_syn) else self.F[:0]
+        seconds = time.perf_counter() - start
+        f1, per_class = self.fit_score(np.vstack([self.F, F_syn]),
+                                       np.concatenate([self.y, y_syn]), self.F_test,
+                                       self.data.y_test)
+        return f1, per_class, seconds
+
+    def augmenter(self, settings, args):
+        params = {"image_shape": self.shape, "feature_extractor": self.extractor,
+                  "random_state": self.seed, "device": "cpu",
+                  "reward_batch_size": args.reward_batch_size, **settings}
+        if args.n_iter is not None and settings.get("generator") != "random-warp":
+            params["n_iter"] = args.n_iter
+        return ActiveGANAugmenter(**params)
 
 
-def score(params, F_train, y_train, F_test, y_test):
-    svm = SVC(**params).fit(F_train, y_train)
-    return 100.0 * f1_score(y_test, svm.predict(F_test), average="macro")
+def _progress(split, done, total):
+    print(f"  features ({split}): {done}/{total}", file=sys.stderr, flush=True)
 
 
-# ------------------------------------------------------------------------------- runs
-
-def load_results():
-    return json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
-
-
-def save_row(key, row):
-    results = load_results()
-    results[key] = row
-    RESULTS.write_text(json.dumps(results, indent=1, sort_keys=True) + "\n")
-    print(key, {k: v for k, v in row.items() if k != "per_class"}, flush=True)
-
-
-def gan(kind, X, y, shape, seed, size, n_iter):
-    params = {"image_shape": shape, "random_state": seed, "device": "cpu",
-              "feature_extractor": EfficientNetLite0Features(pixel_range=(0, 255),
-                                                             input_size=size)}
-    if n_iter is not None:
-        params["n_iter"] = n_iter
-    if kind == "AC-GAN":
-        params.update(generator="paper", lambda_reward=0.0)
-    elif kind == "ActiveGAN[paper]":
-        params.update(generator="paper")
+def filter_margin(cell, args):
+    """AC-GAN+F's margin, chosen on a validation split of the labeled images: an
+    AC-GAN on a stratified 75 %, each margin's filtered samples (``--budget`` of the
+    75 %) added to them, the SVM (the cell's C, gamma) scored on the other 25 %.
+    Returns the margin, every margin's validation F1 and the seconds spent."""
     start = time.perf_counter()
-    aug = ActiveGANAugmenter(**params).fit(X, y)
-    return aug, time.perf_counter() - start
-
-
-def paper_per_class(n_images, y):
-    """Synthetic images per class of the paper-method rows: +50 % of ``n_images``."""
-    return int(round(PAPER_BUDGET * n_images / len(np.unique(y))))
-
-
-def tune_filter_margin(X, y, F_train, shape, features, scaler, params, args):
-    """AC-GAN+F's margin: an AC-GAN fitted on a stratified 75 % of the labeled
-    images; for each margin in :data:`MARGINS` its filtered samples (+50 % of the
-    75 %) join them, and the SVM (the cell's C and gamma) is scored on the other
-    25 %. Returns the best margin, every margin's validation F1 and the seconds."""
-    fit_rows, val_rows = train_test_split(np.arange(len(y)), test_size=0.25, stratify=y,
-                                          random_state=args.seed)
-    aug, seconds = gan("AC-GAN", X[fit_rows], y[fit_rows], shape, args.seed, args.size,
-                       args.n_iter)
-    start = time.perf_counter()
-    per_class = paper_per_class(len(fit_rows), y)
+    fit, val = train_test_split(np.arange(cell.n), test_size=0.25, stratify=cell.y,
+                                random_state=cell.seed)
+    aug = cell.augmenter(GAN_ROWS["AC-GAN"], args).fit(cell.X[fit], cell.y[fit])
     scores = {}
     for margin in MARGINS:
-        X_syn, y_syn = aug.sample(n_per_class=per_class, margin_filter=margin)
-        F_syn = scaler.transform(features(X_syn))
-        scores[str(margin)] = score(params, np.concatenate([F_train[fit_rows], F_syn]),
-                                    np.concatenate([y[fit_rows], y_syn]), F_train[val_rows],
-                                    y[val_rows])
+        X_syn, y_syn = aug.sample(n_per_class=cell.per_class(args.budget, len(fit)),
+                                  margin_filter=margin)
+        F_syn = cell.features.compute(X_syn)
+        scores[str(margin)], _ = cell.fit_score(np.vstack([cell.F[fit], F_syn]),
+                                                np.concatenate([cell.y[fit], y_syn]),
+                                                cell.F[val], cell.y[val])
     best = max(MARGINS, key=lambda m: scores[str(m)])
-    return best, scores, seconds + time.perf_counter() - start
+    return best, scores, time.perf_counter() - start
 
 
-def run(args):
-    data = DataSet(args.dataset)
-    features = Features(data, args.size)
-    rows = data.draw(args.n, args.seed)
-    X, y = data.images("train", rows), data.y_train[rows]
-    test_rows = np.arange(len(data.y_test))
-    F_real = features.real("train", rows)
-    F_test_raw = features.real("test", test_rows)
-    scaler = StandardScaler().fit(F_real)
-    F_train, F_test = scaler.transform(F_real), scaler.transform(F_test_raw)
-    params = tune(F_train, y)
-    rng = np.random.default_rng(args.seed)
-    prefix = f"{args.dataset}/n={args.n}/size={args.size}/seed={args.seed}"
+def run_cell(cell, methods, args, cache):
+    settings = harness.settings_hash({"tag": TAG, "budget": args.budget, "n_iter": args.n_iter,
+                                      "reward_batch_size": args.reward_batch_size})
+    key = (cell.dataset, cell.n, cell.seed)
 
-    def record(method, X_syn, y_syn, seconds=0.0, **extra):
-        F_syn = scaler.transform(features(X_syn)) if len(X_syn) else np.zeros((0, F_train.shape[1]))
-        f1 = score(params, np.concatenate([F_train, F_syn]), np.concatenate([y, y_syn]),
-                   F_test, data.y_test)
-        save_row(f"{prefix}/{method}", {"f1": f1, "n_synthetic": int(len(X_syn)),
-                                        "fit_seconds": round(seconds, 1), "svm": params, **extra})
+    def record(method, X_syn, y_syn, **extra):
+        f1, per_class, feature_seconds = cell.score(X_syn, y_syn)
+        row = {"dataset": cell.dataset, "n": cell.n, "seed": cell.seed, "method": method,
+               "f1": f1, "per_class": per_class, "n_synthetic": int(len(X_syn)),
+               "svm": {"C": cell.C, "gamma": cell.gamma},
+               "synthetic_feature_seconds": round(feature_seconds, 1), **extra}
+        cache.put(row, *key, method, settings=settings)
+        print(f"{cell.dataset} n={cell.n} seed={cell.seed} {method}: F1 {f1:.2f}", flush=True)
 
-    for method in args.methods:
+    rng = np.random.default_rng(cell.seed)
+    per_class = cell.per_class(args.budget)
+    todo = [m for m in methods if cache.get(*key, m, settings=settings) is None]
+    if "AC-GAN+F" in todo and "AC-GAN" not in todo:  # the filter needs its AC-GAN
+        todo.insert(todo.index("AC-GAN+F"), "AC-GAN")
+    for method in todo:
         if method == "baseline":
-            record("baseline", X[:0], y[:0])
+            record(method, cell.X[:0], cell.y[:0])
         elif method == "classical":
-            X_syn = (flip_crop(X, data.shape, DEFAULT_BUDGET, rng) if args.dataset == "cifar10"
-                     else shifts8(X, data.shape))
-            record("classical", X_syn, np.repeat(y, DEFAULT_BUDGET) if args.dataset == "cifar10"
-                   else np.tile(y, 8))
-        elif method in ("warps", "warps+flip"):
-            record(method, random_warps(X, data.shape, DEFAULT_BUDGET, rng,
-                                        flip=method == "warps+flip"),
-                   np.repeat(y, DEFAULT_BUDGET))
-        elif method == "AC-GAN":
-            aug, seconds = gan("AC-GAN", X, y, data.shape, args.seed, args.size, args.n_iter)
-            per_class = paper_per_class(args.n, y)
-            record("AC-GAN", *aug.sample(n_per_class=per_class), seconds, n_iter=aug.n_iter_)
-            margin, scores, tuning = tune_filter_margin(X, y, F_train, data.shape, features,
-                                                        scaler, params, args)
-            X_syn, y_syn = aug.sample(n_per_class=per_class, margin_filter=margin)
-            record("AC-GAN+F", X_syn, y_syn, seconds + tuning, n_iter=aug.n_iter_,
-                   filter_margin=margin, validation_f1=scores)
-        elif method == "ActiveGAN[paper]":
-            aug, seconds = gan(method, X, y, data.shape, args.seed, args.size, args.n_iter)
-            per_class = paper_per_class(args.n, y)
-            record(method, *aug.sample(n_per_class=per_class), seconds, n_iter=aug.n_iter_)
-        elif method == "ActiveGAN":
-            aug, seconds = gan(method, X, y, data.shape, args.seed, args.size, args.n_iter)
-            X_syn, y_syn = aug.sample(n_per_class={
-                int(c): DEFAULT_BUDGET * int(k) for c, k in zip(*np.unique(y, return_counts=True))})
-            record(method, X_syn, y_syn, seconds, n_iter=aug.n_iter_)
-        else:
+            record(method, *classical(cell.dataset, cell.X, cell.y, per_class, rng))
+        elif method in GAN_ROWS:
+            start = time.perf_counter()
+            aug = cell.augmenter(GAN_ROWS[method], args).fit(cell.X, cell.y)
+            fit_seconds = time.perf_counter() - start
+            start = time.perf_counter()
+            X_syn, y_syn = aug.sample(n_per_class=per_class)
+            common = {"fit_seconds": round(fit_seconds, 1),
+                      "sample_seconds": round(time.perf_counter() - start, 1),
+                      "n_iter": int(aug.n_iter_), "lambda_reward": float(aug.lambda_reward_),
+                      "n_candidates": int(aug.n_candidates_)}
+            record(method, X_syn, y_syn, **common)
+            if method == "AC-GAN" and "AC-GAN+F" in methods:
+                margin, scores, seconds = filter_margin(cell, args)
+                X_syn, y_syn = aug.sample(n_per_class=per_class, margin_filter=margin)
+                record("AC-GAN+F", X_syn, y_syn, **common, filter_margin=margin,
+                       validation_f1=scores, margin_seconds=round(seconds, 1))
+        elif method != "AC-GAN+F":
             raise ValueError(f"unknown method {method!r}")
 
 
-# ----------------------------------------------------------------------------- report
+# --------------------------------------------------------------------------- report
 
-ROWS = ["baseline", "AC-GAN", "AC-GAN+F", "ActiveGAN[paper]", "ActiveGAN", "former-defaults",
-        "warps", "warps+flip", "classical"]
+def collect(cache_dir):
+    import json
+    from pathlib import Path
+
+    return [json.loads(p.read_text()) for p in sorted(Path(cache_dir).glob("*.json"))]
 
 
-def report():
-    results = load_results()
-    cells = sorted({tuple(k.split("/")[:3]) for k in results})
+def paired_lines(rows, dataset, n, row, reference):
+    """``row − reference`` per seed on the seeds both have."""
+    mine = {r["seed"]: r["f1"] for r in rows if (r["dataset"], r["n"], r["method"]) ==
+            (dataset, n, row)}
+    ref = {r["seed"]: r["f1"] for r in rows if (r["dataset"], r["n"], r["method"]) ==
+           (dataset, n, reference)}
+    return {s: mine[s] - ref[s] for s in sorted(set(mine) & set(ref))}
+
+
+def report(rows):
     lines = []
-    for dataset, n, size in cells:
-        n_value = int(n.split("=")[1])
-        paper = PAPER.get((dataset, n_value), {})
-        lines += [f"### {dataset}, {n}, {size} px", "",
-                  "| row | paper (VGG-16) | ours: F1 | ours: gain | seeds | synthetic | fit (s) |",
-                  "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"]
-        by_method = _by_method(results, dataset, n_value, int(size.split("=")[1]))
-        base = by_method.get("baseline", {})
-        for name in ROWS:
-            paper_cell = f"{paper[name]:.1f}" if name in paper else "–"
-            if name not in by_method:
-                lines.append(f"| {name} | {paper_cell} | not run | | | | |")
+    summary = harness.summarize(rows, ROWS[1:], order=DATASETS, extras=())
+    for dataset, n in sorted({(e["dataset"], e["n"]) for e in summary},
+                             key=lambda k: (DATASETS.index(k[0]), k[1])):
+        paper = PAPER.get((dataset, n), {})
+        cell = {e["method"]: e for e in summary if (e["dataset"], e["n"]) == (dataset, n)}
+        lines += [f"### {NAMES[dataset]}, n = {n:,}", "",
+                  "| row | paper (VGG-16) | ours: F1 | gain | per seed | wins | fit (s) |",
+                  "| --- | ---: | ---: | ---: | --- | ---: | ---: |"]
+        for method in ROWS:
+            paper_cell = f"{paper[method]:.1f}" if method in paper else "–"
+            if method not in cell:
+                lines.append(f"| {LABELS[method]} | {paper_cell} | not run | | | | |")
                 continue
-            runs = by_method[name]
-            f1 = np.mean([r["f1"] for r in runs.values()])
-            gains = [r["f1"] - base[s]["f1"] for s, r in runs.items() if s in base]
-            label = name
-            if name == "AC-GAN+F":
-                label += " (margin " + ", ".join(str(r["filter_margin"]) for r in runs.values()) + ")"
-            lines.append(
-                f"| {label} | {paper_cell} | {f1:.1f} | "
-                f"{np.mean(gains):+.2f} | {len(runs)} | "
-                f"{int(np.mean([r['n_synthetic'] for r in runs.values()]))} | "
-                f"{np.mean([r['fit_seconds'] for r in runs.values()]):.0f} |")
+            e = cell[method]
+            mine = [r for r in rows if (r["dataset"], r["n"], r["method"]) ==
+                    (dataset, n, method)]
+            fits = [r["fit_seconds"] for r in mine if "fit_seconds" in r]
+            fit = f"{np.mean(fits):.0f}" if fits else "–"
+            if method == "baseline":
+                seeds = ", ".join(f"{r['f1']:.2f}" for r in sorted(mine, key=lambda r: r["seed"]))
+                lines.append(f"| {LABELS[method]} | {paper_cell} | {e['f1']:.2f} | – | "
+                             f"{seeds} | | – |")
+                continue
+            gains = paired_lines(rows, dataset, n, method, "baseline")
+            label = LABELS[method]
+            if method == "AC-GAN+F":
+                label += " (margin " + ", ".join(str(r["filter_margin"]) for r in mine) + ")"
+            lines.append(f"| {label} | {paper_cell} | {e['f1']:.2f} | {e['gain']:+.2f} | "
+                         + ", ".join(f"{g:+.2f}" for g in gains.values())
+                         + f" | {e['wins']}/{len(gains)} | {fit} |")
+        share = paired_lines(rows, dataset, n, "ActiveGAN[paper]", "AC-GAN")
+        if share:
+            lines += ["", f"The reward's share on the paper's terms (ActiveGAN − AC-GAN, "
+                      f"paired): {np.mean(list(share.values())):+.2f} (per seed "
+                      + ", ".join(f"{v:+.2f}" for v in share.values())
+                      + f"; wins {sum(v > 0 for v in share.values())}/{len(share)}); "
+                      f"the paper: {paper['ActiveGAN[paper]'] - paper['AC-GAN']:+.1f}."
+                      if paper else ""]
         lines.append("")
-    return "\n".join(lines)
+    return summary, "\n".join(lines)
 
 
-PAPER_CELLS = [("cifar10", 5000), ("cifar10", 10000), ("mnist", 500), ("mnist", 1000),
-               ("fashion_mnist", 5000), ("fashion_mnist", 10000)]
-PAPER_ROWS = [("baseline", "Baseline (SVM)"), ("AC-GAN", "AC-GAN"), ("AC-GAN+F", "AC-GAN+F"),
-              ("ActiveGAN[paper]", "ActiveGAN (paper's method)"),
-              ("ActiveGAN", "ActiveGAN (library defaults)"), ("warps", "random warps"),
-              ("classical", "classical")]
-
-
-def _by_method(results, dataset, n, size):
-    prefix = f"{dataset}/n={n}/size={size}/"
-    out = {}
-    for key, row in results.items():
-        if key.startswith(prefix):
-            seed, method = key[len(prefix):].split("/", 1)
-            out.setdefault(method, {})[seed] = row
-    return out
-
-
-def paper_table(size=64):
+def paper_table(rows):
     """The paper's Table 1 layout: each cell "paper / ours" (ours: mean over seeds)."""
-    results = load_results()
-    head = " | ".join(f"{'CIFAR-10' if d == 'cifar10' else 'MNIST' if d == 'mnist' else 'F-MNIST'}"
-                      f" n = {n:,}" for d, n in PAPER_CELLS)
+    head = " | ".join(f"{NAMES[d]} n = {n:,}" for d, n in PAPER_CELLS)
     lines = [f"| method | {head} |", "| --- |" + " ---: |" * len(PAPER_CELLS)]
-    for name, label in PAPER_ROWS:
+    for method in ROWS:
         cells = []
         for dataset, n in PAPER_CELLS:
-            paper = PAPER[(dataset, n)].get(name)
-            by_method = _by_method(results, dataset, n, size)
-            ours = ("not run" if name not in by_method else
-                    f"**{np.mean([r['f1'] for r in by_method[name].values()]):.1f}**")
+            paper = PAPER[(dataset, n)].get(method)
+            mine = [r["f1"] for r in rows if (r["dataset"], r["n"], r["method"]) ==
+                    (dataset, n, method)]
+            ours = f"**{np.mean(mine):.1f}** ({len(mine)})" if mine else "not run"
             cells.append(f"{'–' if paper is None else f'{paper:.1f}'} / {ours}")
-        lines.append(f"| {label} | " + " | ".join(cells) + " |")
+        lines.append(f"| {LABELS[method]} | " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--dataset", choices=sorted(SHAPES), default="cifar10")
-    parser.add_argument("--n", type=int, default=1000)
-    parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--size", type=int, default=64, help="extractor input side (px)")
-    parser.add_argument("--methods", default="baseline,classical,warps")
-    parser.add_argument("--n-iter", type=int, default=None, help="GAN iterations (default: the library's)")
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--dataset", choices=DATASETS, default="mnist70k")
+    parser.add_argument("--n", type=int, default=500)
+    parser.add_argument("--seeds", nargs="+", type=int, default=[0])
+    parser.add_argument("--methods", nargs="+", default=["baseline", "classical",
+                                                         "random-warp"])
+    parser.add_argument("--budget", type=float, default=0.5,
+                        help="synthetic images per real image (every row)")
+    parser.add_argument("--n-iter", type=int, default=None,
+                        help="GAN iterations (default: each family's)")
+    parser.add_argument("--reward-batch-size", default="auto",
+                        type=lambda v: v if v == "auto" else None if v == "none" else int(v))
     parser.add_argument("--threads", type=int, default=1)
-    parser.add_argument("--report", action="store_true")
-    parser.add_argument("--paper-table", action="store_true",
-                        help="the paper's Table 1 layout, paper / ours")
-    args = parser.parse_args()
-    if args.report or args.paper_table:
-        print(paper_table(args.size) if args.paper_table else report())
-        return
+    parser.add_argument("--cache-dir", default=str(harness.RESULTS / "cache_table1"))
+    parser.add_argument("--feature-cache", default=str(harness.FEATURE_CACHE))
+    parser.add_argument("--features-only", action="store_true",
+                        help="compute and cache the cells' real features, nothing else")
+    parser.add_argument("--report", action="store_true",
+                        help="write results/table1_native.{json,md} from the cached rows")
+    args = parser.parse_args(argv)
     torch.set_num_threads(args.threads)
-    args.methods = args.methods.split(",")
-    run(args)
+    started = time.perf_counter()
+    if args.report:
+        rows = collect(args.cache_dir)
+        summary, text = report(rows)
+        table = paper_table(rows)
+        meta = harness.run_meta("table1.py", argv, started, machine=False)
+        harness.write_results(harness.RESULTS, "table1_native", {"meta": meta, "summary": summary,
+                                                          "rows": rows},
+                              ["# Table 1 on native features", "", table, "", text])
+        print(table + "\n\n" + text)
+        return
+    cache = harness.ResultCache(args.cache_dir)
+    for seed in args.seeds:
+        cell = Cell(args.dataset, args.n, seed, args.feature_cache)
+        if not args.features_only:
+            run_cell(cell, args.methods, args, cache)
 
 
 if __name__ == "__main__":

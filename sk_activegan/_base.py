@@ -141,6 +141,19 @@ SAMPLING_PARAMETERS = (
         A frozen copy is kept in eval mode; the module given is not changed.
         None: raw pixels."""),
     Parameter(
+        "reward_batch_size", "auto", [StrOptions({"auto"}),
+                                      Interval(numbers.Integral, 1, None, closed="left"), None],
+        """"auto", int or None, default="auto"
+        Generated samples per training iteration whose reward is computed: that
+        many rows drawn at random from each batch carry the uncertainty loss,
+        weighted so that its gradient stays an unbiased estimate of eq. 12's
+        (a noisier one: ``sk_activegan._reward.SubsampledReward``). None: every
+        row, as in the paper. "auto": 8 when a ``feature_extractor`` runs on the
+        CPU (at 224 px EfficientNet-Lite0 reads 10-20 images per second on one
+        shared CPU thread: docs/table1.md), None otherwise (a GPU, raw pixels, tables).
+        Sampling, candidate selection and ``sample_diagnostics`` always use the
+        full reward. Only used by families that train (not ``"random-warp"``)."""),
+    Parameter(
         "device", "auto", [str, torch.device],
         """str or torch.device, default="auto"
         Where the networks train: ``"auto"`` picks CUDA when present; a device

@@ -21,6 +21,10 @@ from ._training import HISTORY_COLUMNS
 from ._validation import check_reward_param_grid, resolve_device
 from .generators import TRAINING_PARAMETERS, make_family
 
+#: Rows of each generated batch the training reward reads when a feature extractor
+#: runs on the CPU (``reward_batch_size="auto"``).
+CPU_REWARD_BATCH_SIZE = 8
+
 
 class RewardSettings(NamedTuple):
     """Eq. 9's mix α, eq. 8's threshold ε and the reward C beyond it."""
@@ -56,6 +60,7 @@ class FitConfig:
     schedule: object
     margin_filter: object
     n_candidates: int
+    reward_batch_size: object
     reward_estimator: object
     reward_param_grid: object
     feature_extractor: object
@@ -109,12 +114,17 @@ def resolve_config(params, data, *, name, defaults, generator_defaults=None,
                              hidden_layer_sizes=family._widths(space),
                              policy_hidden_layer_sizes=family.policy_hidden_layer_sizes,
                              prefix="generator__")
+    reward_batch_size = params["reward_batch_size"]
+    if isinstance(reward_batch_size, str):  # "auto"
+        reward_batch_size = (CPU_REWARD_BATCH_SIZE if params["feature_extractor"] is not None
+                             and device.type == "cpu" else None)
     seeds = check_random_state(params["random_state"]).randint(np.iinfo(np.int32).max, size=3)
     return FitConfig(
         name=name, generator=family, lambda_reward=lambda_reward,
         reward_settings=RewardSettings(params["alpha"], params["epsilon"],
                                        params["reward_constant"]),
         schedule=schedule, margin_filter=params["margin_filter"], n_candidates=int(n_candidates),
+        reward_batch_size=reward_batch_size,
         reward_estimator=params["reward_estimator"],
         reward_param_grid=check_reward_param_grid(params["reward_param_grid"]),
         feature_extractor=params["feature_extractor"], device=device,

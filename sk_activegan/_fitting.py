@@ -14,7 +14,8 @@ from sklearn.base import clone
 
 from ._compat import get_feature_names
 from ._model import FittedActiveGAN
-from ._reward import fit_default_reward_model, is_skorch_classifier, prepare_extractor
+from ._reward import (SubsampledReward, fit_default_reward_model, is_skorch_classifier,
+                      prepare_extractor)
 
 
 def fit_model(config, data):
@@ -81,6 +82,10 @@ def train_model(config, model, y_encoded):
     rng = torch.Generator(device=model.device).manual_seed(config.seeds.train)
     X = torch.as_tensor(model.space.real, device=model.device)
     y = torch.as_tensor(y_encoded, dtype=torch.long, device=model.device)
+    reward, diagnostics = model.reward, model.diagnostics
+    if config.reward_batch_size is not None:  # the reward on part of each batch
+        reward = SubsampledReward(reward, config.reward_batch_size, rng)
+        diagnostics = _FirstRows(diagnostics, config.reward_batch_size)
     progress = None
     if config.verbose:
         from tqdm.auto import tqdm
@@ -88,8 +93,19 @@ def train_model(config, model, y_encoded):
         progress = tqdm(total=config.schedule.n_iter, desc=config.name, unit="it")
     try:
         return config.generator.train(model.modules, X, y, config.schedule, rng=rng,
-                                      reward=model.reward, diagnostics=model.diagnostics,
+                                      reward=reward, diagnostics=diagnostics,
                                       progress=progress)
     finally:
         if progress is not None:
             progress.close()
+
+
+class _FirstRows:
+    """The training diagnostics' batch summaries on the first ``n_rows`` rows of
+    each batch (generated rows are exchangeable), as the reward is subsampled."""
+
+    def __init__(self, diagnostics, n_rows):
+        self.diagnostics, self.n_rows = diagnostics, n_rows
+
+    def batch_summary(self, x, y):
+        return self.diagnostics.batch_summary(x[:self.n_rows], y[:self.n_rows])

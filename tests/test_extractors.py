@@ -100,6 +100,32 @@ def test_frozen_and_stays_in_eval_mode(extractor):
 
 
 @needs_weights
+def test_default_input_size_is_the_networks_own():
+    """224 px, the size EfficientNet-Lite0 was trained at: the static "same"
+    padding of the network is built for it and features come out at full quality."""
+    net = EfficientNetLite0Features(pixel_range=(0, 1))
+    assert net.input_size == 224
+    assert net.preprocess(torch.rand(1, 1, 28, 28)).shape == (1, 3, 224, 224)
+    assert net(torch.rand(2, 1, 28, 28)).shape == (2, 1280)
+
+
+@needs_weights
+@pytest.mark.parametrize("size", [64, 224])
+def test_folded_fast_path_agrees_with_the_network_as_loaded(size):
+    """``forward`` (batch norms folded, channels-last) against the loaded network's
+    own ``extract_features`` and spatial mean, on photos and on noise."""
+    net = EfficientNetLite0Features(input_size=size)
+    photo = torch.tensor(np.asarray(load_sample_images().images[1])).permute(2, 0, 1)[None]
+    images = torch.cat([photo.float()[..., :200, :200],
+                        torch.rand(1, 3, 200, 200, generator=torch.Generator().manual_seed(0)) * 255])
+    with torch.no_grad():
+        expected = net.network.extract_features(net.preprocess(images)).mean((2, 3))
+        fast = net(images)
+    assert fast.dtype == torch.float32 and fast.shape == (2, 1280)
+    torch.testing.assert_close(fast, expected, atol=1e-4, rtol=1e-4)
+
+
+@needs_weights
 def test_pickles(extractor):
     images = torch.rand(2, 3, 32, 32) * 255
     torch.testing.assert_close(pickle.loads(pickle.dumps(extractor))(images), extractor(images))
@@ -119,8 +145,9 @@ def test_in_the_augmenters_slot():
     X, y = X[keep][:60], y[keep][:60]
     extractor = EfficientNetLite0Features(pixel_range=(0, 16), input_size=32)
     aug = ActiveGANAugmenter(image_shape=(8, 8), feature_extractor=extractor, n_iter=6,
-                             generator__hidden_layer_sizes=(4, 8, 16), generator__policy_hidden_layer_sizes=(8,),
-                             generator__latent_dim=4, generator__batch_size=16, generator__buffer_size=64,
+                             generator__hidden_layer_sizes=(4, 8, 16),
+                             generator__policy_hidden_layer_sizes=(8,), generator__latent_dim=4,
+                             generator__batch_size=16, generator__buffer_size=64,
                              reward_param_grid={"C": [10.0], "gamma": ["scale"]},
                              device="cpu", random_state=0).fit(X, y)
     assert aug.reward_estimator_.n_features_in_ == 1280
