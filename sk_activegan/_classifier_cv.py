@@ -17,13 +17,28 @@ from ._counts import synthetic_counts
 from ._memory import caller_itemsize, check_fits_in_memory
 
 
-def _nested_subset(X_syn, y_syn, counts):
-    """The first ``counts[label]`` synthetic rows of every class (X as sampled:
-    array or DataFrame)."""
+def _nested_subset(X_syn, y_syn, counts, start=0):
+    """The first ``counts[label]`` synthetic rows of every class, among the rows
+    from ``start`` on (X as sampled or resampled: array or DataFrame)."""
+    y_syn = np.asarray(y_syn)[start:]
     keep = np.zeros(len(y_syn), dtype=bool)
     for label, count in counts.items():
         keep[np.flatnonzero(y_syn == label)[:count]] = True
-    return safe_indexing(X_syn, np.flatnonzero(keep)), y_syn[keep]
+    return safe_indexing(X_syn, start + np.flatnonzero(keep)), y_syn[keep]
+
+
+def _with_nested_subset(X, y, X_syn, y_syn, counts, start=0):
+    """``(X_aug, y_aug, y_add)``: the real rows, then `_nested_subset`'s rows."""
+    X_add, y_add = _nested_subset(X_syn, y_syn, counts, start)
+    return _append_rows(X, X_add), np.concatenate([y, y_add]), y_add
+
+
+def _cv_results(name, candidates, scores):
+    """``cv_results_``: the candidates under ``name``, the mean and standard
+    deviation of ``scores`` (n_candidates, n_splits) and each split's scores."""
+    return {name: candidates, "mean_test_score": scores.mean(axis=1),
+            "std_test_score": scores.std(axis=1),
+            **{f"split{k}_test_score": scores[:, k] for k in range(scores.shape[1])}}
 
 
 def _append_rows(X, X_add):
@@ -48,8 +63,8 @@ def _score_budgets(augmenter, estimator, scorer, X, y, train, test, budgets):
         y_syn = np.asarray(y_syn)
     for share in budgets:
         if share > 0:
-            X_add, y_add = _nested_subset(X_syn, y_syn, synthetic_counts(y_fit, share))
-            X_aug, y_aug = _append_rows(X_fit, X_add), np.concatenate([y_fit, y_add])
+            X_aug, y_aug, _ = _with_nested_subset(X_fit, y_fit, X_syn, y_syn,
+                                                  synthetic_counts(y_fit, share))
         else:
             X_aug, y_aug = X_fit, y_fit
         model = clone(estimator).fit(X_aug, y_aug)
@@ -191,11 +206,9 @@ class AugmentedClassifierCV(_PredictFromEstimator, ClassifierMixin, BaseEstimato
             delayed(_score_budgets)(augmenter, estimator, scorer, X, y, train, test, budgets)
             for train, test in folds
         )).T  # (n_budgets, n_splits)
-        mean = scores.mean(axis=1)
+        cv_results = _cv_results("n_synthetic", budgets, scores)
+        mean = cv_results["mean_test_score"]
         best = int(np.argmax(mean))
-        cv_results = {"n_synthetic": budgets, "mean_test_score": mean,
-                      "std_test_score": scores.std(axis=1),
-                      **{f"split{k}_test_score": scores[:, k] for k in range(len(folds))}}
         n_synthetic = float(budgets[best])
         fitted_augmenter = None
         X_aug, y_aug = X, y
@@ -223,17 +236,6 @@ class AugmentedClassifierCV(_PredictFromEstimator, ClassifierMixin, BaseEstimato
                 f"{sorted(short, key=repr)}; the augmenter needs at least 2 per class. "
                 "Use fewer folds, or more rows of those classes."
             )
-
-
-def _synthetic_prefix(X_res, y_res, n_real, counts):
-    """The first ``counts[label]`` rows of every class among the rows an over-sampler
-    appended after the ``n_real`` real ones (X as resampled: array or DataFrame)."""
-    index = np.arange(n_real, len(y_res))
-    y_syn = np.asarray(y_res)[n_real:]
-    keep = np.zeros(len(y_syn), dtype=bool)
-    for label, count in counts.items():
-        keep[np.flatnonzero(y_syn == label)[:count]] = True
-    return safe_indexing(X_res, index[keep]), y_syn[keep]
 
 
 def _added_per_class(y_res, n_real):
@@ -277,8 +279,8 @@ def _score_shares(sampler, estimator, scorer, X, y, train, test, shares):
     for share in shares:
         X_aug, y_aug = X_fit, y_fit
         if share > 0:
-            X_add, y_add = _synthetic_prefix(X_res, y_res, len(y_fit), _share_counts(added, share))
-            X_aug, y_aug = _append_rows(X_fit, X_add), np.concatenate([y_fit, y_add])
+            X_aug, y_aug, _ = _with_nested_subset(X_fit, y_fit, X_res, y_res,
+                                                  _share_counts(added, share), len(y_fit))
         model = clone(estimator).fit(X_aug, y_aug)
         scores.append(scorer(model, X_test, y_test))
     return scores
@@ -440,7 +442,8 @@ class OverSampledClassifierCV(_PredictFromEstimator, ClassifierMixin, BaseEstima
             delayed(_score_shares)(sampler, estimator, scorer, X, y, train, test, shares)
             for train, test in folds
         )).T  # (n_shares, n_splits)
-        mean = scores.mean(axis=1)
+        cv_results = _cv_results("shares", shares, scores)
+        mean = cv_results["mean_test_score"]
         best = int(np.argmax(mean))
         if mean[best] - mean[0] <= self.min_improvement:
             best = 0
@@ -451,17 +454,14 @@ class OverSampledClassifierCV(_PredictFromEstimator, ClassifierMixin, BaseEstima
             fitted_sampler = clone(sampler)
             X_res, y_res = _over_sample(fitted_sampler, X, y)
             counts = _share_counts(_added_per_class(y_res, len(y)), share)
-            X_add, y_add = _synthetic_prefix(X_res, y_res, len(y), counts)
-            X_fit, y_fit = _append_rows(X, X_add), np.concatenate([y, y_add])
+            X_fit, y_fit, y_add = _with_nested_subset(X, y, X_res, y_res, counts, len(y))
             n_added = _added_per_class(y_add, 0)
         fitted = clone(estimator).fit(X_fit, y_fit)
         # every step has succeeded: the fitted state is assigned in one go, so a
         # failed refit keeps the previous fit
         assign_state(self, {
             **state, "share_": share, "best_score_": float(mean[best]),
-            "cv_results_": {"shares": shares, "mean_test_score": mean,
-                            "std_test_score": scores.std(axis=1),
-                            **{f"split{k}_test_score": scores[:, k] for k in range(len(folds))}},
+            "cv_results_": cv_results,
             "sampler_": fitted_sampler, "n_added_": n_added, "estimator_": fitted,
             "classes_": fitted.classes_})
         return self
