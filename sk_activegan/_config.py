@@ -15,9 +15,7 @@ import numpy as np
 import torch
 from sklearn.utils import check_random_state
 
-from ._memory import check_training_sizes
 from ._reward import n_folds_for
-from ._training import HISTORY_COLUMNS
 from ._validation import check_reward_param_grid, resolve_device
 from .generators import TRAINING_PARAMETERS, make_family
 
@@ -100,20 +98,12 @@ def resolve_config(params, data, *, name, defaults, generator_defaults=None,
     n_iter, warm_up = params["n_iter"], params["warm_up"]
     if isinstance(n_iter, str):
         n_iter = family.n_iter_default
-    if "n_iter" not in family.reads:
-        n_iter = 0
     warm_up_iter = (int(min(warm_up, n_iter)) if isinstance(warm_up, numbers.Integral)
                     else int(warm_up * n_iter))
     schedule = family.schedule(n_iter=n_iter, warm_up_iter=warm_up_iter,
                                lambda_reward=lambda_reward, balanced_batches=balanced_batches)
-    if schedule is not None and hasattr(family, "policy_hidden_layer_sizes"):
-        check_training_sizes(n_iter=n_iter, buffer_size=schedule.buffer_size,
-                             batch_size=schedule.batch_size, n_features=data.X.shape[1],
-                             latent_dim=family.latent_dim,
-                             n_history_columns=len(HISTORY_COLUMNS),
-                             hidden_layer_sizes=family._widths(space),
-                             policy_hidden_layer_sizes=family.policy_hidden_layer_sizes,
-                             prefix="generator__")
+    if schedule is not None:
+        family.check_sizes(space, schedule, n_features=data.X.shape[1])
     reward_batch_size = params["reward_batch_size"]
     if isinstance(reward_batch_size, str):  # "auto"
         reward_batch_size = (CPU_REWARD_BATCH_SIZE if params["feature_extractor"] is not None

@@ -15,7 +15,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from ._reward import build_reward, conditioned_margin, top_two_margin
+from ._reward import UncertaintyReward, conditioned_margin, top_two_margin
 
 #: Rows scored per forward pass.
 CHUNK_ROWS = 65_536
@@ -140,8 +140,8 @@ def synthetic_diagnostics(X, y, X_syn, y_syn, reward_estimator, *, epsilon=0.2, 
         raise ValueError(f"y_syn names classes {sorted(map(repr, unknown))} that are not in y.")
     space = make_space(None, X.shape[1]).fit(X, X, labels, len(classes))  # a table
     device = torch.device("cpu")
-    reward = build_reward(space.reward_proba(reward_estimator, device), alpha=alpha,
-                          epsilon=epsilon, constant=reward_constant)
+    reward = UncertaintyReward(space.reward_proba(reward_estimator, device), alpha=alpha,
+                               epsilon=epsilon, constant=reward_constant)
     diagnostics = Diagnostics(reward, space, device)
     x = torch.as_tensor(space.to_model(X_syn))
     y_encoded = torch.as_tensor([known[label] for label in y_syn.tolist()], dtype=torch.long)

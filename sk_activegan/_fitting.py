@@ -14,6 +14,7 @@ from sklearn.base import clone
 
 from ._compat import get_feature_names
 from ._model import FittedActiveGAN
+from ._training import HISTORY_COLUMNS
 from ._reward import (SubsampledReward, fit_default_reward_model, is_skorch_classifier,
                       prepare_extractor)
 
@@ -75,8 +76,6 @@ def train_model(config, model, y_encoded):
     """The generator family's training (Algorithm 1 for ActiveGAN) on the model's
     networks, in place, with a progress bar when ``verbose``; returns the history
     (arrays of length 0 for a family that trains nothing)."""
-    from ._training import HISTORY_COLUMNS
-
     if config.schedule is None or config.schedule.n_iter == 0:
         return {name: np.empty(0, dtype=np.float32) for name in HISTORY_COLUMNS}
     rng = torch.Generator(device=model.device).manual_seed(config.seeds.train)

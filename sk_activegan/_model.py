@@ -7,7 +7,7 @@ import numpy as np
 import torch
 
 from ._diagnostics import Diagnostics
-from ._reward import build_reward
+from ._reward import UncertaintyReward
 from ._sampling import generate
 
 
@@ -67,7 +67,7 @@ class FittedActiveGAN:
 
     def _build_derived(self):
         proba = self.space.reward_proba(self.reward_model, self.device, self.feature_extractor)
-        self.reward = build_reward(proba, **self.reward_settings._asdict())
+        self.reward = UncertaintyReward(proba, **self.reward_settings._asdict())
         self.diagnostics = Diagnostics(self.reward, self.space, self.device)
 
     def generate(self, counts, margin_filter, n_candidates):

@@ -563,8 +563,13 @@ class ImageSpace(DataSpace):
     default_widths = (32, 64, 256)
 
     def __init__(self, shape):
-        self.image_shape = self.shape = tuple(shape)
-        self.n_model = int(np.prod(self.shape))  # one model dimension per pixel
+        self.image_shape = tuple(shape)
+        self.n_model = int(np.prod(self.image_shape))  # one model dimension per pixel
+
+    @property
+    def shape(self):
+        """``(C, H, W)``: the same as ``image_shape``."""
+        return self.image_shape
 
     def check_settings(self, *, categorical, feature_extractor):
         if categorical:

@@ -29,7 +29,8 @@ from ._compat import Interval, InvalidParameterError, StrOptions, check_params
 from ._networks import (AnchoredMLP, ConvGenerator, GaussianPolicy, RandomWarpNet, WarpNet,
                         build_modules)
 from ._parameters import Parameter, check_layer_sizes, declare
-from ._training import TrainingSchedule, train
+from ._memory import check_training_sizes
+from ._training import HISTORY_COLUMNS, TrainingSchedule, train
 
 #: The estimator parameters an adversarially trained family reads.
 TRAINING_PARAMETERS = frozenset({"lambda_reward", "n_iter", "warm_up", "epsilon", "alpha",
@@ -74,6 +75,10 @@ class GeneratorFamily(BaseEstimator):
     def schedule(self, *, n_iter, warm_up_iter, lambda_reward, balanced_batches):
         """The ``TrainingSchedule`` of one fit, or None for a family that trains nothing."""
         return None
+
+    def check_sizes(self, space, schedule, *, n_features):
+        """Raise ``ValueError`` (before any training) when what training with
+        ``schedule`` allocates on ``n_features`` columns would not fit in memory."""
 
     def train(self, modules, X, y, schedule, *, rng, reward, diagnostics, progress):
         """Train ``modules`` in place on model-space ``X`` and encoded ``y``; returns
@@ -156,6 +161,16 @@ class _AdversarialFamily(GeneratorFamily):
             discriminator_interval=self.discriminator_interval, buffer_size=self.buffer_size,
             balanced_batches=balanced_batches,
             source_weight=float(getattr(self, "source_weight", 1.0)))
+
+    def check_sizes(self, space, schedule, *, n_features):
+        """The history, the buffer, a batch and a floor on the networks' weights
+        (`_memory.check_training_sizes`), naming the ``generator__`` setting."""
+        check_training_sizes(n_iter=schedule.n_iter, buffer_size=schedule.buffer_size,
+                             batch_size=schedule.batch_size, n_features=n_features,
+                             latent_dim=self.latent_dim, n_history_columns=len(HISTORY_COLUMNS),
+                             hidden_layer_sizes=self._widths(space),
+                             policy_hidden_layer_sizes=self.policy_hidden_layer_sizes,
+                             prefix="generator__")
 
     def _policy(self, space):
         return GaussianPolicy(space.n_model, self.latent_dim,

@@ -84,9 +84,3 @@ class SubsampledReward(nn.Module):
         out[rows] = self.reward(x[rows]) * (n / self.n_rows)
         return out
 
-
-def build_reward(proba, *, alpha, epsilon, constant):
-    """The reward module: eq. 9 with the fitted settings on top of ``proba``, a
-    module from model-space rows to the reward model's class probabilities (the
-    data space builds it: ``DataSpace.reward_proba``)."""
-    return UncertaintyReward(proba, alpha=alpha, epsilon=epsilon, constant=constant)
