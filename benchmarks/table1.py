@@ -85,8 +85,8 @@ PAPER = {
     ("fashion_mnist", 10000): {"baseline": 88.1, "AC-GAN": 86.4, "AC-GAN+F": 87.3,
                                "ActiveGAN[paper]": 89.0},
 }
-PAPER_CELLS = [("cifar10", 5000), ("cifar10", 10000), ("mnist70k", 500), ("mnist70k", 1000),
-               ("fashion_mnist", 5000), ("fashion_mnist", 10000)]
+#: The paper's cells in its order (the table's keys).
+PAPER_CELLS = list(PAPER)
 
 
 # ------------------------------------------------------------------ classical images
