@@ -88,3 +88,65 @@ def test_a_fit_with_a_subsampled_reward_trains_and_logs():
     assert np.isfinite(reward[20:]).all() and np.isnan(reward[:20]).sum() >= 18
     assert np.isfinite(aug.history_["uncertainty_loss"][20:]).all()
     assert np.isfinite(aug.history_["conditioned_share"][-1])
+
+
+class CountingFeatures(nn.Module):
+    """Features of ``(n, 1, 8, 8)`` images (a 2x2 average pool and its square),
+    counting the images read in ``READ[name]`` (the fit works on copies of the
+    modules); ``view`` is the cheaper view it offers training."""
+
+    def __init__(self, name, view=None):
+        super().__init__()
+        self.name = name
+        self.view = view
+        READ[name] = 0
+
+    def forward(self, x):
+        READ[self.name] += len(x)
+        pooled = nn.functional.avg_pool2d(x, 2).flatten(1)
+        return torch.cat([pooled, pooled ** 2], 1)
+
+    def training_extractor(self, device):
+        return self.view
+
+
+READ = {}
+
+
+def _fit_with(extractor, **params):
+    X, y = load_digits(return_X_y=True)
+    X, y = X[y < 3][:90], y[y < 3][:90]
+    settings = dict(image_shape=(8, 8), n_iter=20, warm_up=0, reward_batch_size=None,
+                    generator__hidden_layer_sizes=(4, 8, 16), generator__latent_dim=4,
+                    generator__batch_size=16, reward_param_grid={"C": [10.0], "gamma": ["scale"]},
+                    generator="paper", device="cpu", random_state=0)
+    return ActiveGANAugmenter(feature_extractor=extractor, **{**settings, **params}).fit(X, y), X
+
+
+def test_the_training_loop_reads_the_extractors_cheaper_view():
+    """An extractor offering ``training_extractor`` (EfficientNetLite0Features: 64 px
+    on a CPU) gives the loop its reward: its own reward model on the view's features.
+    The fitted model (selection, the margin filter, diagnostics) keeps the full one."""
+    aug, X = _fit_with(CountingFeatures("native", CountingFeatures("view")))
+    # the view read the 90 real images (its reward model), 16 rows per iteration
+    # and the 16 of the logged iteration's diagnostics
+    assert READ["view"] == 90 + 20 * 16 + 16
+    # the native extractor read nothing during training: its count is the fit's 90
+    assert READ["native"] == 90
+    assert aug.reward_estimator_.n_features_in_ == 32
+    aug.sample_diagnostics(X[:5], np.zeros(5, dtype=int))
+    assert READ["native"] == 95 and READ["view"] == 90 + 20 * 16 + 16
+
+
+def test_the_cheaper_view_changes_the_training_and_none_keeps_the_paths_reward():
+    """No view: training reads the native extractor (the paper's reward); a view
+    that differs from it trains another generator."""
+    plain, _ = _fit_with(CountingFeatures("plain"), lambda_reward=1.0)
+    assert READ["plain"] == 90 + 20 * 16 + 16
+
+    class Coarse(CountingFeatures):  # a lower resolution
+        def forward(self, x):
+            return super().forward(nn.functional.avg_pool2d(x, 2))
+
+    viewed, _ = _fit_with(CountingFeatures("native", Coarse("coarse")), lambda_reward=1.0)
+    assert not np.array_equal(plain.sample(n_per_class=3)[0], viewed.sample(n_per_class=3)[0])
