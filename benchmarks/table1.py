@@ -19,7 +19,9 @@ Rows (the paper's, then the library's and the baselines), every one adding
   ``AC-GAN+F``: the same model's samples through the margin filter, the margin
   chosen in the paper's set {0.1, ..., 0.3} on a validation split (an AC-GAN fitted
   on 75 % of the n images, its filtered samples added to those 75 %, the SVM scored
-  on the other 25 %), never on the test set.
+  on the other 25 %), never on the test set. The filter reads one pool of
+  ``POOL_FACTOR`` candidates per kept sample (the augmenter's ``margin_filter``
+  rule, each candidate's 224-px features computed once).
 - ``ActiveGAN[paper]``: ``generator="paper"``, λ = 0.1, ε = 0.2, α = 0.5.
 - ``ActiveGAN``: the library's defaults for images (``generator="auto"``: the warp
   generator trained with the uncertainty reward).
@@ -47,11 +49,12 @@ import torch
 from sklearn.model_selection import train_test_split
 
 import harness
-from sk_activegan import ActiveGANAugmenter, EfficientNetLite0Features
+from sk_activegan import ActiveGANAugmenter, EfficientNetLite0Features, synthetic_diagnostics
 
 DATASETS = ("mnist70k", "fashion_mnist", "cifar10")
 NAMES = {"mnist70k": "MNIST", "fashion_mnist": "F-MNIST", "cifar10": "CIFAR-10"}
 TAG = "lite0-224"  # the extractor's features: EfficientNet-Lite0, 224 px
+VIEW_SIZE = 64  # the training loop's view on a CPU (training_input_size="auto")
 C_GRID = [1.0, 10.0, 100.0]
 GAMMA_FACTORS = [0.3, 1.0, 3.0]  # times 1 / n_features, on standardized features
 MARGINS = [0.1, 0.15, 0.2, 0.25, 0.3]
@@ -134,15 +137,56 @@ def classical(dataset, X, y, per_class, rng):
 
 # ------------------------------------------------------------------------- one cell
 
+class CachedFeatures(torch.nn.Module):
+    """The extractor, answering from the feature cache for images it has seen.
+
+    Every fit's reward model reads the labeled images' features; this module gives
+    the cached ones (computed once, :class:`harness.FeatureCache`) for images whose
+    pixels match one of them exactly, and runs the extractor on any other image
+    (generated ones). ``training_extractor`` is the extractor's own (its cheaper
+    view for the training loop)."""
+
+    def __init__(self, extractor, images, features):
+        super().__init__()
+        self.extractor = extractor
+        self.known = {}
+        self.remember(images, features)
+
+    @staticmethod
+    def _key(image):
+        return np.ascontiguousarray(image, dtype=np.float32).tobytes()
+
+    def forward(self, images):
+        flat = images.detach().float().cpu().reshape(len(images), -1).numpy()
+        found = [self.known.get(self._key(image)) for image in flat]
+        if all(f is not None for f in found):
+            return torch.as_tensor(np.stack(found))
+        missing = [i for i, f in enumerate(found) if f is None]
+        computed = self.extractor(images[missing]).float().cpu().numpy()
+        for i, feature in zip(missing, computed):
+            found[i] = feature
+        return torch.as_tensor(np.stack(found))
+
+    def remember(self, images, features):
+        """Answer ``features`` for ``images`` (flat rows) from now on."""
+        self.known.update((self._key(image), feature) for image, feature in
+                          zip(np.asarray(images, np.float32), features))
+
+    def training_extractor(self, device):
+        return self.extractor.training_extractor(device)
+
+
 class Cell:
     """One (data set, n, seed): its labeled images, their cached features, the
     test features and the baseline's grid-searched (C, gamma)."""
 
-    def __init__(self, dataset, n, seed, feature_cache=harness.FEATURE_CACHE):
+    def __init__(self, dataset, n, seed, feature_cache=harness.FEATURE_CACHE,
+                 training_input_size="auto"):
         self.dataset, self.n, self.seed = dataset, n, seed
         self.data = harness.load(dataset)
         self.shape = harness.IMAGE_SHAPES[dataset]
-        self.extractor = EfficientNetLite0Features(pixel_range=(0, 255))
+        self.extractor = EfficientNetLite0Features(pixel_range=(0, 255),
+                                                   training_input_size=training_input_size)
         self.features = harness.FeatureCache(dataset, TAG, self.extractor, self.shape,
                                              root=feature_cache)
         self.rows = self.data.draw(n, seed)
@@ -153,6 +197,40 @@ class Cell:
         self.C, self.gamma = harness.tune_svm(self.F, self.y, C_grid=C_GRID,
                                               gamma_factors=GAMMA_FACTORS, scoring="f1_macro")
 
+    def training_view(self):
+        """``(extractor, reward model)`` of the training loop's cheaper view (64 px):
+        the grid-searched reward model an augmenter fits on the labeled images'
+        features at that size (fitted once per cell)."""
+        if getattr(self, "_view", None) is None:
+            view = EfficientNetLite0Features(pixel_range=(0, 255), input_size=VIEW_SIZE)
+            aug = ActiveGANAugmenter(image_shape=self.shape, feature_extractor=view,
+                                     generator="random-warp", random_state=self.seed,
+                                     device="cpu").fit(self.X, self.y)
+            self._view = view, aug.reward_estimator_, aug.feature_extractor_
+        return self._view
+
+    def reward_agreement(self, aug, X_syn, y_syn, F_syn):
+        """How the training loop's reward (eq. 9 on the 64-px reward model) agrees
+        with the full one (the 224-px reward model) on ``X_syn``: Spearman's rank
+        correlation of the two rewards, the share of rows whose predicted class
+        agrees, and both mean rewards."""
+        from scipy.stats import spearmanr
+
+        view, model, extractor = self.training_view()
+        F_view = harness.FeatureCache(self.dataset, f"lite0-{VIEW_SIZE}", extractor,
+                                      self.shape)
+        view_real = F_view.compute(self.X)
+        view_syn = F_view.compute(X_syn)
+        settings = {"epsilon": aug.epsilon, "alpha": aug.alpha}
+        full = synthetic_diagnostics(self.F, self.y, F_syn, y_syn, aug.reward_estimator_,
+                                     **settings)[0]["reward"]
+        cheap = synthetic_diagnostics(view_real, self.y, view_syn, y_syn, model,
+                                      **settings)[0]["reward"]
+        agree = np.mean(aug.reward_estimator_.predict(F_syn) == model.predict(view_syn))
+        return {"spearman": float(spearmanr(full, cheap).statistic),
+                "class_agreement": float(agree), "mean_reward_224": float(full.mean()),
+                "mean_reward_view": float(cheap.mean())}
+
     def per_class(self, budget, n=None):
         return int(round(budget * (self.n if n is None else n) / len(np.unique(self.y))))
 
@@ -161,11 +239,12 @@ class Cell:
         return harness.macro_f1(model, F_eval, y_eval), harness.per_class_f1(model, F_eval,
                                                                                 y_eval)
 
-    def score(self, X_syn, y_syn):
+    def score(self, X_syn, y_syn, F_syn=None):
         """``(F1, per-class F1, seconds for the synthetic features)`` of the SVM on real
-        + synthetic features, on the test set."""
+        + synthetic features (``F_syn`` when they are known), on the test set."""
         start = time.perf_counter()
-        F_syn = self.features.compute(X_syn) if len(X_syn) else self.F[:0]
+        if F_syn is None:
+            F_syn = self.features.compute(X_syn) if len(X_syn) else self.F[:0]
         seconds = time.perf_counter() - start
         f1, per_class = self.fit_score(np.vstack([self.F, F_syn]),
                                        np.concatenate([self.y, y_syn]), self.F_test,
@@ -173,7 +252,8 @@ class Cell:
         return f1, per_class, seconds
 
     def augmenter(self, settings, args):
-        params = {"image_shape": self.shape, "feature_extractor": self.extractor,
+        extractor = CachedFeatures(self.extractor, self.X, self.F)
+        params = {"image_shape": self.shape, "feature_extractor": extractor,
                   "random_state": self.seed, "device": "cpu",
                   "reward_batch_size": args.reward_batch_size, **settings}
         if args.n_iter is not None and settings.get("generator") != "random-warp":
@@ -185,6 +265,40 @@ def _progress(split, done, total):
     print(f"  features ({split}): {done}/{total}", file=sys.stderr, flush=True)
 
 
+#: AC-GAN+F draws this many candidates per sample it keeps, once per fit; every
+#: margin's filtered set is read off that one pool.
+POOL_FACTOR = 4
+
+
+def filtered(aug, pool, features, margin, per_class):
+    """AC-GAN+F's samples from a candidate pool: per class the candidates whose
+    top-two margin (eq. 6) under the AC-GAN's reward model is at most ``margin``,
+    filled up with the lowest-margin rest when too few pass (the rule of the
+    augmenter's ``margin_filter``, drawn from one pool instead of rounds, so that
+    each candidate's features are computed once). Returns the row indices into
+    the pool."""
+    X_pool, y_pool = pool
+    margins = aug.sample_diagnostics(X_pool, y_pool)["margin"]
+    keep = []
+    for c in np.unique(y_pool):
+        rows = np.flatnonzero(y_pool == c)
+        rows = rows[np.argsort(margins[rows], kind="stable")]
+        passing = rows[margins[rows] <= margin]
+        keep.append(passing[:per_class] if len(passing) >= per_class else rows[:per_class])
+    return np.concatenate(keep)
+
+
+def candidate_pool(cell, aug, per_class):
+    """``POOL_FACTOR * per_class`` AC-GAN samples per class, their features (also
+    given to the augmenter's extractor, so that its reward model reads them from
+    memory) and the seconds spent."""
+    start = time.perf_counter()
+    X_pool, y_pool = aug.sample(n_per_class=POOL_FACTOR * per_class)
+    F_pool = cell.features.compute(X_pool)
+    aug.feature_extractor_.remember(X_pool, F_pool)
+    return (X_pool, y_pool), F_pool, time.perf_counter() - start
+
+
 def filter_margin(cell, args):
     """AC-GAN+F's margin, chosen on a validation split of the labeled images: an
     AC-GAN on a stratified 75 %, each margin's filtered samples (``--budget`` of the
@@ -194,25 +308,29 @@ def filter_margin(cell, args):
     fit, val = train_test_split(np.arange(cell.n), test_size=0.25, stratify=cell.y,
                                 random_state=cell.seed)
     aug = cell.augmenter(GAN_ROWS["AC-GAN"], args).fit(cell.X[fit], cell.y[fit])
+    per_class = cell.per_class(args.budget, len(fit))
+    pool, F_pool, _ = candidate_pool(cell, aug, per_class)
     scores = {}
     for margin in MARGINS:
-        X_syn, y_syn = aug.sample(n_per_class=cell.per_class(args.budget, len(fit)),
-                                  margin_filter=margin)
-        F_syn = cell.features.compute(X_syn)
-        scores[str(margin)], _ = cell.fit_score(np.vstack([cell.F[fit], F_syn]),
-                                                np.concatenate([cell.y[fit], y_syn]),
+        rows = filtered(aug, pool, F_pool, margin, per_class)
+        scores[str(margin)], _ = cell.fit_score(np.vstack([cell.F[fit], F_pool[rows]]),
+                                                np.concatenate([cell.y[fit], pool[1][rows]]),
                                                 cell.F[val], cell.y[val])
     best = max(MARGINS, key=lambda m: scores[str(m)])
     return best, scores, time.perf_counter() - start
 
 
 def run_cell(cell, methods, args, cache):
-    settings = harness.settings_hash({"tag": TAG, "budget": args.budget, "n_iter": args.n_iter,
-                                      "reward_batch_size": args.reward_batch_size})
+    settings = {"tag": TAG, "budget": args.budget, "n_iter": args.n_iter,
+                "reward_batch_size": args.reward_batch_size}
+    if args.training_input_size != "auto":
+        settings["training_input_size"] = args.training_input_size
+    settings = harness.settings_hash(settings)
     key = (cell.dataset, cell.n, cell.seed)
 
-    def record(method, X_syn, y_syn, **extra):
-        f1, per_class, feature_seconds = cell.score(X_syn, y_syn)
+    def record(method, X_syn, y_syn, F_syn=None, feature_seconds=None, **extra):
+        f1, per_class, seconds = cell.score(X_syn, y_syn, F_syn)
+        feature_seconds = seconds if feature_seconds is None else feature_seconds
         row = {"dataset": cell.dataset, "n": cell.n, "seed": cell.seed, "method": method,
                "f1": f1, "per_class": per_class, "n_synthetic": int(len(X_syn)),
                "svm": {"C": cell.C, "gamma": cell.gamma},
@@ -240,12 +358,20 @@ def run_cell(cell, methods, args, cache):
                       "sample_seconds": round(time.perf_counter() - start, 1),
                       "n_iter": int(aug.n_iter_), "lambda_reward": float(aug.lambda_reward_),
                       "n_candidates": int(aug.n_candidates_)}
-            record(method, X_syn, y_syn, **common)
+            start = time.perf_counter()
+            F_syn = cell.features.compute(X_syn)
+            extra = {"feature_seconds": time.perf_counter() - start}
+            if method != "random-warp":
+                extra["reward_agreement"] = cell.reward_agreement(aug, X_syn, y_syn, F_syn)
+            record(method, X_syn, y_syn, F_syn=F_syn, **common, **extra)
             if method == "AC-GAN" and "AC-GAN+F" in methods:
                 margin, scores, seconds = filter_margin(cell, args)
-                X_syn, y_syn = aug.sample(n_per_class=per_class, margin_filter=margin)
-                record("AC-GAN+F", X_syn, y_syn, **common, filter_margin=margin,
-                       validation_f1=scores, margin_seconds=round(seconds, 1))
+                pool, F_pool, pool_seconds = candidate_pool(cell, aug, per_class)
+                rows = filtered(aug, pool, F_pool, margin, per_class)
+                record("AC-GAN+F", pool[0][rows], pool[1][rows], F_syn=F_pool[rows],
+                       feature_seconds=pool_seconds, **common,
+                       filter_margin=margin, validation_f1=scores,
+                       margin_seconds=round(seconds, 1), pool_seconds=round(pool_seconds, 1))
         elif method != "AC-GAN+F":
             raise ValueError(f"unknown method {method!r}")
 
@@ -341,6 +467,10 @@ def main(argv=None):
                         help="GAN iterations (default: each family's)")
     parser.add_argument("--reward-batch-size", default="auto",
                         type=lambda v: v if v == "auto" else None if v == "none" else int(v))
+    parser.add_argument("--training-input-size", default="auto",
+                        type=lambda v: v if v == "auto" else None if v == "none" else int(v),
+                        help="the side the training loop's reward reads (the extractor's "
+                             "training_input_size; 'auto': 64 px on a CPU)")
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--cache-dir", default=str(harness.RESULTS / "cache_table1"))
     parser.add_argument("--feature-cache", default=str(harness.FEATURE_CACHE))
@@ -363,7 +493,7 @@ def main(argv=None):
         return
     cache = harness.ResultCache(args.cache_dir)
     for seed in args.seeds:
-        cell = Cell(args.dataset, args.n, seed, args.feature_cache)
+        cell = Cell(args.dataset, args.n, seed, args.feature_cache, args.training_input_size)
         if not args.features_only:
             run_cell(cell, args.methods, args, cache)
 
