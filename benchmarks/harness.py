@@ -213,6 +213,10 @@ class ResultCache:
             parts.append(method.replace("/", "_").replace(" ", "_"))
         return self.root / ("__".join(parts) + f"{settings}.json")
 
+    def rows(self):
+        """Every stored row, in the order of the file names."""
+        return [json.loads(path.read_text()) for path in sorted(self.root.glob("*.json"))]
+
     def get(self, *key, **settings):
         path = self.path(*key, **settings)
         return json.loads(path.read_text()) if path.exists() else None
@@ -293,9 +297,12 @@ class FeatureCache:
 
 # ------------------------------------------------------------------------ classifiers
 
-def svm(C, gamma, class_weight=None):
-    """The RBF SVM on standardized features."""
-    return make_pipeline(StandardScaler(), SVC(C=C, gamma=gamma, class_weight=class_weight))
+def svm(C, gamma, class_weight=None, standardize=True):
+    """The RBF SVM on standardized features (on the features as given without
+    ``standardize``: pixels, where a pixel that is nearly always background would be
+    blown up)."""
+    return make_pipeline(*([StandardScaler()] if standardize else []),
+                         SVC(C=C, gamma=gamma, class_weight=class_weight))
 
 
 def inner_folds(y, max_folds=5):
@@ -305,11 +312,17 @@ def inner_folds(y, max_folds=5):
     return StratifiedKFold(folds, shuffle=True, random_state=0)
 
 
-def tune_svm(X, y, *, C_grid, gamma_factors, scoring, class_weight=None):
+def tune_svm(X, y, *, C_grid, gamma_factors, scoring, class_weight=None, standardize=True):
     """``(C, gamma)`` of :func:`svm` grid-searched on ``(X, y)``: gamma is a factor
-    times 1 / n_features; :func:`inner_folds`."""
-    grid = {"svc__C": C_grid, "svc__gamma": [f / X.shape[1] for f in gamma_factors]}
-    search = GridSearchCV(make_pipeline(StandardScaler(), SVC(class_weight=class_weight)),
+    times 1 / n_features (without ``standardize``: times ``gamma="scale"``'s value,
+    1 / (n_features * X.var())); :func:`inner_folds`."""
+    if standardize:
+        gammas = [f / X.shape[1] for f in gamma_factors]
+    else:
+        scale = 1.0 / (X.shape[1] * X.var())
+        gammas = [f * scale for f in gamma_factors]
+    grid = {"svc__C": C_grid, "svc__gamma": gammas}
+    search = GridSearchCV(svm(1.0, "scale", class_weight, standardize),
                           grid, scoring=scoring, cv=inner_folds(y))
     search.fit(X, y)
     return search.best_params_["svc__C"], search.best_params_["svc__gamma"]
@@ -427,6 +440,21 @@ def write_results(output_dir, tag, results, report):
     output.mkdir(parents=True, exist_ok=True)
     (output / f"{tag}.json").write_text(json.dumps(results, indent=1))
     (output / f"{tag}.md").write_text("\n".join(report) + "\n")
+
+
+def fill_page(page, block, text):
+    """Replace the text between ``<!-- BLOCK -->`` and ``<!-- /BLOCK -->`` in the docs
+    page ``page`` (a path, or a name under ``docs/``) with ``text``: the page's prose is
+    written by hand, the scripts fill in its tables."""
+    path = Path(page) if Path(page).suffix else DOCS / f"{page}.md"
+    start, end = f"<!-- {block} -->", f"<!-- /{block} -->"
+    source = path.read_text()
+    if source.count(start) != 1 or source.count(end) != 1:
+        raise ValueError(f"{path}: needs one {start} and one {end} around the generated text")
+    head, rest = source.split(start)
+    _, tail = rest.split(end)
+    path.write_text(f"{head}{start}\n\n{text.strip()}\n\n{end}{tail}")
+    return path
 
 
 def load_results(tag, results_dir=RESULTS):
