@@ -43,6 +43,7 @@ JSON (:class:`harness.ResultCache`) so an interrupted run resumes.
 import argparse
 import sys
 import time
+import warnings
 
 import numpy as np
 import torch
@@ -223,11 +224,15 @@ class Cell:
         view_syn = F_view.compute(X_syn)
         settings = {"epsilon": aug.epsilon, "alpha": aug.alpha}
         full = synthetic_diagnostics(self.F, self.y, F_syn, y_syn, aug.reward_estimator_,
-                                     **settings)[0]["reward"]
-        cheap = synthetic_diagnostics(view_real, self.y, view_syn, y_syn, model,
-                                      **settings)[0]["reward"]
+                                     **settings)[0]
+        cheap = synthetic_diagnostics(view_real, self.y, view_syn, y_syn, model, **settings)[0]
         agree = np.mean(aug.reward_estimator_.predict(F_syn) == model.predict(view_syn))
-        return {"spearman": float(spearmanr(full, cheap).statistic),
+        with warnings.catch_warnings():  # a constant reward has no rank correlation
+            warnings.simplefilter("ignore")
+            spearman = {name: float(spearmanr(full[name], cheap[name]).statistic)
+                        for name in ("reward", "margin")}
+        full, cheap = full["reward"], cheap["reward"]
+        return {"spearman": spearman["reward"], "margin_spearman": spearman["margin"],
                 "class_agreement": float(agree), "mean_reward_224": float(full.mean()),
                 "mean_reward_view": float(cheap.mean())}
 
