@@ -341,6 +341,9 @@ def run_cell(cell, methods, args, cache):
                "svm": {"C": cell.C, "gamma": cell.gamma},
                "synthetic_feature_seconds": round(feature_seconds, 1), **extra}
         cache.put(row, *key, method, settings=settings)
+        if F_syn is not None:  # the samples and their features, for the reward studies
+            np.savez_compressed(cache.path(*key, method, settings=settings).with_suffix(".npz"),
+                                X=X_syn, y=y_syn, F=np.asarray(F_syn, np.float32))
         print(f"{cell.dataset} n={cell.n} seed={cell.seed} {method}: F1 {f1:.2f}", flush=True)
 
     rng = np.random.default_rng(cell.seed)

@@ -1,0 +1,193 @@
+"""How closely a CPU-priced reward follows the full one on generated images.
+
+The paper's reward reads every generated image through the extractor at its native
+224 px; on a CPU that costs 0.1-0.2 s per image, hours per 3,000-iteration fit.
+Two cheaper rewards are compared here against the full one (eq. 9 on the
+224-px reward model), on *held-out generated images*: the samples of the Table 1
+benchmark's GAN rows (``table1.py`` stores them with their 224-px features):
+
+- ``view``: option (b), the library's CPU default
+  (``EfficientNetLite0Features(training_input_size="auto")``): the same network
+  at 64 px, with its own reward model fitted on the labeled images' 64-px
+  features, as the fit builds it.
+- ``distilled``: option (c), a small CNN on pixels trained (KL divergence) to
+  output the 224-px reward model's class probabilities, on the n labeled images
+  (``distilled-n``), or on them and every other training image whose 224-px
+  features are cached (``distilled-pool``, about 3,000 MNIST images: a stand-in
+  for the warps and warm-up samples a fit would have to read at 224 px to train
+  it, which costs their features).
+
+For each, on every stored sample set: Spearman's rank correlation with the full
+reward (eq. 9 with the paper's ε = 0.2, α = 0.5) and with its top-two margin (eq. 6), the share
+of samples whose predicted class agrees, and the seconds to score 8 images (one
+training iteration's reward at ``reward_batch_size=8``).
+
+    python benchmarks/studies/reward_views.py --dataset mnist70k --n 500 --seeds 1 2
+"""
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import torch
+from scipy.stats import spearmanr
+from torch import nn
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
+sys.path.insert(0, str(HERE))
+
+import harness  # noqa: E402
+import table1  # noqa: E402
+from selection import uncertainty_reward  # noqa: E402 (eq. 9 in numpy)
+
+from sk_activegan import ActiveGANAugmenter  # noqa: E402
+
+ROWS = ("AC-GAN", "ActiveGAN[paper]", "ActiveGAN")
+#: Eq. 9's settings every comparison uses (the paper's).
+PAPER_EPSILON, PAPER_ALPHA = 0.2, 0.5
+
+
+def margin(proba):
+    top = -np.sort(-proba, axis=1)[:, :2]
+    return top[:, 0] - top[:, 1]
+
+
+class Student(nn.Module):
+    """A small CNN from pixels (scaled to [-1, 1]) to class log-probabilities."""
+
+    def __init__(self, shape, n_classes):
+        super().__init__()
+        c, h, w = shape
+        self.shape = shape
+        self.body = nn.Sequential(
+            nn.Conv2d(c, 16, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
+            nn.Conv2d(16, 32, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
+            nn.Flatten(), nn.Linear(32 * (h // 4) * (w // 4), 128), nn.ReLU(),
+            nn.Linear(128, n_classes))
+
+    def forward(self, x):
+        x = torch.as_tensor(np.asarray(x, np.float32)).reshape(len(x), *self.shape)
+        return torch.log_softmax(self.body(x / 127.5 - 1.0), dim=1)
+
+    def predict_proba(self, x):
+        with torch.no_grad():
+            return self(x).exp().numpy().astype(np.float64)
+
+
+def distil(images, proba, shape, seed, epochs=40, batch=64):
+    """The student fitted to ``proba`` (KL divergence), Adam 1e-3."""
+    torch.manual_seed(seed)
+    student = Student(shape, proba.shape[1])
+    optimizer = torch.optim.Adam(student.parameters(), lr=1e-3)
+    target = torch.as_tensor(proba, dtype=torch.float32)
+    rng = np.random.default_rng(seed)
+    for _ in range(epochs):
+        for rows in np.array_split(rng.permutation(len(images)), max(1, len(images) // batch)):
+            loss = nn.functional.kl_div(student(images[rows]), target[rows],
+                                        reduction="batchmean")
+            optimizer.zero_grad()
+            loss.backward()
+            optimizer.step()
+    return student.eval()
+
+
+def seconds_for_8(score, X):
+    """Mean seconds of ``score`` on 8 images over 5 calls, after one to warm up."""
+    score(X[:8])  # warm
+    start = time.perf_counter()
+    for _ in range(5):
+        score(X[:8])
+    return (time.perf_counter() - start) / 5
+
+
+def compare(full_proba, cheap_proba, eps, alpha):
+    """The cheaper reward's rank agreement with the full one (eq. 9 and eq. 6) and
+    its agreement on the predicted class."""
+    full, cheap = (uncertainty_reward(p, alpha, eps) for p in (full_proba, cheap_proba))
+    return {"reward_spearman": float(spearmanr(full, cheap).statistic),
+            "margin_spearman": float(spearmanr(margin(full_proba), margin(cheap_proba)).statistic),
+            "class_agreement": float(np.mean(full_proba.argmax(1) == cheap_proba.argmax(1)))}
+
+
+def run(dataset, n, seed, cache_dir):
+    """The rows of one (data set, n, seed): every stored GAN sample set against each
+    cheaper reward; the seconds per 8 images; the students' training seconds."""
+    cell = table1.Cell(dataset, n, seed)
+    extractor = table1.CachedFeatures(cell.extractor, cell.X, cell.F)
+    full_model = ActiveGANAugmenter(image_shape=cell.shape, feature_extractor=extractor,
+                                    generator="random-warp", random_state=seed,
+                                    device="cpu").fit(cell.X, cell.y).reward_estimator_
+    view, view_model, view_extractor = cell.training_view()
+    pool_rows, pool_features = cell.features.stored("train")
+    pool_images = cell.data.X[pool_rows]
+    students = {}
+    start = time.perf_counter()
+    students["distilled-n"] = distil(cell.X, full_model.predict_proba(cell.F), cell.shape, seed)
+    n_seconds = time.perf_counter() - start
+    start = time.perf_counter()
+    students["distilled-pool"] = distil(pool_images, full_model.predict_proba(pool_features),
+                                        cell.shape, seed)
+    pool_seconds = time.perf_counter() - start
+    view_features = harness.FeatureCache(dataset, f"lite0-{table1.VIEW_SIZE}", view_extractor,
+                                         cell.shape)
+    out = []
+    for path in sorted(Path(cache_dir).glob(f"{dataset}__n{n}__seed{seed}__*.npz")):
+        row = json.loads(path.with_suffix(".json").read_text())
+        if row["method"] not in ROWS:
+            continue
+        stored = np.load(path)
+        X_syn, F_syn = stored["X"], stored["F"]
+        eps, alpha = PAPER_EPSILON, PAPER_ALPHA
+        full = full_model.predict_proba(F_syn)
+        cheap = {"view": view_model.predict_proba(view_features.compute(X_syn)),
+                 **{name: s.predict_proba(X_syn) for name, s in students.items()}}
+        for name, proba in cheap.items():
+            out.append({"dataset": dataset, "n": n, "seed": seed, "samples": row["method"],
+                        "reward": name, "n_samples": int(len(X_syn)),
+                        **compare(full, proba, eps, alpha)})
+    costs = {"full (224 px)": seconds_for_8(lambda X: cell.features.compute(X), cell.X),
+             "view (64 px)": seconds_for_8(lambda X: view_features.compute(X), cell.X),
+             "distilled": seconds_for_8(students["distilled-pool"].predict_proba, cell.X)}
+    return out, costs, {"distilled-n": n_seconds, "distilled-pool": pool_seconds,
+                        "pool_images": int(len(pool_rows))}
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--dataset", default="mnist70k")
+    parser.add_argument("--n", type=int, default=500)
+    parser.add_argument("--seeds", nargs="+", type=int, default=[1])
+    parser.add_argument("--cache-dir", default=str(harness.RESULTS / "cache_table1"))
+    parser.add_argument("--threads", type=int, default=1)
+    args = parser.parse_args(argv)
+    torch.set_num_threads(args.threads)
+    started = time.perf_counter()
+    rows, costs, training = [], {}, {}
+    for seed in args.seeds:
+        found, costs[seed], training[seed] = run(args.dataset, args.n, seed, args.cache_dir)
+        rows += found
+    lines = ["| samples | reward | seed | Spearman (reward) | Spearman (margin) | "
+             "class agreement |", "| --- | --- | ---: | ---: | ---: | ---: |"]
+    for r in rows:
+        lines.append(f"| {r['samples']} | {r['reward']} | {r['seed']} | "
+                     f"{r['reward_spearman']:.2f} | {r['margin_spearman']:.2f} | "
+                     f"{100 * r['class_agreement']:.0f} % |")
+    lines += ["", "Seconds to score 8 images (one training iteration at "
+              "`reward_batch_size=8`), mean of 5: " + "; ".join(
+                  f"seed {s}: " + ", ".join(f"{k} {v:.3f}" for k, v in c.items())
+                  for s, c in costs.items())]
+    meta = harness.run_meta("studies/reward_views.py", argv, started)
+    harness.write_results(harness.RESULTS, "reward_views",
+                          {"meta": meta, "rows": rows, "seconds_for_8": costs,
+                           "distillation_seconds": training},
+                          ["# Cheaper rewards against the full one", "",
+                           harness.provenance(meta), "", *lines])
+    print("\n".join(lines))
+
+
+if __name__ == "__main__":
+    main()
