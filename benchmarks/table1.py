@@ -275,7 +275,7 @@ def _progress(split, done, total):
 POOL_FACTOR = 4
 
 
-def filtered(aug, pool, features, margin, per_class):
+def filtered(aug, pool, margin, per_class):
     """AC-GAN+F's samples from a candidate pool: per class the candidates whose
     top-two margin (eq. 6) under the AC-GAN's reward model is at most ``margin``,
     filled up with the lowest-margin rest when too few pass (the rule of the
@@ -317,7 +317,7 @@ def filter_margin(cell, args):
     pool, F_pool, _ = candidate_pool(cell, aug, per_class)
     scores = {}
     for margin in MARGINS:
-        rows = filtered(aug, pool, F_pool, margin, per_class)
+        rows = filtered(aug, pool, margin, per_class)
         scores[str(margin)], _ = cell.fit_score(np.vstack([cell.F[fit], F_pool[rows]]),
                                                 np.concatenate([cell.y[fit], pool[1][rows]]),
                                                 cell.F[val], cell.y[val])
@@ -375,7 +375,7 @@ def run_cell(cell, methods, args, cache):
             if method == "AC-GAN" and "AC-GAN+F" in methods:
                 margin, scores, seconds = filter_margin(cell, args)
                 pool, F_pool, pool_seconds = candidate_pool(cell, aug, per_class)
-                rows = filtered(aug, pool, F_pool, margin, per_class)
+                rows = filtered(aug, pool, margin, per_class)
                 record("AC-GAN+F", pool[0][rows], pool[1][rows], F_syn=F_pool[rows],
                        feature_seconds=pool_seconds, **common,
                        filter_margin=margin, validation_f1=scores,
@@ -402,6 +402,43 @@ def paired_lines(rows, dataset, n, row, reference):
     return {s: mine[s] - ref[s] for s in sorted(set(mine) & set(ref))}
 
 
+#: The paper's ordering, tested in every cell: (row, reference, margin in points).
+ORDERING = [("ActiveGAN[paper]", "baseline", 0.0), ("ActiveGAN[paper]", "AC-GAN", 0.5),
+            ("ActiveGAN", "classical", 0.5), ("ActiveGAN", "random-warp", 0.0)]
+
+
+def ordering_lines(rows, dataset, n):
+    """One line per test of :data:`ORDERING` the cell has rows for: the paired mean
+    difference, per seed, the seeds at or above the margin, and whether it holds
+    (the mean at or above the margin)."""
+    lines = []
+    for row, reference, margin in ORDERING:
+        diff = paired_lines(rows, dataset, n, row, reference)
+        if not diff:
+            continue
+        mean = np.mean(list(diff.values()))
+        verdict = "holds" if mean >= margin else "does not hold"
+        lines.append(f"| {LABELS[row]} − {LABELS[reference]} | {margin:+.1f} | {mean:+.2f} | "
+                     + ", ".join(f"{v:+.2f}" for v in diff.values())
+                     + f" | {sum(v >= margin for v in diff.values())}/{len(diff)} | "
+                     f"{verdict} |")
+    if not lines:
+        return []
+    return ["", "| test | at least | mean | per seed | seeds | |",
+            "| --- | ---: | ---: | --- | ---: | --- |", *lines]
+
+
+def agreement(mine):
+    """Mean Spearman correlation of the training view's reward and margin with the
+    224-px ones on the row's samples, or "–"."""
+    found = [r["reward_agreement"] for r in mine if "reward_agreement" in r]
+    if not found:
+        return "–"
+    rho = np.nanmean([a["spearman"] for a in found])
+    rho_margin = np.nanmean([a["margin_spearman"] for a in found])
+    return f"{rho:.2f} / {rho_margin:.2f}"
+
+
 def report(rows):
     lines = []
     summary = harness.summarize(rows, ROWS[1:], order=DATASETS, extras=())
@@ -410,12 +447,13 @@ def report(rows):
         paper = PAPER.get((dataset, n), {})
         cell = {e["method"]: e for e in summary if (e["dataset"], e["n"]) == (dataset, n)}
         lines += [f"### {NAMES[dataset]}, n = {n:,}", "",
-                  "| row | paper (VGG-16) | ours: F1 | gain | per seed | wins | fit (s) |",
-                  "| --- | ---: | ---: | ---: | --- | ---: | ---: |"]
+                  "| row | paper (VGG-16) | ours: F1 | gain | per seed | wins | fit (s) | "
+                  "view ρ (reward / margin) |",
+                  "| --- | ---: | ---: | ---: | --- | ---: | ---: | ---: |"]
         for method in ROWS:
             paper_cell = f"{paper[method]:.1f}" if method in paper else "–"
             if method not in cell:
-                lines.append(f"| {LABELS[method]} | {paper_cell} | not run | | | | |")
+                lines.append(f"| {LABELS[method]} | {paper_cell} | not run | | | | | |")
                 continue
             e = cell[method]
             mine = [r for r in rows if (r["dataset"], r["n"], r["method"]) ==
@@ -425,7 +463,7 @@ def report(rows):
             if method == "baseline":
                 seeds = ", ".join(f"{r['f1']:.2f}" for r in sorted(mine, key=lambda r: r["seed"]))
                 lines.append(f"| {LABELS[method]} | {paper_cell} | {e['f1']:.2f} | – | "
-                             f"{seeds} | | – |")
+                             f"{seeds} | | – | – |")
                 continue
             gains = paired_lines(rows, dataset, n, method, "baseline")
             label = LABELS[method]
@@ -433,15 +471,8 @@ def report(rows):
                 label += " (margin " + ", ".join(str(r["filter_margin"]) for r in mine) + ")"
             lines.append(f"| {label} | {paper_cell} | {e['f1']:.2f} | {e['gain']:+.2f} | "
                          + ", ".join(f"{g:+.2f}" for g in gains.values())
-                         + f" | {e['wins']}/{len(gains)} | {fit} |")
-        share = paired_lines(rows, dataset, n, "ActiveGAN[paper]", "AC-GAN")
-        if share:
-            lines += ["", f"The reward's share on the paper's terms (ActiveGAN − AC-GAN, "
-                      f"paired): {np.mean(list(share.values())):+.2f} (per seed "
-                      + ", ".join(f"{v:+.2f}" for v in share.values())
-                      + f"; wins {sum(v > 0 for v in share.values())}/{len(share)}); "
-                      f"the paper: {paper['ActiveGAN[paper]'] - paper['AC-GAN']:+.1f}."
-                      if paper else ""]
+                         + f" | {e['wins']}/{len(gains)} | {fit} | {agreement(mine)} |")
+        lines += ordering_lines(rows, dataset, n)
         lines.append("")
     return summary, "\n".join(lines)
 
@@ -486,6 +517,8 @@ def main(argv=None):
                         help="compute and cache the cells' real features, nothing else")
     parser.add_argument("--report", action="store_true",
                         help="write results/table1_native.{json,md} from the cached rows")
+    parser.add_argument("--docs", action="store_true",
+                        help="with --report: fill the tables of docs/table1.md")
     args = parser.parse_args(argv)
     torch.set_num_threads(args.threads)
     started = time.perf_counter()
@@ -497,6 +530,9 @@ def main(argv=None):
         harness.write_results(harness.RESULTS, "table1_native", {"meta": meta, "summary": summary,
                                                           "rows": rows},
                               ["# Table 1 on native features", "", table, "", text])
+        if args.docs:
+            harness.fill_page("table1", "table1-paper", table)
+            harness.fill_page("table1", "table1-cells", text)
         print(table + "\n\n" + text)
         return
     cache = harness.ResultCache(args.cache_dir)

@@ -59,3 +59,39 @@ def test_classical_rows_copy_distinct_images_of_every_class(table1, photos):
     grey = np.random.default_rng(1).integers(1, 256, (10, 28 * 28)).astype(np.uint8)
     out, labels = table1.classical("mnist70k", grey, y, 2, np.random.default_rng(0))
     assert out.shape == (4, 784) and (out.reshape(4, 28, 28) == 0).any()  # a shifted edge
+
+
+def test_cached_features_answer_known_images_and_compute_the_rest(table1, photos):
+    import torch
+
+    calls = []
+
+    class Sum(torch.nn.Module):
+        def forward(self, x):
+            calls.append(len(x))
+            return x.flatten(1).sum(1, keepdim=True).repeat(1, 2)
+
+        def training_extractor(self, device):
+            return "view"
+
+    cached = table1.CachedFeatures(Sum(), photos[:3], np.full((3, 2), -1.0, np.float32))
+    images = torch.as_tensor(photos.astype(np.float32)).reshape(5, 3, 8, 8)
+    out = cached(images).numpy()
+    assert (out[:3] == -1).all()  # from the cache, not computed
+    np.testing.assert_allclose(out[3:, 0], photos[3:].astype(np.float32).sum(1))
+    assert calls == [2]  # only the two unknown images reach the extractor
+    cached.remember(photos[3:], np.zeros((2, 2), np.float32))
+    assert (cached(images).numpy()[3:] == 0).all() and calls == [2]
+    assert cached.training_extractor("cpu") == "view"
+
+
+def test_the_filter_keeps_low_margin_candidates_and_fills_up_with_the_lowest(table1):
+    class Fake:
+        def sample_diagnostics(self, X, y):
+            return {"margin": X[:, 0]}
+
+    margins = np.array([0.05, 0.5, 0.15, 0.9, 0.3, 0.6, 0.8, 0.7])
+    X, y = margins[:, None], np.array([0, 0, 0, 0, 1, 1, 1, 1])
+    rows = table1.filtered(Fake(), (X, y), 0.2, 2)
+    # class 0: both passing (0.05, 0.15); class 1: none pass, the two lowest (0.3, 0.6)
+    assert sorted(rows.tolist()) == [0, 2, 4, 5]
