@@ -22,7 +22,10 @@ Rows (the paper's, then the library's and the baselines), every one adding
   on the other 25 %), never on the test set. The filter reads one pool of
   ``POOL_FACTOR`` candidates per kept sample (the augmenter's ``margin_filter``
   rule, each candidate's 224-px features computed once).
-- ``ActiveGAN[paper]``: ``generator="paper"``, λ = 0.1, ε = 0.2, α = 0.5.
+- ``ActiveGAN[paper]``: ``generator="paper"``, λ = 0.1, ε = 0.2, α = 0.5 (the
+  training loop's reward at the extractor's CPU default: 64 px, 8 rows a batch).
+- ``ActiveGAN[paper, 224 px]``: the same with ``training_input_size=None``: the
+  training loop reads 224 px (8 rows a batch), the paper's reward.
 - ``ActiveGAN``: the library's defaults for images (``generator="auto"``: the warp
   generator trained with the uncertainty reward).
 - ``random-warp``: ``generator="random-warp"``, the defaults' untrained draw.
@@ -64,13 +67,16 @@ GAN_ROWS = {
     "AC-GAN": {"generator": "paper", "lambda_reward": 0.0},
     "ActiveGAN[paper]": {"generator": "paper", "lambda_reward": 0.1, "epsilon": 0.2,
                          "alpha": 0.5},
+    "ActiveGAN[paper, 224 px]": {"generator": "paper", "lambda_reward": 0.1, "epsilon": 0.2,
+                                 "alpha": 0.5, "training_input_size": None},
     "ActiveGAN": {},
     "random-warp": {"generator": "random-warp"},
 }
-ROWS = ["baseline", "AC-GAN", "AC-GAN+F", "ActiveGAN[paper]", "ActiveGAN", "random-warp",
-        "classical"]
+ROWS = ["baseline", "AC-GAN", "AC-GAN+F", "ActiveGAN[paper]", "ActiveGAN[paper, 224 px]",
+        "ActiveGAN", "random-warp", "classical"]
 LABELS = {"baseline": "Baseline (SVM)", "AC-GAN": "AC-GAN", "AC-GAN+F": "AC-GAN+F",
           "ActiveGAN[paper]": "ActiveGAN (the paper's method)",
+          "ActiveGAN[paper, 224 px]": "ActiveGAN (the paper's method, 224-px reward in training)",
           "ActiveGAN": "ActiveGAN (library defaults)",
           "random-warp": "random warps (the defaults' untrained draw)",
           "classical": "classical"}
@@ -257,7 +263,13 @@ class Cell:
         return f1, per_class, seconds
 
     def augmenter(self, settings, args):
-        extractor = CachedFeatures(self.extractor, self.X, self.F)
+        settings = dict(settings)
+        base = self.extractor
+        if "training_input_size" in settings:  # a row reading another view in training
+            base = EfficientNetLite0Features(pixel_range=(0, 255),
+                                             training_input_size=settings.pop(
+                                                 "training_input_size"))
+        extractor = CachedFeatures(base, self.X, self.F)
         params = {"image_shape": self.shape, "feature_extractor": extractor,
                   "random_state": self.seed, "device": "cpu",
                   "reward_batch_size": args.reward_batch_size, **settings}
@@ -404,6 +416,9 @@ def paired_lines(rows, dataset, n, row, reference):
 
 #: The paper's ordering, tested in every cell: (row, reference, margin in points).
 ORDERING = [("ActiveGAN[paper]", "baseline", 0.0), ("ActiveGAN[paper]", "AC-GAN", 0.5),
+            ("ActiveGAN[paper, 224 px]", "baseline", 0.0),
+            ("ActiveGAN[paper, 224 px]", "AC-GAN", 0.5),
+            ("ActiveGAN[paper, 224 px]", "ActiveGAN[paper]", 0.0),
             ("ActiveGAN", "classical", 0.5), ("ActiveGAN", "random-warp", 0.0)]
 
 
