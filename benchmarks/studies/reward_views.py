@@ -17,7 +17,8 @@ benchmark's GAN rows (``table1.py`` stores them with their 224-px features):
   for the warps and warm-up samples a fit would have to read at 224 px to train
   it, which costs their features).
 
-For each, on every stored sample set: Spearman's rank correlation with the full
+For each, on every stored sample set and on 500 held-out real (test) images:
+Spearman's rank correlation with the full
 reward (eq. 9 with the paper's ε = 0.2, α = 0.5) and with its top-two margin (eq. 6), the share
 of samples whose predicted class agrees, and the seconds to score 8 images (one
 training iteration's reward at ``reward_batch_size=8``).
@@ -46,7 +47,9 @@ from selection import uncertainty_reward  # noqa: E402 (eq. 9 in numpy)
 
 from sk_activegan import ActiveGANAugmenter  # noqa: E402
 
-ROWS = ("AC-GAN", "ActiveGAN[paper]", "ActiveGAN")
+ROWS = ("AC-GAN", "ActiveGAN[paper]", "ActiveGAN[paper, 224 px]", "ActiveGAN", "random-warp")
+#: Held-out real images scored beside the samples (drawn from the test set).
+N_TEST = 500
 #: Eq. 9's settings every comparison uses (the paper's).
 PAPER_EPSILON, PAPER_ALPHA = 0.2, 0.5
 
@@ -135,18 +138,21 @@ def run(dataset, n, seed, cache_dir):
     view_features = harness.FeatureCache(dataset, f"lite0-{table1.VIEW_SIZE}", view_extractor,
                                          cell.shape)
     out = []
+    sets = []
+    test = np.random.default_rng(seed).choice(len(cell.data.y_test), N_TEST, replace=False)
+    sets.append(("test images", cell.data.X_test[test], cell.F_test[test]))
     for path in sorted(Path(cache_dir).glob(f"{dataset}__n{n}__seed{seed}__*.npz")):
         row = json.loads(path.with_suffix(".json").read_text())
-        if row["method"] not in ROWS:
-            continue
-        stored = np.load(path)
-        X_syn, F_syn = stored["X"], stored["F"]
+        if row["method"] in ROWS:
+            stored = np.load(path)
+            sets.append((row["method"], stored["X"], stored["F"]))
+    for samples, X_syn, F_syn in sets:
         eps, alpha = PAPER_EPSILON, PAPER_ALPHA
         full = full_model.predict_proba(F_syn)
         cheap = {"view": view_model.predict_proba(view_features.compute(X_syn)),
                  **{name: s.predict_proba(X_syn) for name, s in students.items()}}
         for name, proba in cheap.items():
-            out.append({"dataset": dataset, "n": n, "seed": seed, "samples": row["method"],
+            out.append({"dataset": dataset, "n": n, "seed": seed, "samples": samples,
                         "reward": name, "n_samples": int(len(X_syn)),
                         **compare(full, proba, eps, alpha)})
     costs = {"full (224 px)": seconds_for_8(lambda X: cell.features.compute(X), cell.X),
