@@ -206,7 +206,7 @@ class Cell:
                                               gamma_factors=GAMMA_FACTORS, scoring="f1_macro")
 
     def training_view(self):
-        """``(extractor, reward model)`` of the training loop's cheaper view (64 px):
+        """``(extractor, reward model, fitted extractor)`` of the cheaper 64-px view:
         the grid-searched reward model an augmenter fits on the labeled images'
         features at that size (fitted once per cell)."""
         if getattr(self, "_view", None) is None:
@@ -218,8 +218,8 @@ class Cell:
         return self._view
 
     def reward_agreement(self, aug, X_syn, y_syn, F_syn):
-        """How the training loop's reward (eq. 9 on the 64-px reward model) agrees
-        with the full one (the 224-px reward model) on ``X_syn``: Spearman's rank
+        """How a 64-px reward (eq. 9 on the 64-px reward model) agrees with the
+        full one (the 224-px reward model) on ``X_syn``: Spearman's rank
         correlation of the two rewards, the share of rows whose predicted class
         agrees, and both mean rewards."""
         from scipy.stats import spearmanr
@@ -434,7 +434,7 @@ def ordering_lines(rows, dataset, n):
 
 
 def agreement(mine):
-    """Mean Spearman correlation of the training view's reward and margin with the
+    """Mean Spearman correlation of the 64-px view's reward and margin with the
     224-px ones on the row's samples, or "–"."""
     found = [r["reward_agreement"] for r in mine if "reward_agreement" in r]
     if not found:

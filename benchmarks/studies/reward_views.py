@@ -6,10 +6,9 @@ Two cheaper rewards are compared here against the full one (eq. 9 on the
 224-px reward model), on *held-out generated images*: the samples of the Table 1
 benchmark's GAN rows (``table1.py`` stores them with their 224-px features):
 
-- ``view``: option (b), the library's CPU default
-  (``EfficientNetLite0Features(training_input_size="auto")``): the same network
-  at 64 px, with its own reward model fitted on the labeled images' 64-px
-  features, as the fit builds it.
+- ``view``: option (b), the same network at 64 px, with its own reward model
+  fitted on the labeled images' 64-px features (the library offered it as the
+  CPU's training reward at commit 8fe69a4 and removed it on these numbers).
 - ``distilled``: option (c), a small CNN on pixels trained (KL divergence) to
   output the 224-px reward model's class probabilities, on the n labeled images
   (``distilled-n``), or on them and every other training image whose 224-px
@@ -23,7 +22,8 @@ reward (eq. 9 with the paper's ε = 0.2, α = 0.5) and with its top-two margin (
 of samples whose predicted class agrees, and the seconds to score 8 images (one
 training iteration's reward at ``reward_batch_size=8``).
 
-    python benchmarks/studies/reward_views.py --dataset mnist70k --n 500 --seeds 1 2
+    python benchmarks/studies/reward_views.py --dataset mnist70k --n 500 --seeds 0 1 2
+    python benchmarks/studies/reward_views.py --seeds 0 --figure docs/img/table1_samples_mnist500.png
 """
 
 import argparse
@@ -47,7 +47,7 @@ from selection import uncertainty_reward  # noqa: E402 (eq. 9 in numpy)
 
 from sk_activegan import ActiveGANAugmenter  # noqa: E402
 
-ROWS = ("AC-GAN", "ActiveGAN[paper]", "ActiveGAN[paper, 224 px]", "ActiveGAN", "random-warp")
+ROWS = ("AC-GAN", "ActiveGAN[paper]", "ActiveGAN[paper, 64-px view]", "ActiveGAN", "random-warp")
 #: Held-out real images scored beside the samples (drawn from the test set).
 N_TEST = 500
 #: Eq. 9's settings every comparison uses (the paper's).
@@ -146,9 +146,18 @@ def run(dataset, n, seed, cache_dir):
         if row["method"] in ROWS:
             stored = np.load(path)
             sets.append((row["method"], stored["X"], stored["F"]))
+    labels = {"test images": cell.data.y_test[test]}
+    for path in sorted(Path(cache_dir).glob(f"{dataset}__n{n}__seed{seed}__*.npz")):
+        labels[json.loads(path.with_suffix(".json").read_text())["method"]] = np.load(path)["y"]
+    full_view = []
     for samples, X_syn, F_syn in sets:
         eps, alpha = PAPER_EPSILON, PAPER_ALPHA
         full = full_model.predict_proba(F_syn)
+        predicted = full.argmax(1)
+        full_view.append({"seed": seed, "samples": samples,
+                          "top_class_share": float(np.bincount(predicted).max() / len(predicted)),
+                          "label_agreement": float(np.mean(predicted == labels[samples])),
+                          "median_max_proba": float(np.median(full.max(1)))})
         cheap = {"view": view_model.predict_proba(view_features.compute(X_syn)),
                  **{name: s.predict_proba(X_syn) for name, s in students.items()}}
         for name, proba in cheap.items():
@@ -159,7 +168,45 @@ def run(dataset, n, seed, cache_dir):
              "view (64 px)": seconds_for_8(lambda X: view_features.compute(X), cell.X),
              "distilled": seconds_for_8(students["distilled-pool"].predict_proba, cell.X)}
     return out, costs, {"distilled-n": n_seconds, "distilled-pool": pool_seconds,
-                        "pool_images": int(len(pool_rows))}
+                        "pool_images": int(len(pool_rows))}, full_view
+
+
+FIGURE_ROWS = [("AC-GAN", "AC-GAN"),
+               ("ActiveGAN[paper]", "ActiveGAN (paper), 224-px reward"),
+               ("ActiveGAN[paper, 64-px view]", "ActiveGAN (paper), 64-px reward (removed)")]
+
+
+def sample_figure(dataset, n, seed, cache_dir, path, per_class=8):
+    """Side by side, ``per_class`` stored samples of every class (a row each) of the
+    GAN rows in :data:`FIGURE_ROWS` (grey images)."""
+    from PIL import Image, ImageDraw
+
+    panels = []
+    for method, title in FIGURE_ROWS:
+        name = method.replace(" ", "_")
+        found = list(Path(cache_dir).glob(f"{dataset}__n{n}__seed{seed}__*.npz"))
+        match = [p for p in found if p.name.split("__")[3] == name]
+        if not match:
+            continue
+        stored = np.load(match[0])
+        X, y = stored["X"], stored["y"]
+        side = int(round(np.sqrt(X.shape[1])))
+        grid = np.concatenate([np.concatenate([X[i].reshape(side, side) for i in
+                                               np.flatnonzero(y == c)[:per_class]], 1)
+                               for c in np.unique(y)], 0)
+        image = Image.fromarray(grid.astype(np.uint8)).resize(
+            (grid.shape[1] * 2, grid.shape[0] * 2), Image.NEAREST)
+        panel = Image.new("L", (image.width, image.height + 30), 255)
+        panel.paste(image, (0, 30))
+        ImageDraw.Draw(panel).text((4, 8), title, fill=0)
+        panels.append(panel)
+    figure = Image.new("L", (sum(p.width for p in panels) + 20 * (len(panels) - 1),
+                             max(p.height for p in panels)), 255)
+    x = 0
+    for panel in panels:
+        figure.paste(panel, (x, 0))
+        x += panel.width + 20
+    figure.save(path, optimize=True)
 
 
 def main(argv=None):
@@ -169,26 +216,41 @@ def main(argv=None):
     parser.add_argument("--seeds", nargs="+", type=int, default=[1])
     parser.add_argument("--cache-dir", default=str(harness.RESULTS / "cache_table1"))
     parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--figure", default=None,
+                        help="only draw the first seed's GAN samples side by side to this PNG")
     args = parser.parse_args(argv)
+    if args.figure:
+        sample_figure(args.dataset, args.n, args.seeds[0], args.cache_dir, args.figure)
+        return
     torch.set_num_threads(args.threads)
     started = time.perf_counter()
-    rows, costs, training = [], {}, {}
+    rows, costs, training, full = [], {}, {}, []
     for seed in args.seeds:
-        found, costs[seed], training[seed] = run(args.dataset, args.n, seed, args.cache_dir)
+        found, costs[seed], training[seed], seen = run(args.dataset, args.n, seed,
+                                                       args.cache_dir)
         rows += found
+        full += seen
     lines = ["| samples | reward | seed | Spearman (reward) | Spearman (margin) | "
              "class agreement |", "| --- | --- | ---: | ---: | ---: | ---: |"]
     for r in rows:
         lines.append(f"| {r['samples']} | {r['reward']} | {r['seed']} | "
                      f"{r['reward_spearman']:.2f} | {r['margin_spearman']:.2f} | "
                      f"{100 * r['class_agreement']:.0f} % |")
+    lines += ["", "The 224-px reward model on each set: the share of its most predicted "
+              "class, the share predicted as the set's label (the conditioned class), "
+              "its median top probability.", "",
+              "| samples | seed | top class share | label agreement | median max p |",
+              "| --- | ---: | ---: | ---: | ---: |"]
+    lines += [f"| {r['samples']} | {r['seed']} | {100 * r['top_class_share']:.0f} % | "
+              f"{100 * r['label_agreement']:.0f} % | {r['median_max_proba']:.2f} |" for r in full]
     lines += ["", "Seconds to score 8 images (one training iteration at "
               "`reward_batch_size=8`), mean of 5: " + "; ".join(
                   f"seed {s}: " + ", ".join(f"{k} {v:.3f}" for k, v in c.items())
                   for s, c in costs.items())]
     meta = harness.run_meta("studies/reward_views.py", argv, started)
     harness.write_results(harness.RESULTS, "reward_views",
-                          {"meta": meta, "rows": rows, "seconds_for_8": costs,
+                          {"meta": meta, "rows": rows, "full_model": full,
+                           "seconds_for_8": costs,
                            "distillation_seconds": training},
                           ["# Cheaper rewards against the full one", "",
                            harness.provenance(meta), "", *lines])
