@@ -435,13 +435,17 @@ def ordering_lines(rows, dataset, n):
 
 def agreement(mine):
     """Mean Spearman correlation of the 64-px view's reward and margin with the
-    224-px ones on the row's samples, or "–"."""
+    224-px ones on the row's samples ("const." where the 224-px one was constant
+    on every seed's samples), or "–"."""
     found = [r["reward_agreement"] for r in mine if "reward_agreement" in r]
     if not found:
         return "–"
-    rho = np.nanmean([a["spearman"] for a in found])
-    rho_margin = np.nanmean([a["margin_spearman"] for a in found])
-    return f"{rho:.2f} / {rho_margin:.2f}"
+    def mean(values):  # nan: the 224-px reward was constant on every seed's samples
+        values = [v for v in values if not np.isnan(v)]
+        return f"{np.mean(values):.2f}" if values else "const."
+
+    return (mean([a["spearman"] for a in found]) + " / "
+            + mean([a["margin_spearman"] for a in found]))
 
 
 def report(rows):
