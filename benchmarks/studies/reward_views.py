@@ -22,7 +22,7 @@ reward (eq. 9 with the paper's ε = 0.2, α = 0.5) and with its top-two margin (
 of samples whose predicted class agrees, and the seconds to score 8 images (one
 training iteration's reward at ``reward_batch_size=8``).
 
-    python benchmarks/studies/reward_views.py --dataset mnist70k --n 500 --seeds 0 1 2
+    python benchmarks/studies/reward_views.py --dataset mnist70k --n 500 --seeds 0 1 2 --docs
     python benchmarks/studies/reward_views.py --seeds 0 --figure docs/img/table1_samples_mnist500.png
 """
 
@@ -216,6 +216,8 @@ def main(argv=None):
     parser.add_argument("--seeds", nargs="+", type=int, default=[1])
     parser.add_argument("--cache-dir", default=str(harness.RESULTS / "cache_table1"))
     parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--docs", action="store_true",
+                        help="also fill the tables of docs/table1.md")
     parser.add_argument("--figure", default=None,
                         help="only draw the first seed's GAN samples side by side to this PNG")
     args = parser.parse_args(argv)
@@ -254,6 +256,8 @@ def main(argv=None):
                            "distillation_seconds": training},
                           ["# Cheaper rewards against the full one", "",
                            harness.provenance(meta), "", *lines])
+    if args.docs:
+        harness.fill_page("table1", "reward-views", "\n".join(lines))
     print("\n".join(lines))
 
 
