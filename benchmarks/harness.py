@@ -295,6 +295,24 @@ class FeatureCache:
         return stored[np.searchsorted(stored_rows, rows)]
 
 
+# --------------------------------------------------------------------------- images
+
+#: The four axis-aligned 1-pixel translations, then the four diagonal ones (dy, dx).
+SHIFTS4 = [(0, 1), (0, -1), (1, 0), (-1, 0)]
+SHIFTS8 = SHIFTS4 + [(1, 1), (1, -1), (-1, 1), (-1, -1)]
+
+
+def translate(X, shape, dy, dx):
+    """Flat images ``X`` of ``shape`` ((H, W) or (C, H, W)) shifted by (dy, dx)
+    pixels, background (0) filling in; flat rows out."""
+    images = X.reshape(len(X), *shape)
+    out = np.zeros_like(images)
+    h, w = shape[-2:]
+    out[..., max(dy, 0):h + min(dy, 0), max(dx, 0):w + min(dx, 0)] = \
+        images[..., max(-dy, 0):h + min(-dy, 0), max(-dx, 0):w + min(-dx, 0)]
+    return out.reshape(len(X), -1)
+
+
 # ------------------------------------------------------------------------ classifiers
 
 def svm(C, gamma, class_weight=None, standardize=True):

@@ -115,18 +115,7 @@ def pixel_svm(params):
 
 # ------------------------------------------------------------- classical augmentation
 
-SHIFTS4 = [(0, 1), (0, -1), (1, 0), (-1, 0)]
-SHIFTS8 = SHIFTS4 + [(1, 1), (1, -1), (-1, 1), (-1, -1)]
-
-
-def translate(X, shape, dy, dx):
-    """Images shifted by (dy, dx) pixels, background (0) filling in."""
-    images = X.reshape(len(X), *shape)
-    out = np.zeros_like(images)
-    h, w = shape
-    out[:, max(dy, 0):h + min(dy, 0), max(dx, 0):w + min(dx, 0)] = \
-        images[:, max(-dy, 0):h + min(-dy, 0), max(-dx, 0):w + min(-dx, 0)]
-    return out.reshape(len(X), -1)
+SHIFTS4, SHIFTS8, translate = harness.SHIFTS4, harness.SHIFTS8, harness.translate
 
 
 def random_affine(X, shape, copies, rng, degrees=12.0, shift=1.5):

@@ -117,20 +117,10 @@ def flip_crop(X, shape, copies, rng, pad=4):
     return out.reshape(len(images), -1)
 
 
-SHIFTS8 = [(0, 1), (0, -1), (1, 0), (-1, 0), (1, 1), (1, -1), (-1, 1), (-1, -1)]
-
-
 def shifts8(X, shape):
     """The eight 1-pixel translations of every image (background 0 filling in),
     translation by translation."""
-    c, h, w = shape
-    images, out = X.reshape(len(X), c, h, w), []
-    for dy, dx in SHIFTS8:
-        moved = np.zeros_like(images)
-        moved[..., max(dy, 0):h + min(dy, 0), max(dx, 0):w + min(dx, 0)] = \
-            images[..., max(-dy, 0):h + min(-dy, 0), max(-dx, 0):w + min(-dx, 0)]
-        out.append(moved.reshape(len(X), -1))
-    return np.concatenate(out)
+    return np.concatenate([harness.translate(X, shape, dy, dx) for dy, dx in harness.SHIFTS8])
 
 
 def classical(dataset, X, y, per_class, rng):
@@ -153,8 +143,7 @@ class CachedFeatures(torch.nn.Module):
     Every fit's reward model reads the labeled images' features; this module gives
     the cached ones (computed once, :class:`harness.FeatureCache`) for images whose
     pixels match one of them exactly, and runs the extractor on any other image
-    (generated ones). ``training_extractor`` is the extractor's own (its cheaper
-    view for the training loop)."""
+    (generated ones)."""
 
     def __init__(self, extractor, images, features):
         super().__init__()
@@ -182,9 +171,6 @@ class CachedFeatures(torch.nn.Module):
         self.known.update((self._key(image), feature) for image, feature in
                           zip(np.asarray(images, np.float32), features))
 
-    def training_extractor(self, device):
-        return self.extractor.training_extractor(device)
-
 
 class Cell:
     """One (data set, n, seed): its labeled images, their cached features, the
@@ -205,17 +191,25 @@ class Cell:
         self.C, self.gamma = harness.tune_svm(self.F, self.y, C_grid=C_GRID,
                                               gamma_factors=GAMMA_FACTORS, scoring="f1_macro")
 
-    def training_view(self):
-        """``(extractor, reward model, fitted extractor)`` of the cheaper 64-px view:
-        the grid-searched reward model an augmenter fits on the labeled images'
-        features at that size (fitted once per cell)."""
+    def view_reward(self):
+        """``(reward model, extractor, real features)`` of the cheaper 64-px view: the
+        grid-searched reward model an augmenter fits on the labeled images' features
+        at that size, the augmenter's fitted extractor and those features (all
+        computed once per cell)."""
         if getattr(self, "_view", None) is None:
-            view = EfficientNetLite0Features(pixel_range=(0, 255), input_size=VIEW_SIZE)
-            aug = ActiveGANAugmenter(image_shape=self.shape, feature_extractor=view,
-                                     generator="random-warp", random_state=self.seed,
-                                     device="cpu").fit(self.X, self.y)
-            self._view = view, aug.reward_estimator_, aug.feature_extractor_
+            aug = ActiveGANAugmenter(
+                image_shape=self.shape, generator="random-warp", random_state=self.seed,
+                feature_extractor=EfficientNetLite0Features(pixel_range=(0, 255),
+                                                            input_size=VIEW_SIZE),
+                device="cpu").fit(self.X, self.y)
+            extractor = aug.feature_extractor_
+            self._view = (aug.reward_estimator_, extractor,
+                          self.view_features(extractor).compute(self.X))
         return self._view
+
+    def view_features(self, extractor):
+        """A feature computer (no file) for the 64-px view's ``extractor``."""
+        return harness.FeatureCache(self.dataset, f"lite0-{VIEW_SIZE}", extractor, self.shape)
 
     def reward_agreement(self, aug, X_syn, y_syn, F_syn):
         """How a 64-px reward (eq. 9 on the 64-px reward model) agrees with the
@@ -224,11 +218,8 @@ class Cell:
         agrees, and both mean rewards."""
         from scipy.stats import spearmanr
 
-        view, model, extractor = self.training_view()
-        F_view = harness.FeatureCache(self.dataset, f"lite0-{VIEW_SIZE}", extractor,
-                                      self.shape)
-        view_real = F_view.compute(self.X)
-        view_syn = F_view.compute(X_syn)
+        model, extractor, view_real = self.view_reward()
+        view_syn = self.view_features(extractor).compute(X_syn)
         settings = {"epsilon": aug.epsilon, "alpha": aug.alpha}
         full = synthetic_diagnostics(self.F, self.y, F_syn, y_syn, aug.reward_estimator_,
                                      **settings)[0]
@@ -251,17 +242,17 @@ class Cell:
         return harness.macro_f1(model, F_eval, y_eval), harness.per_class_f1(model, F_eval,
                                                                                 y_eval)
 
-    def score(self, X_syn, y_syn, F_syn=None):
-        """``(F1, per-class F1, seconds for the synthetic features)`` of the SVM on real
-        + synthetic features (``F_syn`` when they are known), on the test set."""
+    def synthetic_features(self, X_syn):
+        """``(features, seconds)`` of synthetic images (none for an empty set)."""
         start = time.perf_counter()
-        if F_syn is None:
-            F_syn = self.features.compute(X_syn) if len(X_syn) else self.F[:0]
-        seconds = time.perf_counter() - start
-        f1, per_class = self.fit_score(np.vstack([self.F, F_syn]),
-                                       np.concatenate([self.y, y_syn]), self.F_test,
-                                       self.data.y_test)
-        return f1, per_class, seconds
+        F_syn = self.features.compute(X_syn) if len(X_syn) else self.F[:0]
+        return F_syn, time.perf_counter() - start
+
+    def score(self, F_syn, y_syn):
+        """``(F1, per-class F1)`` of the SVM on real + synthetic features, on the test
+        set."""
+        return self.fit_score(np.vstack([self.F, F_syn]), np.concatenate([self.y, y_syn]),
+                              self.F_test, self.data.y_test)
 
     def augmenter(self, settings, args):
         extractor = CachedFeatures(self.extractor, self.X, self.F)
@@ -338,14 +329,18 @@ def run_cell(cell, methods, args, cache):
     key = (cell.dataset, cell.n, cell.seed)
 
     def record(method, X_syn, y_syn, F_syn=None, feature_seconds=None, **extra):
-        f1, per_class, seconds = cell.score(X_syn, y_syn, F_syn)
-        feature_seconds = seconds if feature_seconds is None else feature_seconds
+        """Score and store a row; given ``F_syn`` (a GAN row's), also store the
+        samples and their features for the reward studies."""
+        store = F_syn is not None
+        if not store:
+            F_syn, feature_seconds = cell.synthetic_features(X_syn)
+        f1, per_class = cell.score(F_syn, y_syn)
         row = {"dataset": cell.dataset, "n": cell.n, "seed": cell.seed, "method": method,
                "f1": f1, "per_class": per_class, "n_synthetic": int(len(X_syn)),
                "svm": {"C": cell.C, "gamma": cell.gamma},
                "synthetic_feature_seconds": round(feature_seconds, 1), **extra}
         cache.put(row, *key, method, settings=settings)
-        if F_syn is not None:  # the samples and their features, for the reward studies
+        if store:
             np.savez_compressed(cache.path(*key, method, settings=settings).with_suffix(".npz"),
                                 X=X_syn, y=y_syn, F=np.asarray(F_syn, np.float32))
         print(f"{cell.dataset} n={cell.n} seed={cell.seed} {method}: F1 {f1:.2f}", flush=True)
@@ -370,9 +365,8 @@ def run_cell(cell, methods, args, cache):
                       "sample_seconds": round(time.perf_counter() - start, 1),
                       "n_iter": int(aug.n_iter_), "lambda_reward": float(aug.lambda_reward_),
                       "n_candidates": int(aug.n_candidates_)}
-            start = time.perf_counter()
-            F_syn = cell.features.compute(X_syn)
-            extra = {"feature_seconds": time.perf_counter() - start}
+            F_syn, feature_seconds = cell.synthetic_features(X_syn)
+            extra = {"feature_seconds": feature_seconds}
             if method != "random-warp":
                 extra["reward_agreement"] = cell.reward_agreement(aug, X_syn, y_syn, F_syn)
             record(method, X_syn, y_syn, F_syn=F_syn, **common, **extra)
@@ -389,13 +383,6 @@ def run_cell(cell, methods, args, cache):
 
 
 # --------------------------------------------------------------------------- report
-
-def collect(cache_dir):
-    import json
-    from pathlib import Path
-
-    return [json.loads(p.read_text()) for p in sorted(Path(cache_dir).glob("*.json"))]
-
 
 def paired_lines(rows, dataset, n, row, reference):
     """``row − reference`` per seed on the seeds both have."""
@@ -528,7 +515,7 @@ def main(argv=None):
     torch.set_num_threads(args.threads)
     started = time.perf_counter()
     if args.report:
-        rows = collect(args.cache_dir)
+        rows = harness.ResultCache(args.cache_dir).rows()
         summary, text = report(rows)
         table = paper_table(rows)
         meta = harness.run_meta("table1.py", argv, started, machine=False)

@@ -71,9 +71,6 @@ def test_cached_features_answer_known_images_and_compute_the_rest(table1, photos
             calls.append(len(x))
             return x.flatten(1).sum(1, keepdim=True).repeat(1, 2)
 
-        def training_extractor(self, device):
-            return "view"
-
     cached = table1.CachedFeatures(Sum(), photos[:3], np.full((3, 2), -1.0, np.float32))
     images = torch.as_tensor(photos.astype(np.float32)).reshape(5, 3, 8, 8)
     out = cached(images).numpy()
@@ -82,7 +79,6 @@ def test_cached_features_answer_known_images_and_compute_the_rest(table1, photos
     assert calls == [2]  # only the two unknown images reach the extractor
     cached.remember(photos[3:], np.zeros((2, 2), np.float32))
     assert (cached(images).numpy()[3:] == 0).all() and calls == [2]
-    assert cached.training_extractor("cpu") == "view"
 
 
 def test_the_filter_keeps_low_margin_candidates_and_fills_up_with_the_lowest(table1):

@@ -43,6 +43,7 @@ sys.path.insert(0, str(HERE))
 
 import harness  # noqa: E402
 import table1  # noqa: E402
+from selection import top_two_margin as margin  # noqa: E402 (eq. 6 in numpy)
 from selection import uncertainty_reward  # noqa: E402 (eq. 9 in numpy)
 
 from sk_activegan import ActiveGANAugmenter  # noqa: E402
@@ -52,11 +53,6 @@ ROWS = ("AC-GAN", "ActiveGAN[paper]", "ActiveGAN[paper, 64-px view]", "ActiveGAN
 N_TEST = 500
 #: Eq. 9's settings every comparison uses (the paper's).
 PAPER_EPSILON, PAPER_ALPHA = 0.2, 0.5
-
-
-def margin(proba):
-    top = -np.sort(-proba, axis=1)[:, :2]
-    return top[:, 0] - top[:, 1]
 
 
 class Student(nn.Module):
@@ -124,7 +120,7 @@ def run(dataset, n, seed, cache_dir):
     full_model = ActiveGANAugmenter(image_shape=cell.shape, feature_extractor=extractor,
                                     generator="random-warp", random_state=seed,
                                     device="cpu").fit(cell.X, cell.y).reward_estimator_
-    view, view_model, view_extractor = cell.training_view()
+    view_model, view_extractor, _ = cell.view_reward()
     pool_rows, pool_features = cell.features.stored("train")
     pool_images = cell.data.X[pool_rows]
     students = {}
@@ -135,35 +131,28 @@ def run(dataset, n, seed, cache_dir):
     students["distilled-pool"] = distil(pool_images, full_model.predict_proba(pool_features),
                                         cell.shape, seed)
     pool_seconds = time.perf_counter() - start
-    view_features = harness.FeatureCache(dataset, f"lite0-{table1.VIEW_SIZE}", view_extractor,
-                                         cell.shape)
-    out = []
-    sets = []
+    view_features = cell.view_features(view_extractor)
     test = np.random.default_rng(seed).choice(len(cell.data.y_test), N_TEST, replace=False)
-    sets.append(("test images", cell.data.X_test[test], cell.F_test[test]))
+    sets = [("test images", cell.data.X_test[test], cell.data.y_test[test], cell.F_test[test])]
     for path in sorted(Path(cache_dir).glob(f"{dataset}__n{n}__seed{seed}__*.npz")):
         row = json.loads(path.with_suffix(".json").read_text())
         if row["method"] in ROWS:
             stored = np.load(path)
-            sets.append((row["method"], stored["X"], stored["F"]))
-    labels = {"test images": cell.data.y_test[test]}
-    for path in sorted(Path(cache_dir).glob(f"{dataset}__n{n}__seed{seed}__*.npz")):
-        labels[json.loads(path.with_suffix(".json").read_text())["method"]] = np.load(path)["y"]
-    full_view = []
-    for samples, X_syn, F_syn in sets:
-        eps, alpha = PAPER_EPSILON, PAPER_ALPHA
+            sets.append((row["method"], stored["X"], stored["y"], stored["F"]))
+    out, full_view = [], []
+    for samples, X_syn, y_syn, F_syn in sets:
         full = full_model.predict_proba(F_syn)
         predicted = full.argmax(1)
         full_view.append({"seed": seed, "samples": samples,
                           "top_class_share": float(np.bincount(predicted).max() / len(predicted)),
-                          "label_agreement": float(np.mean(predicted == labels[samples])),
+                          "label_agreement": float(np.mean(predicted == y_syn)),
                           "median_max_proba": float(np.median(full.max(1)))})
         cheap = {"view": view_model.predict_proba(view_features.compute(X_syn)),
                  **{name: s.predict_proba(X_syn) for name, s in students.items()}}
         for name, proba in cheap.items():
             out.append({"dataset": dataset, "n": n, "seed": seed, "samples": samples,
                         "reward": name, "n_samples": int(len(X_syn)),
-                        **compare(full, proba, eps, alpha)})
+                        **compare(full, proba, PAPER_EPSILON, PAPER_ALPHA)})
     costs = {"full (224 px)": seconds_for_8(lambda X: cell.features.compute(X), cell.X),
              "view (64 px)": seconds_for_8(lambda X: view_features.compute(X), cell.X),
              "distilled": seconds_for_8(students["distilled-pool"].predict_proba, cell.X)}

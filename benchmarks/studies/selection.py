@@ -106,11 +106,16 @@ def random_warps(X, shape, copies, rng, radius=0.5):
     return warp(np.repeat(X, copies, axis=0), shape, p, radius)
 
 
+def top_two_margin(proba):
+    """The top-two margin (eq. 6) of every row of class probabilities."""
+    top_two = -np.sort(-proba, axis=1)[:, :2]
+    return top_two[:, 0] - top_two[:, 1]
+
+
 def uncertainty_reward(proba, alpha=0.5, epsilon=0.2):
     """The paper's uncertainty reward (eq. 9): ``alpha`` exp(-margin) where the
     top-two margin is at most ``epsilon`` (else 0), plus (1 - ``alpha``) exp(entropy)."""
-    top_two = -np.sort(-proba, axis=1)[:, :2]
-    margin = top_two[:, 0] - top_two[:, 1]
+    margin = top_two_margin(proba)
     with np.errstate(divide="ignore", invalid="ignore"):
         entropy = -np.where(proba > 0, proba * np.log(proba), 0.0).sum(axis=1)
     return alpha * np.where(margin <= epsilon, np.exp(-margin), 0.0) + \

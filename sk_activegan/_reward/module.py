@@ -83,4 +83,3 @@ class SubsampledReward(nn.Module):
         out = torch.zeros(n, device=x.device, dtype=x.dtype)
         out[rows] = self.reward(x[rows]) * (n / self.n_rows)
         return out
-
