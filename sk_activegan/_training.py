@@ -128,7 +128,6 @@ class TrainingSchedule:
     learning_rate: float
     discriminator_interval: int
     buffer_size: int
-    log_interval: int = LOG_INTERVAL
     balanced_batches: bool = False
     source_weight: float = 1.0
 
@@ -153,7 +152,7 @@ def train(modules, X, y, schedule, *, rng, reward=None, diagnostics=None, progre
     diagnostics : Diagnostics or None
         Batch summaries of :data:`DIAGNOSTIC_COLUMNS` recorded at logging points.
     progress : tqdm-like or None
-        Advanced by ``log_interval`` with the latest losses in its postfix.
+        Advanced every :data:`LOG_INTERVAL` iterations with the latest losses in its postfix.
 
     Returns
     -------
@@ -210,7 +209,7 @@ def _run(modules, X, y, schedule, rng, reward_module, diagnostics, progress):
 
         active = (reward_module is not None and schedule.lambda_reward > 0
                   and it >= schedule.warm_up_iter)
-        log_now = (it + 1) % schedule.log_interval == 0 or it + 1 == schedule.n_iter
+        log_now = (it + 1) % LOG_INTERVAL == 0 or it + 1 == schedule.n_iter
         source, classes = modules.discriminator(x_fake)
         reward = None
         if reward_module is not None and (active or log_now):
@@ -243,7 +242,7 @@ def _run(modules, X, y, schedule, rng, reward_module, diagnostics, progress):
         if log_now:
             _check_finite(finite, it + 1)
             if progress is not None:
-                _report(progress, history, it + 1, schedule.log_interval)
+                _report(progress, history, it + 1, LOG_INTERVAL)
     return {name: history[:, i].cpu().numpy() for i, name in enumerate(HISTORY_COLUMNS)}
 
 
