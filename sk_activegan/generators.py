@@ -67,7 +67,7 @@ class GeneratorFamily(BaseEstimator):
     A subclass is a scikit-learn estimator-like object: its settings are its
     ``__init__`` arguments, kept as attributes of the same names; a class
     attribute ``_parameter_constraints`` (scikit-learn's format) is optional and
-    checked by :meth:`check`.
+    checked by `check`.
 
     Class attributes a family sets:
 
@@ -79,7 +79,7 @@ class GeneratorFamily(BaseEstimator):
         ``TRAINING_PARAMETERS``); one set away from its default that the family
         ignores is warned about at fit. Empty (the default): it trains nothing.
     ``history_columns``
-        The names of the per-iteration series :meth:`train` returns
+        The names of the per-iteration series `train` returns
         (``history_``; ``plot_history`` draws whichever are present).
     ``n_iter_default``, ``lambda_default``, ``n_candidates_default``
         What the front door's ``n_iter``, ``lambda_reward`` (eq. 11's λ) and

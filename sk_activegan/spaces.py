@@ -1,5 +1,5 @@
-"""Kinds of data (public): the :class:`DataSpace` interface, its two kinds
-(:class:`TabularSpace`, :class:`ImageSpace`) and :func:`register_space`, with which
+"""Kinds of data (public): the `DataSpace` interface, its two kinds
+(`TabularSpace`, `ImageSpace`) and `register_space`, with which
 a new kind joins the fit without any other change (see docs/extending.md)."""
 
 from ._spaces import (CallerMap, DataSpace, GeneratorLayout, ImageSpace, SpaceDefaults,

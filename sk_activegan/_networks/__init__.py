@@ -2,7 +2,7 @@
 
 MLPs for tables are in ``mlp.py``, convolutional networks for images in
 ``conv.py``, the Gaussian policy in ``policy.py``. A generator family
-(``sk_activegan.generators``) picks the networks; :func:`build_modules` builds
+(``sk_activegan.generators``) picks the networks; `build_modules` builds
 them without touching torch's process-wide random generator and initialises every
 parameter from the fit's own.
 """
@@ -21,19 +21,19 @@ class FamilyModules(nn.Module):
     """What a generator family builds: its networks, of any structure, as one module.
 
     A subclass holds whatever modules the family trains and implements
-    :meth:`generate`. The engine reads only what is listed here: sampling draws
+    `generate`. The engine reads only what is listed here: sampling draws
     ``latent_dim`` standard-normal noise dimensions per sample (and, when
     ``anchored``, a real row of the class from the fitted space), calls
-    :meth:`generate` in inference mode and writes its rows back in the caller's
+    `generate` in inference mode and writes its rows back in the caller's
     scale; ``discriminator``, when not None, is read by ``sample_diagnostics``
     (``realism``: the sigmoid of its first output).
 
     Parameters
     ----------
     latent_dim : int
-        Noise dimensions :meth:`generate` reads per sample (may be 0).
+        Noise dimensions `generate` reads per sample (may be 0).
     anchored : bool, default=False
-        Whether :meth:`generate` takes a real row of the class as ``anchor``.
+        Whether `generate` takes a real row of the class as ``anchor``.
     """
 
     def __init__(self, latent_dim, anchored=False):
@@ -114,7 +114,7 @@ def reset_parameters(module, generator):
 def build_fresh(make, rng):
     """The module ``make()`` returns, built on the meta device (no draw from torch's
     process-wide generator), then float32 on the CPU whatever torch's default dtype,
-    every parameter drawn from the torch.Generator ``rng`` (:func:`reset_parameters`),
+    every parameter drawn from the torch.Generator ``rng`` (`reset_parameters`),
     in eval mode. For networks built from scratch; a family given trained networks
     keeps their weights by not calling it."""
     with torch.device("meta"):
@@ -126,7 +126,7 @@ def build_fresh(make, rng):
 
 def build_modules(make, *, latent_dim, anchored, rng):
     """``ActiveGANModules`` from ``make() -> (generator, discriminator, policy)``
-    (the last two may be None), built fresh (:func:`build_fresh`)."""
+    (the last two may be None), built fresh (`build_fresh`)."""
     return build_fresh(lambda: ActiveGANModules(*make(), latent_dim, anchored), rng)
 
 

@@ -8,10 +8,10 @@ caller's scale, dtypes and form. It is also *the kind of data*: its "auto"
 defaults, the checks its settings need, the networks of the paper's generator and
 discriminator, and how the reward model reads its rows are asked of it.
 
-:class:`~.base.DataSpace` is the interface; :class:`~.tabular.TabularSpace` (a
-feature table) and :class:`~.image.ImageSpace` (flattened images) are siblings
+`~.base.DataSpace` is the interface; `~.tabular.TabularSpace` (a
+feature table) and `~.image.ImageSpace` (flattened images) are siblings
 under it, one module each. A new kind is one more module and a
-:func:`register_space`; :func:`make_space` decides the kind once per fit.
+`register_space`; `make_space` decides the kind once per fit.
 """
 
 from .base import CallerMap, DataSpace, GeneratorLayout, SpaceDefaults
@@ -25,7 +25,7 @@ _KINDS = [ImageSpace]
 
 
 def register_space(space_class):
-    """Register a kind of data (a :class:`DataSpace` subclass): from now on its
+    """Register a kind of data (a `DataSpace` subclass): from now on its
     ``from_data`` is asked, before the kinds registered earlier, whether it takes
     a fit's data. Returns the class (usable as a decorator)."""
     if not (isinstance(space_class, type) and issubclass(space_class, DataSpace)):
@@ -36,7 +36,7 @@ def register_space(space_class):
 
 
 def unregister_space(space_class):
-    """Forget a kind registered with :func:`register_space` (no error when absent)."""
+    """Forget a kind registered with `register_space` (no error when absent)."""
     if space_class in _KINDS and space_class is not ImageSpace:
         _KINDS.remove(space_class)
 

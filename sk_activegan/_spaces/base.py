@@ -1,6 +1,6 @@
 """The data space interface: what every kind of data gives the engine and the
-generator families (:class:`DataSpace`), and the named data it describes itself
-with (:class:`SpaceDefaults`, :class:`CallerMap`, :class:`GeneratorLayout`)."""
+generator families (`DataSpace`), and the named data it describes itself
+with (`SpaceDefaults`, `CallerMap`, `GeneratorLayout`)."""
 
 from abc import ABC, abstractmethod
 from typing import NamedTuple
@@ -42,22 +42,22 @@ class GeneratorLayout(NamedTuple):
 class DataSpace(ABC):
     """A kind of data: the caller's rows <-> the networks' model space.
 
-    Tables (:class:`~sk_activegan.spaces.TabularSpace`) and images
-    (:class:`~sk_activegan.spaces.ImageSpace`) are siblings under this interface; a
-    new kind subclasses it and registers (:func:`~sk_activegan.spaces.register_space`).
+    Tables (`~sk_activegan.spaces.TabularSpace`) and images
+    (`~sk_activegan.spaces.ImageSpace`) are siblings under this interface; a
+    new kind subclasses it and registers (`~sk_activegan.spaces.register_space`).
     The engine and the generator families read a space only through what is
-    listed here, and ask it what it is through :attr:`kind`, never its class.
+    listed here, and ask it what it is through `kind`, never its class.
 
-    Before :meth:`fit`: :attr:`kind`, :attr:`defaults`, :attr:`default_widths`,
-    :meth:`check_settings` and :meth:`from_data`. After it: the conversions
-    (:meth:`to_model`, :meth:`to_caller`, :meth:`caller_map`, :meth:`encode`,
-    :meth:`as_caller`), the training rows (:attr:`real`, :attr:`labels`,
-    :attr:`spacing`, :meth:`class_rows`), the networks of the kind
-    (:meth:`free_generator`, :meth:`discriminator`) and how the reward model reads
-    its rows (:meth:`reward_inputs`, :meth:`reward_proba`,
-    :meth:`reward_standardized`).
+    Before `fit`: `kind`, `defaults`, `default_widths`,
+    `check_settings` and `from_data`. After it: the conversions
+    (`to_model`, `to_caller`, `caller_map`, `encode`,
+    `as_caller`), the training rows (`real`, `labels`,
+    `spacing`, `class_rows`), the networks of the kind
+    (`free_generator`, `discriminator`) and how the reward model reads
+    its rows (`reward_inputs`, `reward_proba`,
+    `reward_standardized`).
 
-    Attributes (after :meth:`fit`)
+    Attributes (after `fit`)
     ------------------------------
     n_features : int
         Columns of the caller's rows.
@@ -104,7 +104,7 @@ class DataSpace(ABC):
         """Learn the space from the caller's ``X_caller`` (array or DataFrame), its
         validated float64 array ``X`` (categorical columns encoded), encoded
         ``labels`` and the categorical columns with their categories; sets the
-        attributes above (:meth:`set_training_rows` sets the last three) and
+        attributes above (`set_training_rows` sets the last three) and
         returns ``self``."""
 
     @abstractmethod
@@ -115,12 +115,12 @@ class DataSpace(ABC):
     @abstractmethod
     def to_caller(self, x, out):
         """Write model-space rows ``x`` (a tensor of shape (n, n_model)) into
-        ``out`` (an array of shape (n, n_features) and :attr:`dtype`) in the
+        ``out`` (an array of shape (n, n_features) and `dtype`) in the
         caller's scale, every value valid for its column; returns ``out``."""
 
     @abstractmethod
     def caller_map(self):
-        """The affine :class:`CallerMap` from the model space to the caller's scale
+        """The affine `CallerMap` from the model space to the caller's scale
         (folded into the torch port of the reward model)."""
 
     @abstractmethod
@@ -139,7 +139,7 @@ class DataSpace(ABC):
 
     def set_training_rows(self, real, labels, n_classes):
         """Keep the model-space training rows ``real``, their encoded ``labels``
-        and each class's spacing (for :meth:`fit`)."""
+        and each class's spacing (for `fit`)."""
         self.real = real
         self.labels = np.asarray(labels)
         self.spacing = class_spacing(self.real, self.labels, n_classes)
@@ -149,12 +149,12 @@ class DataSpace(ABC):
         return np.flatnonzero(self.labels == class_index)
 
     def encode(self, X_caller):
-        """New rows in the caller's form as a float array for :meth:`to_model`
+        """New rows in the caller's form as a float array for `to_model`
         (categorical columns encoded as in fit): as given, by default."""
         return X_caller
 
     def as_caller(self, X_new):
-        """Samples (an array of :attr:`dtype`) in the form of the caller's X: as
+        """Samples (an array of `dtype`) in the form of the caller's X: as
         they are, by default."""
         return X_new
 
@@ -165,5 +165,5 @@ class DataSpace(ABC):
 
     def reward_proba(self, estimator, device, feature_extractor=None):
         """A torch module from model-space rows to the fitted reward model's class
-        probabilities (its port, with :meth:`caller_map` folded in)."""
+        probabilities (its port, with `caller_map` folded in)."""
         return reward_proba_module(estimator, device, input_map=self.caller_map())
