@@ -53,8 +53,6 @@ class ActiveGANAugmenter(BaseActiveGAN):
     Parameters
     ----------
     {parameters}
-    Attributes
-    ----------
     {fitted_attributes}
     sampling_strategy_ : dict
         After ``fit_resample``: rows added per class.

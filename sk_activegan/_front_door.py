@@ -228,8 +228,9 @@ FITTED_ATTRIBUTES_DOC = """    classes_ : ndarray of shape (n_classes,)
 
 
 def fill_docstring(cls):
-    """Put the shared fitted-attribute documentation into a front door's docstring
-    (where it says ``{fitted_attributes}``); the parameters come from
-    :func:`~._parameters.declare`."""
-    cls.__doc__ = cls.__doc__.replace("    {fitted_attributes}\n", FITTED_ATTRIBUTES_DOC)
+    """Put the shared fitted-attribute documentation, under its "Attributes"
+    heading, into a front door's docstring (where it says ``{fitted_attributes}``);
+    the parameters come from :func:`~._parameters.declare`."""
+    heading = "    Attributes\n    ----------\n"
+    cls.__doc__ = cls.__doc__.replace("    {fitted_attributes}\n", heading + FITTED_ATTRIBUTES_DOC)
     return cls

@@ -61,8 +61,6 @@ class ActiveGANOverSampler(BaseActiveGAN, BaseOverSampler):
     Parameters
     ----------
     {parameters}
-    Attributes
-    ----------
     {fitted_attributes}
     sampling_strategy_ : dict
         After ``fit`` or ``fit_resample``: rows added per resampled class.
