@@ -40,7 +40,8 @@ from ._networks import (ActiveGANModules, AnchoredMLP, FamilyModules, GaussianPo
 from ._parameters import Parameter, check_layer_sizes, declare
 from ._training import HISTORY_COLUMNS, TrainingSchedule, train
 
-#: The estimator parameters an adversarially trained family reads.
+#: The front door's training knobs a family may read (``GeneratorFamily.reads``;
+#: ActiveGAN's families read them all).
 TRAINING_PARAMETERS = frozenset({"lambda_reward", "n_iter", "warm_up", "epsilon", "alpha",
                                  "reward_constant"})
 
