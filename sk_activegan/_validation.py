@@ -2,7 +2,6 @@
 any training is checked here (the training data, the reward grid, the device, the
 network sizes), and the kind of data is decided once (:func:`~._spaces.make_space`)."""
 
-import numbers
 from typing import NamedTuple
 
 import numpy as np

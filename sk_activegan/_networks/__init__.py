@@ -130,6 +130,6 @@ def build_modules(make, *, latent_dim, anchored, rng):
     return build_fresh(lambda: ActiveGANModules(*make(), latent_dim, anchored), rng)
 
 
-__all__ = ["ActiveGANModules", "FamilyModules", "build_fresh", "AnchoredMLP", "ConvDiscriminator", "ConvGenerator",
-           "Discriminator", "FreeMLP", "GaussianPolicy", "RandomWarpNet", "WarpNet",
-           "build_modules", "reset_parameters"]
+__all__ = ["ActiveGANModules", "AnchoredMLP", "ConvDiscriminator", "ConvGenerator",
+           "Discriminator", "FamilyModules", "FreeMLP", "GaussianPolicy", "RandomWarpNet",
+           "WarpNet", "build_fresh", "build_modules", "reset_parameters"]
