@@ -322,3 +322,23 @@ def test_the_image_size_rule_is_the_warp_generators_own(widths):
         except RuntimeError:
             works = False
         assert accepted == works, (h, w)
+
+
+def test_a_family_written_the_scikit_learn_way_checks_through_its_base():
+    """A third-party family with its own ``__init__`` and no
+    ``_parameter_constraints`` (scikit-learn does not make estimators declare
+    them) calls ``super().check()``: that validates nothing and raises nothing."""
+    from sk_activegan import GeneratorFamily
+
+    class Plain(GeneratorFamily):
+        def __init__(self, scale=0.1):
+            self.scale = scale
+
+        def check(self, space, *, n_features, categorical=()):
+            super().check(space, n_features=n_features, categorical=categorical)
+            if self.scale < 0:
+                raise ValueError("generator__scale must be >= 0")
+
+    Plain().check(object(), n_features=3)
+    with pytest.raises(ValueError, match="generator__scale"):
+        Plain(scale=-1.0).check(object(), n_features=3)
