@@ -193,9 +193,10 @@ FITTED_ATTRIBUTES_DOC = """    classes_ : ndarray of shape (n_classes,)
     reward_params_ : dict
         ``C`` and ``gamma`` chosen by the default reward model's grid search
         (empty for a user-given ``reward_estimator``).
-    modules_ : torch.nn.Module
-        The family's networks: ``.generator``, and for a trained family the
-        ``.discriminator`` and ``.policy`` (None for ``"random-warp"``).
+    modules_ : FamilyModules
+        The family's networks (``sk_activegan.generators.FamilyModules``); for
+        ActiveGAN's families ``.generator``, ``.discriminator`` and ``.policy``
+        (the last two None for ``"random-warp"``).
     warm_up_iter_ : int
         Warm-up iterations actually run.
     lambda_reward_ : float
