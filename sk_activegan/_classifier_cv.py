@@ -125,6 +125,9 @@ class AugmentedClassifierCV(BaseShareSearchCV):
     ----------
     .. [1] T. Hastie, R. Tibshirani and J. Friedman, "The Elements of Statistical
        Learning", 2nd ed., Springer, 2009, sec. 7.10 (the one-standard-error rule).
+    .. [2] C. Nadeau and Y. Bengio, "Inference for the Generalization Error",
+       Machine Learning 52(3):239-281, 2003 (the corrected variance of a mean
+       over overlapping splits).
 
     Examples
     --------
@@ -341,6 +344,9 @@ class OverSampledClassifierCV(BaseShareSearchCV):
     ----------
     .. [1] T. Hastie, R. Tibshirani and J. Friedman, "The Elements of Statistical
        Learning", 2nd ed., Springer, 2009, sec. 7.10 (the one-standard-error rule).
+    .. [2] C. Nadeau and Y. Bengio, "Inference for the Generalization Error",
+       Machine Learning 52(3):239-281, 2003 (the corrected variance of a mean
+       over overlapping splits).
 
     Examples
     --------

@@ -34,16 +34,19 @@ SHARED_PARAMETERS_DOC = """\
         still be chosen: the smallest share whose mean is at least ``best -
         min_improvement`` wins, so a larger share is used only when it beats every
         smaller one (0, the classifier alone, where listed) by more than this. A
-        float is in the scorer's units (0.01 is one macro-F1 point); "1se" is the
-        one-standard-error rule (Hastie, Tibshirani and Friedman, 2009, sec. 7.10;
-        scikit-learn's example "Balance model complexity and cross-validated
-        score"): the standard error of the best share's mean over the splits,
-        ``std(split scores, ddof=1) / sqrt(n_splits)``. "1se" is the default
-        because the validation parts of small or very imbalanced sets hold a
-        handful of minority rows, and a difference smaller than the spread of the
-        splits is as likely noise as gain: the classifier alone is then kept
-        rather than a share chosen by chance (0 shows that the search found no
-        evidence, not that synthetic rows hurt). 0.0 picks the best mean.
+        float is in the scorer's units (0.01 is one macro-F1 point); 0.0 picks the
+        best mean. "1se" is the one-standard-error rule (Hastie, Tibshirani and
+        Friedman, 2009, sec. 7.10), the tolerance being one standard error of the
+        best share's mean score, read from the spread of its split scores and
+        corrected for the overlap of the splits' training parts (Nadeau and
+        Bengio, 2003): ``std(split scores, ddof=1) * sqrt(1 / n_splits +
+        n_test / n_train)``. Uncorrected, the error shrinks as ``1 /
+        sqrt(n_splits)`` with repeated splits that share their rows, and the rule
+        would take noise for a gain. "1se" is the default because the validation
+        parts of small or very imbalanced sets hold a handful of minority rows: a
+        difference within the spread of the splits is as likely noise as gain, and
+        the classifier alone is then kept rather than a share chosen by chance (0
+        says that the search found no evidence, not that synthetic rows hurt).
     n_jobs : int or None, default=None
         Splits evaluated in parallel (joblib)."""
 
@@ -54,7 +57,8 @@ SHARED_ATTRIBUTES_DOC = """\
     best_score_ : float
         Its mean validation score.
     min_improvement_ : float
-        The tolerance used (``min_improvement``, or the standard error "1se" read).
+        The tolerance used (``min_improvement``, or the standard error "1se"
+        read; infinite with a single split).
     cv_results_ : dict of ndarray of shape (n_shares,)
         ``shares`` (sorted), ``mean_test_score``, ``std_test_score``,
         ``rank_test_score`` (1 for the best mean; a share whose mean is not finite
@@ -100,11 +104,13 @@ def cv_results(shares, scores):
             **{f"split{k}_test_score": scores[:, k] for k in range(scores.shape[1])}}
 
 
-def choose_share(results, n_splits, min_improvement):
+def choose_share(results, n_splits, min_improvement, test_train_ratio):
     """``(index, tolerance)``: the smallest share whose mean validation score is at
-    least the best mean minus the tolerance (``min_improvement``, or the standard
-    error of the best mean over the splits for "1se"). Means that are not finite
-    never win; when none is finite the smallest share is chosen."""
+    least the best mean minus the tolerance: ``min_improvement``, or for "1se" the
+    standard error of the best mean over the ``n_splits`` splits, with Nadeau and
+    Bengio's correction for overlapping training parts (``test_train_ratio``: the
+    mean ratio of a split's test rows to its training rows). Means that are not
+    finite never win; when none is finite the smallest share is chosen."""
     mean, shares = results["mean_test_score"], results["shares"]
     finite = np.isfinite(mean)
     if not finite.all():
@@ -125,7 +131,7 @@ def choose_share(results, n_splits, min_improvement):
         tolerance = float("inf")
     else:
         split_scores = np.array([results[f"split{k}_test_score"][best] for k in range(n_splits)])
-        tolerance = float(split_scores.std(ddof=1) / np.sqrt(n_splits))
+        tolerance = float(split_scores.std(ddof=1) * np.sqrt(1 / n_splits + test_train_ratio))
     return int(np.flatnonzero(ranked >= ranked[best] - tolerance)[0]), tolerance
 
 
@@ -219,7 +225,8 @@ class BaseShareSearchCV(_PredictFromEstimator, ClassifierMixin, BaseEstimator):
             for train, test in folds
         ), dtype=np.float64).T  # (n_shares, n_splits)
         results = self._results_type(cv_results(shares, scores))
-        best, tolerance = choose_share(results, len(folds), params["min_improvement"])
+        ratio = float(np.mean([len(test) / max(len(train), 1) for train, test in folds]))
+        best, tolerance = choose_share(results, len(folds), params["min_improvement"], ratio)
         share = float(shares[best])
         X_fit, y_fit, source_state = self._refit_source(source, X, y, share)
         fitted = clone(estimator).fit(X_fit, y_fit)
