@@ -151,10 +151,12 @@ class BaseShareSearchCV(_PredictFromEstimator, ClassifierMixin, BaseEstimator):
     cross-validation; the leaves say where the rows come from.
 
     Hooks of a leaf: ``_source_name`` (its collaborator's parameter),
-    ``_source_methods``, ``_default_source()``, ``_check_shares(shares)``,
-    ``_check_before_work(X, y, shares, folds)``, ``_score_split`` (a static
-    function: the scores of every share on one split, from one fit of the
-    collaborator) and ``_refit_source(source, X, y, share)``.
+    ``_default_source()``, ``_share_is_valid(share)`` and ``_share_rule`` (its
+    wording in the error), ``_check_before_work(X, y, shares, folds)``,
+    ``_score_split`` (a static function: the scores of every share on one split,
+    from one fit of the collaborator), ``_refit_source(source, X, y, share)``
+    (the final rows and the collaborator's fitted attributes) and, where
+    arguments moved, ``_collaborators(warn)``.
     """
 
     _shared_constraints = {

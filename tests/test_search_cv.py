@@ -136,6 +136,15 @@ def test_repeated_folds_do_not_shrink_the_standard_error_below_the_noise(data, k
     assert clf.min_improvement_ > 0.08 and clf.share_ == 0.0  # uncorrected: 0.029, share 1
 
 
+def test_one_split_has_no_spread_so_the_smallest_share_is_kept(data):
+    X, y = data
+    split = [(np.arange(0, 60, 2), np.arange(1, 60, 2))]
+    clf = _search("sampler", shares=(0.0, 1.0), cv=split, scoring=scripted([[0.5, 0.9]]))
+    with pytest.warns(UserWarning, match="needs at least 2 splits"):
+        clf.fit(X, y)
+    assert clf.share_ == 0.0 and clf.min_improvement_ == np.inf
+
+
 @pytest.mark.parametrize("kind", LEAVES)
 def test_a_score_that_is_not_finite_never_wins(data, kind):
     values = [[np.nan, 0.6, 0.7], [np.nan, 0.6, 0.7]]
