@@ -12,8 +12,8 @@ from ._augmenter import ActiveGANAugmenter
 from ._compat import HasMethods, StrOptions, safe_indexing
 from ._counts import synthetic_counts
 from ._memory import caller_itemsize, check_fits_in_memory
-from ._search_cv import (SHARED_ATTRIBUTES_DOC, SHARED_PARAMETERS_DOC, BaseShareSearchCV,
-                         append_rows, with_nested_subset)
+from ._search_cv import (REFERENCES_DOC, SHARED_ATTRIBUTES_DOC, SHARED_PARAMETERS_DOC,
+                         BaseShareSearchCV, append_rows, with_nested_subset)
 
 #: Candidate shares, the same default for both searches.
 DEFAULT_SHARES = (0.0, 0.25, 0.5, 1.0)
@@ -121,13 +121,7 @@ class AugmentedClassifierCV(BaseShareSearchCV):
         are of the sampler's own amount.
     AugmentedClassifier : a fixed budget, for a grid search over the augmenter.
 
-    References
-    ----------
-    .. [1] T. Hastie, R. Tibshirani and J. Friedman, "The Elements of Statistical
-       Learning", 2nd ed., Springer, 2009, sec. 7.10 (the one-standard-error rule).
-    .. [2] C. Nadeau and Y. Bengio, "Inference for the Generalization Error",
-       Machine Learning 52(3):239-281, 2003 (the corrected variance of a mean
-       over overlapping splits).
+{REFERENCES_DOC}
 
     Examples
     --------
@@ -340,13 +334,7 @@ class OverSampledClassifierCV(BaseShareSearchCV):
     AugmentedClassifierCV : the same search for `ActiveGANAugmenter`'s budget,
         which adds to every class.
 
-    References
-    ----------
-    .. [1] T. Hastie, R. Tibshirani and J. Friedman, "The Elements of Statistical
-       Learning", 2nd ed., Springer, 2009, sec. 7.10 (the one-standard-error rule).
-    .. [2] C. Nadeau and Y. Bengio, "Inference for the Generalization Error",
-       Machine Learning 52(3):239-281, 2003 (the corrected variance of a mean
-       over overlapping splits).
+{REFERENCES_DOC}
 
     Examples
     --------

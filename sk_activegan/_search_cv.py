@@ -65,6 +65,16 @@ SHARED_ATTRIBUTES_DOC = """\
         ranks last, with a warning, as in scikit-learn's searches) and
         ``split{k}_test_score`` for every candidate share."""
 
+#: The references of the choice rule, for both leaves' docstrings.
+REFERENCES_DOC = """\
+    References
+    ----------
+    .. [1] T. Hastie, R. Tibshirani and J. Friedman, "The Elements of Statistical
+       Learning", 2nd ed., Springer, 2009, sec. 7.10 (the one-standard-error rule).
+    .. [2] C. Nadeau and Y. Bengio, "Inference for the Generalization Error",
+       Machine Learning 52(3):239-281, 2003 (the corrected variance of a mean
+       over overlapping splits)."""
+
 
 def append_rows(X, X_add):
     """The rows of ``X`` then those of ``X_add``, in ``X``'s form (DataFrames stay
