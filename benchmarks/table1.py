@@ -36,7 +36,8 @@ Rows (the paper's, then the library's and the baselines), every one adding
 
 Every GAN row's reward model reads the same extractor's features (the augmenter's
 ``feature_extractor``); the reward during training follows ``reward_batch_size``
-(``--reward-batch-size``; "auto": 8 rows per batch on a CPU). Real images' features
+(``--reward-batch-size``; "auto": 8 rows per batch on a CPU). The extractor runs on
+ONNX Runtime where the ``onnx`` extra is installed (``--backend``). Real images' features
 are computed once (:class:`harness.FeatureCache`, outside git); rows are cached as
 JSON (:class:`harness.ResultCache`) so an interrupted run resumes.
 
@@ -176,11 +177,11 @@ class Cell:
     """One (data set, n, seed): its labeled images, their cached features, the
     test features and the baseline's grid-searched (C, gamma)."""
 
-    def __init__(self, dataset, n, seed, feature_cache=harness.FEATURE_CACHE):
+    def __init__(self, dataset, n, seed, feature_cache=harness.FEATURE_CACHE, backend="auto"):
         self.dataset, self.n, self.seed = dataset, n, seed
         self.data = harness.load(dataset)
         self.shape = harness.IMAGE_SHAPES[dataset]
-        self.extractor = EfficientNetLite0Features(pixel_range=(0, 255))
+        self.extractor = EfficientNetLite0Features(pixel_range=(0, 255), backend=backend)
         self.features = harness.FeatureCache(dataset, TAG, self.extractor, self.shape,
                                              root=feature_cache)
         self.rows = self.data.draw(n, seed)
@@ -503,6 +504,9 @@ def main(argv=None):
     parser.add_argument("--reward-batch-size", default="auto",
                         type=lambda v: v if v == "auto" else None if v == "none" else int(v))
     parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--backend", default="auto", choices=["auto", "torch", "onnxruntime"],
+                        help="the extractor's (auto: ONNX Runtime where installed; the "
+                             "features agree within 1e-4, so cached rows stay valid)")
     parser.add_argument("--cache-dir", default=str(harness.RESULTS / "cache_table1"))
     parser.add_argument("--feature-cache", default=str(harness.FEATURE_CACHE))
     parser.add_argument("--features-only", action="store_true",
@@ -529,7 +533,7 @@ def main(argv=None):
         return
     cache = harness.ResultCache(args.cache_dir)
     for seed in args.seeds:
-        cell = Cell(args.dataset, args.n, seed, args.feature_cache)
+        cell = Cell(args.dataset, args.n, seed, args.feature_cache, args.backend)
         if not args.features_only:
             run_cell(cell, args.methods, args, cache)
 

@@ -409,15 +409,17 @@ class EfficientNetLite0Features(nn.Module):
                              f"with C = 1 (grey) or 3 (RGB), or (n, H, W); got shape "
                              f"{tuple(images.shape)}.")
         device = next(self.network.parameters()).device
-        black, white = self.pixel_range
-        x = (images.to(device=device, dtype=torch.float32) - black) * (255.0 / (white - black))
-        if x.shape[1] == 1:
-            x = x.expand(-1, 3, -1, -1)
+        x = images.to(device=device, dtype=torch.float32)
         if tuple(x.shape[2:]) != (self.input_size, self.input_size):
+            # resized before the pixel map and the grey -> RGB repeat (both commute
+            # with the interpolation's weighted means), so grey images resize once
             shrink = min(x.shape[2:]) > self.input_size
             x = F.interpolate(x, size=(self.input_size, self.input_size), mode="bilinear",
                               align_corners=False, antialias=shrink)
-        return (x - 127.0) / 128.0
+        black, white = self.pixel_range
+        scale = 255.0 / (white - black)
+        x = (x - black) * (scale / 128.0) - 127.0 / 128.0  # (rgb_0_255 - 127) / 128
+        return x.expand(-1, 3, -1, -1) if x.shape[1] == 1 else x
 
     def forward(self, images):
         """Features of ``images`` (see `preprocess` for the shapes taken).

@@ -91,3 +91,42 @@ def test_the_filter_keeps_low_margin_candidates_and_fills_up_with_the_lowest(tab
     rows = table1.filtered(Fake(), (X, y), 0.2, 2)
     # class 0: both passing (0.05, 0.15); class 1: none pass, the two lowest (0.3, 0.6)
     assert sorted(rows.tolist()) == [0, 2, 4, 5]
+
+
+def test_a_cell_resumes_from_its_result_cache(table1, tmp_path):
+    """Rows already in the result cache are not run again: an interrupted run goes
+    on with the rows it had not stored (row by row)."""
+    import argparse
+
+    from harness import ResultCache
+
+    class FakeCell:
+        dataset, n, seed, C, gamma = "mnist70k", 20, 0, 1.0, 0.1
+        X, y = np.zeros((20, 784)), np.repeat(np.arange(2), 10)
+        scored = 0
+
+        def per_class(self, budget):
+            return 2
+
+        def synthetic_features(self, X_syn):
+            return np.zeros((len(X_syn), 3)), 0.0
+
+        def score(self, F_syn, y_syn):
+            FakeCell.scored += 1
+            return 50.0, [50.0, 50.0]
+
+        def augmenter(self, settings, args):
+            raise AssertionError("a cached GAN row was trained again")
+
+    args = argparse.Namespace(budget=0.5, n_iter=None, reward_batch_size="auto")
+    cache = ResultCache(tmp_path)
+    settings = table1.harness.settings_hash({"tag": table1.TAG, "budget": 0.5, "n_iter": None,
+                                             "reward_batch_size": "auto"})
+    cache.put({"method": "ActiveGAN[paper]", "f1": 1.0}, "mnist70k", 20, 0,
+              "ActiveGAN[paper]", settings=settings)
+    cell = FakeCell()
+    table1.run_cell(cell, ["baseline", "ActiveGAN[paper]", "classical"], args, cache)
+    assert FakeCell.scored == 2 and len(cache.rows()) == 3
+    table1.run_cell(cell, ["baseline", "ActiveGAN[paper]", "classical"], args, cache)
+    assert FakeCell.scored == 2  # nothing run again
+
