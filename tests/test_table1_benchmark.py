@@ -130,3 +130,26 @@ def test_a_cell_resumes_from_its_result_cache(table1, tmp_path):
     table1.run_cell(cell, ["baseline", "ActiveGAN[paper]", "classical"], args, cache)
     assert FakeCell.scored == 2  # nothing run again
 
+
+
+def test_the_cost_estimate_divides_only_the_extractors_share(table1):
+    """Each missing row: fixed seconds plus its images at the measured cost per image,
+    the images' share divided by the speed-up on the fast path; the committed results
+    give every part."""
+    rows = table1.harness.load_results("table1_native")["rows"]
+    parts = table1.cost_parts(rows)
+    assert parts["reward"] > 0 and parts["gan"] > 0 and parts["per_image"]["cifar10"] > 0
+    fixed, images = table1.row_cost(parts, "mnist70k", 1000, "ActiveGAN[paper]", 5.0)
+    assert fixed == parts["gan"] and images > 500
+    assert table1.row_cost(parts, "cifar10", 5000, "baseline", 5.0) == (
+        table1.SVM_SEARCH_5000, 0)
+    slow = table1.cost_table(rows, 1.0)
+    fast = table1.cost_table(rows, 4.0)
+    totals = [[line.split("|")[-2] for line in table.splitlines() if "in all" in line]
+              for table in (slow, fast)]
+    assert len(totals[0]) == 3
+    # speed-up 1: both columns agree; speed-up 4: the fast path is cheaper
+    assert all(line.split("|")[-3] == line.split("|")[-2] for line in slow.splitlines()
+               if "in all" in line)
+    assert all(float(f.strip(" *min").replace(",", "")) < float(s.strip(" *min").replace(",", ""))
+               for f, s in zip(totals[1], totals[0]))
