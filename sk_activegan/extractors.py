@@ -233,7 +233,9 @@ class EfficientNetLite0Features(nn.Module):
         Runtime when it is installed, else torch. "torch": always torch. Torch
         runs the forward pass in every case ONNX Runtime cannot: on a GPU, for
         an input that needs a gradient, and after a failed export or load
-        (warned once). See `runs_on_onnxruntime`.
+        (warned once). See `runs_on_onnxruntime`. The first forward pass with
+        new weights or a new size exports the network (seconds); later ones, in
+        any process, load the cached file.
     n_threads : int or None, default=None
         ONNX Runtime's intra-op threads; None: ``torch.get_num_threads()`` at
         each forward pass (the session is rebuilt when it changes). The torch
