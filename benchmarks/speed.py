@@ -204,6 +204,20 @@ def openvino_runner(net, n_threads, precision):
     return run
 
 
+def cpu_model():
+    """The CPU's model name and its vector extensions that matter to the kernels."""
+    try:
+        info = open("/proc/cpuinfo").read()
+    except OSError:
+        return platform.processor() or platform.machine()
+    name = next((line.split(":", 1)[1].strip() for line in info.splitlines()
+                 if line.startswith("model name")), platform.machine())
+    flags = next((line.split(":", 1)[1].split() for line in info.splitlines()
+                  if line.startswith("flags")), [])
+    shown = [f for f in ("avx2", "avx512f", "avx512_bf16", "amx_bf16") if f in flags]
+    return f"{name} ({', '.join(shown) or 'no AVX2'})"
+
+
 def extractor_table(rows):
     """Markdown: median images/s per backend and thread count, the speed-up over torch,
     the range over repeats and the load average during the calls."""
@@ -339,7 +353,7 @@ def main(argv=None):
         table = extractor_table(rows)
         meta = harness.run_meta("speed.py", argv, started, torch_threads=args.threads,
                                 load_average_after=os.getloadavg(),
-                                cpus=os.cpu_count())
+                                cpus=os.cpu_count(), cpu=cpu_model())
         harness.write_results(harness.RESULTS, "speed_extractor",
                               {"meta": meta, "rows": rows},
                               ["# EfficientNetLite0Features at 224 px", "",
