@@ -1,0 +1,61 @@
+"""The pages a user reads: the numbers filled from the committed results are the
+numbers the results give now (benchmarks/pages.py), and the docs' code blocks are
+collected as tests (conftest.py at the root runs them with sybil)."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.append(str(ROOT / "benchmarks"))
+import pages  # noqa: E402
+
+
+@pytest.mark.parametrize("page, region", sorted(pages.REGIONS))
+def test_filled_region_matches_the_results(page, region):
+    expected = pages.expected()[(page, region)]
+    assert pages.current(page, region) == expected, (
+        f"{page}: the region <!-- {region} --> differs from the committed results; "
+        "run python benchmarks/pages.py")
+
+
+def test_home_chart_was_drawn_from_the_current_results():
+    assert pages.chart_hash() == pages.facts_hash(pages.facts()), (
+        "docs/img/home_gains.png was drawn from other numbers; run python benchmarks/pages.py")
+
+
+def test_a_changed_result_makes_the_region_stale(tmp_path, monkeypatch):
+    # The check can fail: edit one committed number and the README's region is stale.
+    import harness
+
+    results = tmp_path / "results"
+    results.mkdir()
+    for path in harness.RESULTS.glob("*.json"):
+        (results / path.name).write_text(path.read_text())
+    source = (results / "imbalanced_pipelines.json").read_text()
+    (results / "imbalanced_pipelines.json").write_text(
+        source.replace('"mean_macro_f1": 74.39', '"mean_macro_f1": 75.39', 1))
+    monkeypatch.setattr(harness, "RESULTS", results)
+    original = harness.load_results
+    monkeypatch.setattr(harness, "load_results",
+                        lambda tag, results_dir=results: original(tag, results_dir))
+    assert ("README.md", "pages.py: at a glance") in pages.stale()
+
+
+def test_check_command_reports_nothing_stale():
+    done = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "pages.py"), "--check"],
+                          capture_output=True, text=True, cwd=ROOT)
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_docs_blocks_are_collected_with_the_suite():
+    # README.md and docs/*.md are in pytest's testpaths and conftest.py parses them.
+    config = (ROOT / "pyproject.toml").read_text()
+    assert 'testpaths = ["tests", "sk_activegan", "README.md", "docs"]' in config
+    assert '"sybil>=' in config
+    done = subprocess.run([sys.executable, "-m", "pytest", "--collect-only", "-q",
+                           "README.md", "docs/user-guide.md"],
+                          capture_output=True, text=True, cwd=ROOT)
+    assert "README.md::line:" in done.stdout and "docs/user-guide.md::line:" in done.stdout
