@@ -89,7 +89,7 @@ def imbalanced():
     speed = harness.load_results("speed_oversampler")
     return {"means": means, "sets": sets,
             "fit": float(np.median([r["fit_resample_seconds"] for r in speed])),
-            "fit_cases": sorted({r["case"] for r in speed}),
+            "fit_cases": sorted({r["case"] for r in speed}), "fit_runs": len(speed),
             "fit_threads": speed[0]["torch_threads"]}
 
 
@@ -104,6 +104,7 @@ def balanced():
     speed = harness.load_results("speed_cpu_v02")
     fit = float(np.median([r["fit_seconds"] for r in speed if r["lambda_reward"] > 0]))
     return {"gains": gains, "sets": sets, "fit_1000": fit,
+            "fit_runs": sum(r["lambda_reward"] > 0 for r in speed),
             "iterations": speed[0]["n_iter"]}
 
 
@@ -236,6 +237,28 @@ def which(f):
                             rows)
 
 
+def costs(f):
+    """The performance page's first table: the defaults' fit times."""
+    ic, im, ba = f["image_cost"], f["imbalanced"], f["balanced"]
+    rows = [
+        ["`ActiveGANAugmenter(image_shape=(28, 28))`", "MNIST, 1,000 images",
+         f"300 iterations, reward-model search included, {ic['threads']} torch threads",
+         f"{ic['fit']:.1f} s fit, {ic['sample']:.2f} s to sample +800 %",
+         f"median of {ic['runs']}", "`speed_images_default_cpu.json`"],
+        ["`ActiveGANOverSampler()`", ", ".join(im["fit_cases"]),
+         f"500 iterations, 64x64 networks, {im['fit_threads']} torch thread",
+         f"{im['fit']:.1f} s `fit_resample`", f"median of {im['fit_runs']}",
+         "`speed_oversampler.json`"],
+        ["`ActiveGANAugmenter()` (tables)", "digits, 1,797 x 64",
+         f"{ba['iterations']:,} iterations of generator training (the default is 3,000; "
+         "reward model fitted outside the timing), 2 torch threads",
+         f"{ba['fit_1000']:.1f} s fit", f"median of {ba['fit_runs']}",
+         "`speed_cpu_v02.json`"],
+    ]
+    return harness.md_table(["estimator", "data", "settings", "time", "runs",
+                             "results file"], rows)
+
+
 def figure_caption(f):
     return ("![Gain of the library's rows and of the best rows without it, by kind of "
             "data](img/home_gains.png)\n\n*Figure: the numbers of the table above, "
@@ -248,6 +271,7 @@ REGIONS = {
     ("README.md", "pages.py: at a glance"): lambda f: glance(f).replace(
         "(which.md)", "(docs/which.md)"),
     ("which", "pages.py: which"): which,
+    ("performance", "pages.py: costs"): costs,
 }
 
 

@@ -45,8 +45,8 @@ def plot_history(history, *, window=50, axes=None):
     Raises
     ------
     ValueError
-        When the history is empty: the generator was not trained (``n_iter=0``, as
-        the image defaults are).
+        When the history is empty: the generator was not trained (``n_iter=0``, or
+        ``generator="random-warp"``, which trains nothing).
     """
     try:
         import matplotlib.pyplot as plt
@@ -57,8 +57,8 @@ def plot_history(history, *, window=50, axes=None):
     history = getattr(history, "history_", history)
     if not len(history["generator_loss"]):
         raise ValueError("There is no training to plot: the generator was not trained "
-                         "(n_iter=0; the image defaults do not train it). Fit with n_iter "
-                         "> 0 to see its training curves.")
+                         "(n_iter=0, or generator='random-warp', which trains nothing). "
+                         "Fit with n_iter > 0 and a trained family to see its curves.")
     if axes is None:
         _, axes = plt.subplots(1, 3, figsize=(15, 3.8))
     losses, rewards, diagnostics = axes
