@@ -59,3 +59,13 @@ def test_docs_blocks_are_collected_with_the_suite():
                            "README.md", "docs/user-guide.md"],
                           capture_output=True, text=True, cwd=ROOT)
     assert "README.md::line:" in done.stdout and "docs/user-guide.md::line:" in done.stdout
+
+
+def test_results_page_opens_with_what_the_results_say():
+    import harness
+    import report
+
+    summary = harness.load_results("full")["summary"]
+    text = (ROOT / "docs" / "results.md").read_text()
+    assert "\n".join(report.in_short(summary)).strip() in text, (
+        "docs/results.md differs from the results; run python benchmarks/report.py --only results")
