@@ -259,6 +259,45 @@ def costs(f):
                              "results file"], rows)
 
 
+CELLS = {"mnist70k": "MNIST", "fashion": "Fashion-MNIST"}
+
+
+def images_in_short(f=None):
+    """The images page's first table: per cell with the defaults, the defaults, their
+    untrained draw, the reward's share, λ = 0 and the best classical row, paired by
+    seed (``results/images_ablation.json``)."""
+    rows = harness.load_results("images_ablation")
+    gains = {(r["dataset"], r["n"], r["method"]): {int(s): g for s, g in r["gains"].items()}
+             for r in rows}
+    out = []
+    for dataset, n in sorted({(d, n) for d, n, m in gains if m == "default"},
+                             key=lambda c: (list(CELLS).index(c[0]), c[1])):
+        mine = gains[(dataset, n, "default")]
+        seeds = sorted(mine)
+
+        def diff(method, seeds=seeds):
+            other = gains.get((dataset, n, method), {})
+            d = [mine[s] - other[s] for s in seeds if s in other]
+            if not d:
+                return "–"
+            return (f"{_g(np.mean(d))} ({', '.join(_g(x) for x in d)}; "
+                    f"{sum(x > 0 for x in d)}/{len(d)})")
+
+        cell = image_cell(dataset, n)
+        best = {v: k for k, v in CLASSICAL.items()}[cell["classical_name"]]
+        out.append([f"{CELLS[dataset]}, n = {n:,}", _g(cell["defaults"]),
+                    _g(cell["random_warp"]), f"**{diff('untrained')}**",
+                    diff("default-lambda0"),
+                    f"{cell['classical_name']} {_g(cell['classical'])}", diff(best)])
+    return (harness.md_table(
+        ["cell (official test set)", "the defaults", "random warps (`generator=\"random-warp\"`)",
+         "the reward's share (defaults − random warps; per seed; wins)", "defaults − λ = 0",
+         "best classical row", "defaults − best classical"], out)
+        + "\n\n*Gains in macro-F1 points over the raw-pixel SVM, paired by seed (the seeds "
+        "of the defaults: 0-2). Filled from `benchmarks/results/images_ablation.json` by "
+        "`benchmarks/pages.py`.*")
+
+
 def figure_caption(f):
     return ("![Gain of the library's rows and of the best rows without it, by kind of "
             "data](img/home_gains.png)\n\n*Figure: the numbers of the table above, "
@@ -272,6 +311,7 @@ REGIONS = {
         "(which.md)", "(docs/which.md)"),
     ("which", "pages.py: which"): which,
     ("performance", "pages.py: costs"): costs,
+    ("images", "pages.py: images in short"): images_in_short,
 }
 
 
