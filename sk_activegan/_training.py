@@ -153,7 +153,9 @@ def train(modules, X, y, schedule, *, rng, reward=None, diagnostics=None, progre
     diagnostics : Diagnostics or None
         Batch summaries of :data:`DIAGNOSTIC_COLUMNS` recorded at logging points.
     progress : tqdm-like or None
-        Advanced by ``log_interval`` with the latest losses in its postfix.
+        Advanced every ``log_interval`` iterations; its postfix shows the means of
+        the history's columns over those iterations, named in words
+        (:func:`progress_fields`).
 
     Returns
     -------
@@ -243,7 +245,8 @@ def _run(modules, X, y, schedule, rng, reward_module, diagnostics, progress):
         if log_now:
             _check_finite(finite, it + 1)
             if progress is not None:
-                _report(progress, history, it + 1, schedule.log_interval)
+                _report(progress, history, it + 1, schedule,
+                        rewarded=reward_module is not None)
     return {name: history[:, i].cpu().numpy() for i, name in enumerate(HISTORY_COLUMNS)}
 
 
@@ -256,14 +259,42 @@ def _check_finite(finite, iteration):
         )
 
 
-def _report(progress, history, stop, window_size):
-    window = history[max(stop - window_size, 0):stop].cpu().numpy()
+def progress_fields(history, stop, schedule, *, rewarded=True):
+    """The progress bar's fields after iteration ``stop``: the means of ``history``'s
+    columns over the last ``schedule.log_interval`` iterations, the values
+    ``history_`` holds there (its NaN entries left out), named in words.
+
+    ``D loss`` is eq. 4's discriminator loss (updated every
+    ``discriminator_interval`` iterations), ``G loss`` eq. 5's generator loss,
+    ``reward`` the mean uncertainty reward of eq. 9 over the generated batches scored
+    (every batch in the ActiveGAN phase; during the warm-up only the batch at each
+    logging point, so the bar shows a reward while most of ``history_["mean_reward"]``
+    is NaN), ``uncertainty loss`` eq. 12's loss: ``"warm-up"`` before the ActiveGAN
+    phase starts (iteration ``warm_up_iter``), ``"off"`` when nothing trains it
+    (``lambda_reward=0`` or no reward model).
+    """
+    window = history[max(stop - schedule.log_interval, 0):stop]
+    window = window.cpu().numpy() if hasattr(window, "cpu") else np.asarray(window)
     with np.errstate(all="ignore"):
         means = {name: np.nanmean(window[:, i]) if np.isfinite(window[:, i]).any() else np.nan
                  for i, name in enumerate(HISTORY_COLUMNS)}
-    progress.set_postfix(
-        d=f"{means['discriminator_loss']:.3f}", g=f"{means['generator_loss']:.3f}",
-        u=f"{means['uncertainty_loss']:.3f}", reward=f"{means['mean_reward']:.3f}",
-        refresh=False,
-    )
+
+    def number(value):
+        return "–" if np.isnan(value) else f"{value:.3f}"
+
+    if not rewarded or schedule.lambda_reward == 0:
+        uncertainty = "off"
+    elif stop <= schedule.warm_up_iter:
+        uncertainty = "warm-up"
+    else:
+        uncertainty = number(means["uncertainty_loss"])
+    return {"D loss": number(means["discriminator_loss"]),
+            "G loss": number(means["generator_loss"]),
+            "reward": number(means["mean_reward"]) if rewarded else "–",
+            "uncertainty loss": uncertainty}
+
+
+def _report(progress, history, stop, schedule, *, rewarded):
+    progress.set_postfix(progress_fields(history, stop, schedule, rewarded=rewarded),
+                         refresh=False)
     progress.update(stop - progress.n)
