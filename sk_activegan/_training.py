@@ -134,7 +134,14 @@ class TrainingSchedule:
 
 
 class TrainingDivergedError(FloatingPointError):
-    """Raised when a loss becomes NaN or infinite during training."""
+    """Raised when a loss becomes NaN or infinite during training.
+
+    The check runs every 50 iterations; the estimator keeps its previous fit (or
+    stays unfitted). What to do: lower the generator family's learning rate
+    (``generator__learning_rate``, 2e-4 by default, e.g. to 5e-5) or the reward's
+    weight ``lambda_reward``; with ``verbose=1`` the progress bar shows which loss
+    grows before it diverges.
+    """
 
 
 def train(modules, X, y, schedule, *, rng, reward=None, diagnostics=None, progress=None):
@@ -255,7 +262,8 @@ def _check_finite(finite, iteration):
     if not bool(finite):
         raise TrainingDivergedError(
             f"Training diverged: a loss became NaN or infinite before iteration "
-            f"{iteration}. Lower `learning_rate` or `lambda_reward`."
+            f"{iteration}. Lower `generator__learning_rate` or `lambda_reward` "
+            "(see TrainingDivergedError's documentation)."
         )
 
 
