@@ -69,3 +69,32 @@ def test_results_page_opens_with_what_the_results_say():
     text = (ROOT / "docs" / "results.md").read_text()
     assert "\n".join(report.in_short(summary)).strip() in text, (
         "docs/results.md differs from the results; run python benchmarks/report.py --only results")
+
+
+def _gallery():
+    sys.path.append(str(ROOT / "examples"))
+    import build_gallery
+
+    return build_gallery
+
+
+def test_gallery_pages_were_built_from_the_current_examples():
+    stale = _gallery().stale()
+    assert not stale, (f"gallery pages older than their example or the release: {stale}; "
+                       "run python examples/build_gallery.py --stale")
+
+
+def test_an_edited_example_makes_its_gallery_page_stale(tmp_path, monkeypatch):
+    gallery = _gallery()
+    examples, pages = tmp_path / "examples", tmp_path / "gallery"
+    examples.mkdir(), pages.mkdir()
+    for script, *_ in gallery.EXAMPLES:
+        (examples / f"{script}.py").write_text((gallery.HERE / f"{script}.py").read_text())
+    monkeypatch.setattr(gallery, "HERE", examples)
+    monkeypatch.setattr(gallery, "GALLERY", pages)
+    for script, *_ in gallery.EXAMPLES:
+        (pages / f"{script}.md").write_text(gallery.stamp(script) + "\n\n# page\n")
+    assert gallery.stale() == []
+    edited = gallery.EXAMPLES[1][0]
+    (examples / f"{edited}.py").write_text((examples / f"{edited}.py").read_text() + "\n# edit\n")
+    assert gallery.stale() == [edited]
