@@ -52,6 +52,38 @@ def stamp(script):
     return f"<!-- gallery stamp: {digest} (examples/{script}.py, sk_activegan {__version__}) -->"
 
 
+README = HERE.parent / "README.md"
+#: The README shows the main job's table as its gallery page printed it.
+MAIN_JOB = "mnist_quickstart"
+README_REGION = "build_gallery.py: main job"
+
+
+def main_job_text(page_text):
+    """The README's region: the main job's table from its gallery page, with when and
+    how it ran."""
+    built = next(line for line in page_text.splitlines() if line.startswith("Built on "))
+    output = page_text.split("```text\n", 1)[1].split("```", 1)[0]
+    table = "\n".join(line for line in output.splitlines() if not line.startswith("saved "))
+    return (f"It printed ({built[0].lower()}{built[1:].split(' These are')[0]} "
+            f"[docs/gallery/{MAIN_JOB}.md](docs/gallery/{MAIN_JOB}.md)):\n\n```\n{table}\n```")
+
+
+def readme_region():
+    """The README's main-job region as committed."""
+    text = README.read_text()
+    start, end = f"<!-- {README_REGION} -->", f"<!-- /{README_REGION} -->"
+    return text.split(start, 1)[1].split(end, 1)[0].strip()
+
+
+def fill_readme():
+    text = README.read_text()
+    start, end = f"<!-- {README_REGION} -->", f"<!-- /{README_REGION} -->"
+    head, rest = text.split(start, 1)
+    tail = rest.split(end, 1)[1]
+    region = main_job_text((GALLERY / f"{MAIN_JOB}.md").read_text())
+    README.write_text(f"{head}{start}\n\n{region}\n\n{end}{tail}")
+
+
 def stale():
     """The examples whose page is missing or was built from another source or release."""
     found = []
@@ -96,6 +128,8 @@ def run(script, kind, arguments, figures):
     for figure in figures:
         page += [f"![{script}: figure](img/{figure})", ""]
     (GALLERY / f"{script}.md").write_text("\n".join(page))
+    if script == MAIN_JOB:
+        fill_readme()
     print(f"{script}: {seconds:.0f} s", flush=True)
 
 

@@ -98,3 +98,11 @@ def test_an_edited_example_makes_its_gallery_page_stale(tmp_path, monkeypatch):
     edited = gallery.EXAMPLES[1][0]
     (examples / f"{edited}.py").write_text((examples / f"{edited}.py").read_text() + "\n# edit\n")
     assert gallery.stale() == [edited]
+
+
+def test_readme_main_job_table_is_the_gallery_pages():
+    gallery = _gallery()
+    page = (gallery.GALLERY / f"{gallery.MAIN_JOB}.md").read_text()
+    assert gallery.readme_region() == gallery.main_job_text(page), (
+        "README's main-job table differs from its gallery page; run "
+        "python examples/build_gallery.py mnist_quickstart")
