@@ -64,7 +64,8 @@ def main_job_text(page_text):
     built = next(line for line in page_text.splitlines() if line.startswith("Built on "))
     output = page_text.split("```text\n", 1)[1].split("```", 1)[0]
     table = "\n".join(line for line in output.splitlines() if not line.startswith("saved "))
-    return (f"It printed ({built[0].lower()}{built[1:].split(' These are')[0]} "
+    when = built[0].lower() + built[1:].split(" These are")[0].rstrip(".")
+    return (f"It printed ({when}; on a 2-core machine shared with other jobs; the page: "
             f"[docs/gallery/{MAIN_JOB}.md](docs/gallery/{MAIN_JOB}.md)):\n\n```\n{table}\n```")
 
 
