@@ -204,7 +204,8 @@ def which(f):
          "defaults",
          f"Fashion-MNIST n = 1,000: defaults {_g(fa['defaults'])}, random warps "
          f"{_g(fa['random_warp'])}",
-         "as digit-like images", no_gpu,
+         "shifts: no training (array slicing); the library's image defaults: as the row "
+         "above", no_gpu,
          f"raw-pixel RBF SVM; {fa['classical_name']} ({_g(fa['classical'])})"],
         ["photos, through a pretrained extractor",
          "`EfficientNetLite0Features` as the SVM's features; augment with flips and crops",
