@@ -162,7 +162,7 @@ def glance(f):
         ["clothing-like images (Fashion-MNIST)", "classical shifts; the library's rows lose",
          f"{_g(fa['defaults'])} (random warps {_g(fa['random_warp'])})",
          f"{fa['classical_name']} {_g(fa['classical'])}"],
-        ["imbalanced tables (KEEL)", "`OverSampledClassifierCV(SVC(), SMOTE())`",
+        ["imbalanced tables (KEEL)", "`OverSampledClassifierCV(SMOTE(), SVC())`",
          f"with `ActiveGANOverSampler`: {means['SVM + ActiveGAN (CV)']:.2f} "
          f"(SVM alone {means['SVM']:.2f})",
          f"SVM + SMOTE (CV) {means['SVM + SMOTE (CV)']:.2f}"],
@@ -216,8 +216,8 @@ def which(f):
          "3 runs, 1 thread)",
          no_gpu, "the SVM on the extractor's features"],
         ["imbalanced tables",
-         "`OverSampledClassifierCV(SVC(), SMOTE())`; with this library's sampler: "
-         "`OverSampledClassifierCV(SVC(), ActiveGANOverSampler())`",
+         "`OverSampledClassifierCV(SMOTE(), SVC())`; with this library's sampler: "
+         "`OverSampledClassifierCV(ActiveGANOverSampler(), SVC())`",
          f"mean macro F1: SMOTE (CV) {means['SVM + SMOTE (CV)']:.2f}, ActiveGAN (CV) "
          f"{means['SVM + ActiveGAN (CV)']:.2f}, SVM alone {means['SVM']:.2f}; with gradient "
          f"boosting ActiveGAN {means['HGB + ActiveGAN']:.2f}, SMOTE "

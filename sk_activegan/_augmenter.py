@@ -2,7 +2,8 @@
 
 import numbers
 
-from ._base import BaseActiveGAN, fill_docstring, front_door_parameters
+from ._base import BaseActiveGAN
+from ._front_door import fill_docstring, front_door_parameters
 from ._compat import Interval, StrOptions
 from ._counts import synthetic_counts
 from ._parameters import Parameter, declare
@@ -52,8 +53,6 @@ class ActiveGANAugmenter(BaseActiveGAN):
     Parameters
     ----------
     {parameters}
-    Attributes
-    ----------
     {fitted_attributes}
     sampling_strategy_ : dict
         After ``fit_resample``: rows added per class.

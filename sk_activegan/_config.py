@@ -13,11 +13,12 @@ from typing import NamedTuple
 
 import numpy as np
 import torch
+from sklearn.base import clone
 from sklearn.utils import check_random_state
 
 from ._reward import n_folds_for
 from ._validation import check_reward_param_grid, resolve_device
-from .generators import TRAINING_PARAMETERS, make_family
+from .generators import FAMILIES, TRAINING_PARAMETERS, TrainingBudget
 
 #: Rows of each generated batch the training reward reads when a feature extractor
 #: runs on the CPU (``reward_batch_size="auto"``).
@@ -47,15 +48,15 @@ class FitConfig:
 
     ``generator`` is the generator family (a clone with the routed settings set),
     decided once from the data space and the ``generator`` parameter;
-    ``schedule`` is None for a family that trains nothing; ``reward_param_grid``
-    has lists as values (:func:`check_reward_param_grid`).
+    ``budget`` the method's training knobs it trains within (``n_iter`` 0 for a
+    family that trains nothing); ``reward_param_grid`` has lists as values
+    (:func:`check_reward_param_grid`).
     """
 
     name: str
     generator: object
-    lambda_reward: float
     reward_settings: RewardSettings
-    schedule: object
+    budget: TrainingBudget
     margin_filter: object
     n_candidates: int
     reward_batch_size: object
@@ -89,36 +90,46 @@ def resolve_config(params, data, *, name, defaults, generator_defaults=None,
         warnings.warn("reward_param_grid is ignored: it is the grid of the default reward "
                       "model, and reward_estimator is given (tune that estimator yourself, "
                       "for example with GridSearchCV).", UserWarning, stacklevel=4)
-    n_candidates = params["n_candidates"]
-    if isinstance(n_candidates, str):
-        n_candidates = family.n_candidates_default
+    n_candidates = _auto(params["n_candidates"], family.n_candidates_default)
     _warn_unread(params, defaults, family, n_candidates)
-    lambda_reward = (family.lambda_default if isinstance(params["lambda_reward"], str)
-                     else float(params["lambda_reward"]))
-    n_iter, warm_up = params["n_iter"], params["warm_up"]
-    if isinstance(n_iter, str):
-        n_iter = family.n_iter_default
-    warm_up_iter = (int(min(warm_up, n_iter)) if isinstance(warm_up, numbers.Integral)
-                    else int(warm_up * n_iter))
-    schedule = family.schedule(n_iter=n_iter, warm_up_iter=warm_up_iter,
-                               lambda_reward=lambda_reward, balanced_batches=balanced_batches)
-    if schedule is not None:
-        family.check_sizes(space, schedule, n_features=data.X.shape[1])
+    budget = training_budget(params, family, balanced_batches)
+    family.check_sizes(space, budget, n_features=data.X.shape[1])
     reward_batch_size = params["reward_batch_size"]
     if isinstance(reward_batch_size, str):  # "auto"
         reward_batch_size = (CPU_REWARD_BATCH_SIZE if params["feature_extractor"] is not None
                              and device.type == "cpu" else None)
     seeds = check_random_state(params["random_state"]).randint(np.iinfo(np.int32).max, size=3)
     return FitConfig(
-        name=name, generator=family, lambda_reward=lambda_reward,
+        name=name, generator=family,
         reward_settings=RewardSettings(params["alpha"], params["epsilon"],
                                        params["reward_constant"]),
-        schedule=schedule, margin_filter=params["margin_filter"], n_candidates=int(n_candidates),
+        budget=budget, margin_filter=params["margin_filter"], n_candidates=int(n_candidates),
         reward_batch_size=reward_batch_size,
         reward_estimator=params["reward_estimator"],
         reward_param_grid=check_reward_param_grid(params["reward_param_grid"]),
         feature_extractor=params["feature_extractor"], device=device,
         seeds=Seeds(*(int(s) for s in seeds)), verbose=params["verbose"])
+
+
+def _auto(value, default):
+    """A parameter's value, its "auto" resolved to ``default`` (the family's)."""
+    return default if isinstance(value, str) else value
+
+
+def training_budget(params, family, balanced_batches=False):
+    """The :class:`~.generators.TrainingBudget` of one fit: ``n_iter`` and
+    ``lambda_reward`` with "auto" resolved from the ``family`` (``n_iter`` 0 for a
+    family that does not read it), the warm-up in iterations (a share of
+    ``n_iter`` when a float, a count clipped to it when an int)."""
+    n_iter = int(_auto(params["n_iter"], family.n_iter_default))
+    if "n_iter" not in family.reads:
+        n_iter = 0
+    warm_up = params["warm_up"]
+    warm_up_iter = (int(min(warm_up, n_iter)) if isinstance(warm_up, numbers.Integral)
+                    else int(warm_up * n_iter))
+    return TrainingBudget(n_iter, warm_up_iter,
+                          float(_auto(params["lambda_reward"], family.lambda_default)),
+                          balanced_batches)
 
 
 def resolve_generator(params, space, name, generator_defaults=None):
@@ -137,12 +148,38 @@ def resolve_generator(params, space, name, generator_defaults=None):
                       "'anchored' for tables, 'warp' for images).", FutureWarning, stacklevel=5)
     routed = {key[len("generator__"):]: value for key, value in params.items()
               if key.startswith("generator__")}
-    family, ignored = make_family(spec, space, routed, generator_defaults)
+    family, ignored = make_family(spec, space, routed,
+                                  (generator_defaults or {}).get(space.kind))
     if ignored:
         warnings.warn(f"{', '.join('generator__' + k for k in ignored)}: the generator "
                       f"{family.name!r} has no such setting, ignored (its settings: "
                       f"{sorted(family.get_params(deep=False))}).", UserWarning, stacklevel=5)
     return family
+
+
+def make_family(spec, space, routed, defaults=None):
+    """The family a fit uses: ``spec`` is a name (``"auto"``: the space's default)
+    or a family object (cloned, not changed); ``routed`` are ``{setting: value}``
+    from ``generator__<setting>`` keywords, set on it; ``defaults`` (a front door's
+    own for this kind of data) are set first on a family resolved from a name,
+    where it has the setting. Returns ``(family, ignored)``:
+    routed settings that a family resolved from a name does not have are ignored and
+    listed (a family object refuses them: ``ValueError``)."""
+    if isinstance(spec, str):
+        family = FAMILIES[space.defaults.generator if spec == "auto" else spec]()
+        known = family.get_params(deep=False)
+        family.set_params(**{k: v for k, v in (defaults or {}).items() if k in known})
+        ignored = sorted(set(routed) - set(known))
+        family.set_params(**{k: v for k, v in routed.items() if k in known})
+        return family, ignored
+    family = clone(spec)
+    known = family.get_params(deep=False)
+    unknown = sorted(set(routed) - set(known))
+    if unknown:
+        raise ValueError(f"generator__{unknown[0]}: the generator {type(family).__name__} has "
+                         f"no setting {unknown[0]!r} (its settings: {sorted(known)}).")
+    family.set_params(**routed)
+    return family, []
 
 
 def _warn_unread(params, defaults, family, n_candidates):

@@ -2,8 +2,9 @@
 config (:mod:`._validation`, :mod:`._config`) to the fitted model, in named steps —
 fit the space, fit the reward model (Algorithm 1, step 3), build the generator
 family's networks, train them (Algorithm 1) — each taking only what it uses. Nothing here reads the
-estimator: :func:`fit_model` returns the fitted attributes and the
-:class:`~._model.FittedActiveGAN`, which the estimator assigns in one step.
+estimator: :func:`fit_model` returns the fitted attributes (the
+:class:`~._model.FittedActiveGAN` among them, as ``_model``), which the estimator
+assigns in one step.
 """
 
 import sys
@@ -14,13 +15,12 @@ from sklearn.base import clone
 
 from ._compat import get_feature_names
 from ._model import FittedActiveGAN
-from ._training import HISTORY_COLUMNS
 from ._reward import (SubsampledReward, fit_default_reward_model, is_skorch_classifier,
                       prepare_extractor)
 
 
 def fit_model(config, data):
-    """``(attributes, model)``: the fitted public attributes and the fitted model.
+    """The fitted attributes: the public ones and the fitted model (``_model``).
 
     Runs with gradients on and outside inference mode whatever the caller's
     torch settings (which it leaves as they were); every tensor it makes has
@@ -44,19 +44,18 @@ def _fit(config, data):
                             data.classes, config.device, data.y_form, config.margin_filter,
                             config.n_candidates, config.seeds.sample)
     history = train_model(config, model, data.y_encoded)
-    n_iter = 0 if config.schedule is None else config.schedule.n_iter
+    budget = config.budget
     attributes = {
         "classes_": data.classes, "n_features_in_": data.X.shape[1],
         "reward_params_": reward_params, "history_": history, "generator_": config.generator,
-        "n_iter_": n_iter,
-        "warm_up_iter_": 0 if config.schedule is None else config.schedule.warm_up_iter,
-        "lambda_reward_": config.lambda_reward, "n_candidates_": config.n_candidates,
+        "n_iter_": budget.n_iter, "warm_up_iter_": budget.warm_up_iter,
+        "lambda_reward_": budget.lambda_reward, "n_candidates_": config.n_candidates,
         "_model": model,
     }
     names = get_feature_names(data.X_caller)
     if names is not None:
         attributes["feature_names_in_"] = names
-    return attributes, model
+    return attributes
 
 
 def fit_reward_model(config, X, y_encoded, standardize=True):
@@ -75,9 +74,10 @@ def fit_reward_model(config, X, y_encoded, standardize=True):
 def train_model(config, model, y_encoded):
     """The generator family's training (Algorithm 1 for ActiveGAN) on the model's
     networks, in place, with a progress bar when ``verbose``; returns the history
-    (arrays of length 0 for a family that trains nothing)."""
-    if config.schedule is None or config.schedule.n_iter == 0:
-        return {name: np.empty(0, dtype=np.float32) for name in HISTORY_COLUMNS}
+    (its declared columns, of length 0 when ``n_iter`` is 0)."""
+    family, budget = config.generator, config.budget
+    if budget.n_iter == 0:
+        return {name: np.empty(0, dtype=np.float32) for name in family.history_columns}
     rng = torch.Generator(device=model.device).manual_seed(config.seeds.train)
     X = torch.as_tensor(model.space.real, device=model.device)
     y = torch.as_tensor(y_encoded, dtype=torch.long, device=model.device)
@@ -89,11 +89,10 @@ def train_model(config, model, y_encoded):
     if config.verbose:
         from tqdm.auto import tqdm
 
-        progress = tqdm(total=config.schedule.n_iter, desc=config.name, unit="it")
+        progress = tqdm(total=budget.n_iter, desc=config.name, unit="it")
     try:
-        return config.generator.train(model.modules, X, y, config.schedule, rng=rng,
-                                      reward=reward, diagnostics=diagnostics,
-                                      progress=progress)
+        return family.train(model.modules, X, y, budget, rng=rng, reward=reward,
+                            diagnostics=diagnostics, progress=progress)
     finally:
         if progress is not None:
             progress.close()

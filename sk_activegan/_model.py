@@ -25,9 +25,9 @@ class FittedActiveGAN:
     ----------
     space : fitted DataSpace
         The caller's data <-> the model space.
-    modules : ActiveGANModules
-        The generator family's networks (the generator; the discriminator and
-        policy when it trains), on ``device``.
+    modules : FamilyModules
+        The generator family's networks (for ActiveGAN's families the
+        generator, discriminator and policy), on ``device``.
     reward_model : fitted classifier with predict_proba
         The reward model (fitted on ``feature_extractor``'s features when given).
     feature_extractor : torch.nn.Module or None

@@ -3,7 +3,8 @@
 from imblearn.over_sampling.base import BaseOverSampler
 from imblearn.utils import check_sampling_strategy
 
-from ._base import BaseActiveGAN, fill_docstring, front_door_parameters
+from ._base import BaseActiveGAN
+from ._front_door import fill_docstring, front_door_parameters
 from ._compat import OVER_SAMPLING_STRATEGY_CONSTRAINTS
 from ._parameters import Parameter, declare
 
@@ -50,8 +51,8 @@ class ActiveGANOverSampler(BaseActiveGAN, BaseOverSampler):
     DataFrame in gives DataFrames out. Pickles hold the training rows, standardized.
 
     Its defaults are set for a pipeline step that fits in seconds: ``n_iter=500``,
-    and a generator family resolved from a name gets ``hidden_layer_sizes=(64, 64)``
-    unless ``generator__hidden_layer_sizes`` is given (the augmenter's: 3000 and
+    and on tables a generator family resolved from a name gets
+    ``hidden_layer_sizes=(64, 64)`` unless ``generator__hidden_layer_sizes`` is given (the augmenter's: 3000 and
     (256, 256); timings and scores on the imbalanced results page).
     ``n_iter="auto"`` restores the family's iterations. To let the data choose how
     much to over-sample, 0 included, with any classifier, see
@@ -60,8 +61,6 @@ class ActiveGANOverSampler(BaseActiveGAN, BaseOverSampler):
     Parameters
     ----------
     {parameters}
-    Attributes
-    ----------
     {fitted_attributes}
     sampling_strategy_ : dict
         After ``fit`` or ``fit_resample``: rows added per resampled class.
@@ -85,9 +84,9 @@ class ActiveGANOverSampler(BaseActiveGAN, BaseOverSampler):
     _sampling_type = "over-sampling"
     _balanced_batches = True
     _counts_parameter = "sampling_strategy"
-    #: Settings of a family resolved from a name, unless routed: a pipeline step that
-    #: fits in seconds (docs/imbalanced.md).
-    _generator_defaults = {"hidden_layer_sizes": (64, 64)}
+    #: Per kind of data, settings of a family resolved from a name, unless routed: a
+    #: pipeline step on a table that fits in seconds (docs/imbalanced.md).
+    _generator_defaults = {"table": {"hidden_layer_sizes": (64, 64)}}
 
     def _counts_to_add(self, y, defaults):
         """imbalanced-learn's ``check_sampling_strategy``: rows to add per class."""

@@ -1,8 +1,8 @@
 """Parameters declared once: name, default, constraints and documentation.
 
 scikit-learn reads an estimator's parameters from the signature of its
-``__init__``. A class that lists its parameters as :class:`Parameter` rows gets,
-from :func:`declare`, an ``__init__`` with exactly those keyword-only parameters
+``__init__``. A class that lists its parameters as `Parameter` rows gets,
+from `declare`, an ``__init__`` with exactly those keyword-only parameters
 (its ``__signature__``), ``_parameter_constraints`` for scikit-learn's
 validation, and the numpydoc "Parameters" entries in its docstring (where it says
 ``{parameters}``). The front doors share one table; each generator family shares
@@ -45,7 +45,7 @@ def parameters_doc(parameters):
 
 def declare(parameters, *, routed=None):
     """Class decorator: ``__init__``, ``_parameter_constraints`` and the docstring's
-    ``{parameters}`` from a sequence of :class:`Parameter` rows.
+    ``{parameters}`` from a sequence of `Parameter` rows.
 
     ``routed`` names a part whose settings the constructor accepts as
     ``<routed>__<setting>=value`` keywords, kept as attributes of that name.

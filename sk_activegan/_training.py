@@ -128,7 +128,6 @@ class TrainingSchedule:
     learning_rate: float
     discriminator_interval: int
     buffer_size: int
-    log_interval: int = LOG_INTERVAL
     balanced_batches: bool = False
     source_weight: float = 1.0
 
@@ -160,8 +159,8 @@ def train(modules, X, y, schedule, *, rng, reward=None, diagnostics=None, progre
     diagnostics : Diagnostics or None
         Batch summaries of :data:`DIAGNOSTIC_COLUMNS` recorded at logging points.
     progress : tqdm-like or None
-        Advanced every ``log_interval`` iterations; its postfix shows the means of
-        the history's columns over those iterations, named in words
+        Advanced every :data:`LOG_INTERVAL` iterations; its postfix shows the means
+        of the history's columns over those iterations, named in words
         (:func:`progress_fields`).
 
     Returns
@@ -219,7 +218,7 @@ def _run(modules, X, y, schedule, rng, reward_module, diagnostics, progress):
 
         active = (reward_module is not None and schedule.lambda_reward > 0
                   and it >= schedule.warm_up_iter)
-        log_now = (it + 1) % schedule.log_interval == 0 or it + 1 == schedule.n_iter
+        log_now = (it + 1) % LOG_INTERVAL == 0 or it + 1 == schedule.n_iter
         source, classes = modules.discriminator(x_fake)
         reward = None
         if reward_module is not None and (active or log_now):
@@ -269,7 +268,7 @@ def _check_finite(finite, iteration):
 
 def progress_fields(history, stop, schedule, *, rewarded=True):
     """The progress bar's fields after iteration ``stop``: the means of ``history``'s
-    columns over the last ``schedule.log_interval`` iterations, the values
+    columns over the last :data:`LOG_INTERVAL` iterations, the values
     ``history_`` holds there (its NaN entries left out), named in words.
 
     ``D loss`` is eq. 4's discriminator loss (updated every
@@ -281,7 +280,7 @@ def progress_fields(history, stop, schedule, *, rewarded=True):
     phase starts (iteration ``warm_up_iter``), ``"off"`` when nothing trains it
     (``lambda_reward=0`` or no reward model).
     """
-    window = history[max(stop - schedule.log_interval, 0):stop]
+    window = history[max(stop - LOG_INTERVAL, 0):stop]
     window = window.cpu().numpy() if hasattr(window, "cpu") else np.asarray(window)
     with np.errstate(all="ignore"):
         means = {name: np.nanmean(window[:, i]) if np.isfinite(window[:, i]).any() else np.nan

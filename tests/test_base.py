@@ -119,3 +119,28 @@ def test_bad_counts_fail_before_training(iris, fast_params, monkeypatch):
             aug.fit(*iris)
         with pytest.raises(error):
             aug.fit_resample(*iris)
+
+
+def test_parameters_are_validated_once_per_fit(iris, fast_params, monkeypatch):
+    """fit_context validates the parameters (bools refused where no bool is meant);
+    nothing validates them a second time."""
+    import sklearn.base
+
+    from sk_activegan import _base
+
+    calls = []
+
+    def counting(original):
+        def validate(constraints, params, caller_name):
+            calls.append(caller_name)
+            return original(constraints, params, caller_name)
+        return validate
+
+    # scikit-learn's own check, and the package's stricter one
+    monkeypatch.setattr(sklearn.base, "validate_parameter_constraints",
+                        counting(sklearn.base.validate_parameter_constraints))
+    monkeypatch.setattr(_base, "check_params", counting(_base.check_params))
+    ActiveGANAugmenter(**{**fast_params, "n_iter": 2}, random_state=0).fit(*iris)
+    assert calls.count("ActiveGANAugmenter") == 1
+    with pytest.raises(ValueError, match="the bool True"):
+        ActiveGANAugmenter(**{**fast_params, "n_iter": True}).fit(*iris)

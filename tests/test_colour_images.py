@@ -91,8 +91,13 @@ def test_warp_flip_mirrors_exactly():
     torch.testing.assert_close(mirrored, plain.flip(-1), atol=1e-5, rtol=0)
     # the network does not see the flip's noise: 8 - 5 hidden dimensions + 3 classes
     assert net.body[0].in_features == 4 * 4 + (8 - 5) + 3
-    with pytest.raises(ValueError, match="latent_dim > 4"):
-        WarpNet(4, 3, (3, 16, 16), (4, 8), radius=0.5, flip=True)
+    # the family refuses a flip without its noise dimension, before any network
+    from sk_activegan.generators import WarpGenerator
+    from sk_activegan.spaces import ImageSpace
+
+    with pytest.raises(ValueError, match="latent_dim of at least 5"):
+        WarpGenerator(latent_dim=4, horizontal_flip=True).check(ImageSpace((3, 16, 16)),
+                                                                 n_features=768)
 
 
 def test_horizontal_flip_mirrors_half_the_samples(cifar):

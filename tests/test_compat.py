@@ -80,7 +80,8 @@ def test_the_checker_finds_private_imports(tmp_path):
     ("sklearn.utils._param_validation", "HasMethods"),
     ("sklearn.utils._param_validation", "InvalidParameterError"),
     ("sklearn.utils.validation", "_get_feature_names"),
-    ("sklearn.utils", "_safe_indexing"),
+    ("sklearn.utils._indexing", "_safe_indexing"),
+    ("skorch.net", "NeuralNet._get_predict_nonlinearity"),
     ("imblearn.utils._validation", "ArraysTransformer"),
     ("imblearn.over_sampling.base", "BaseOverSampler._parameter_constraints"),
 ])
@@ -90,12 +91,12 @@ def test_fenced_private_name_still_exists(module, name):
         for part in name.split("."):
             found = getattr(found, part)
     except (ImportError, AttributeError) as exc:
-        pytest.fail(f"The private name {module}.{name} moved ({exc}); sk_activegan/_compat.py "
-                    "now uses its fallback: check the fallback, then update _compat.py.")
+        pytest.fail(f"The private name {module}.{name} moved ({exc}): key its import in "
+                    "sk_activegan/_compat.py to the version where it moved.")
     assert found is not None
 
 
-def test_over_sampling_strategy_constraints_match_fallback():
+def test_over_sampling_strategy_constraints_are_imblearns():
     from imblearn.over_sampling.base import BaseOverSampler
 
     theirs = BaseOverSampler._parameter_constraints["sampling_strategy"]
@@ -104,31 +105,26 @@ def test_over_sampling_strategy_constraints_match_fallback():
         "imblearn's BaseOverSampler._parameter_constraints['sampling_strategy'] changed")
     for value, ok in [(0.5, True), (1.5, False), ("auto", True), ("bad", False),
                       ({0: 3}, True), (len, True), ([1], False)]:
-        for rule in (theirs, _compat.OVER_SAMPLING_STRATEGY_CONSTRAINTS):
-            if ok:
+        rule = _compat.OVER_SAMPLING_STRATEGY_CONSTRAINTS
+        if ok:
+            _compat.check_params({"s": rule}, {"s": value}, "f")
+        else:
+            with pytest.raises(ValueError):
                 _compat.check_params({"s": rule}, {"s": value}, "f")
-            else:
-                with pytest.raises(ValueError):
-                    _compat.check_params({"s": rule}, {"s": value}, "f")
 
 
-def test_param_validation_matches_fallback():
+def test_param_validation_names_the_parameter():
     constraints = {"a": [_compat.Interval(numbers.Integral, 1, None, closed="left"),
                          _compat.StrOptions({"auto"})],
                    "b": ["boolean"], "c": [_compat.HasMethods(["fit"]), None]}
-    fallback = {"a": [_compat._FallbackInterval(numbers.Integral, 1, None, closed="left"),
-                      _compat._FallbackStrOptions({"auto"})],
-                "b": ["boolean"], "c": [_compat._FallbackHasMethods(["fit"]), None]}
     for params, ok in [({"a": 3, "b": True, "c": None}, True), ({"a": 0}, False),
                        ({"a": "no"}, False), ({"b": 1}, False),
                        ({"c": object()}, False), ({"a": "auto"}, True)]:
-        for rule, check in [(constraints, _compat.check_params),
-                            (fallback, _compat._fallback_validate)]:
-            if ok:
-                check(rule, params, "f")
-            else:
-                with pytest.raises(ValueError, match=repr(next(iter(params)))):
-                    check(rule, params, "f")
+        if ok:
+            _compat.check_params(constraints, params, "f")
+        else:
+            with pytest.raises(_compat.InvalidParameterError, match=repr(next(iter(params)))):
+                _compat.check_params(constraints, params, "f")
 
 
 def test_check_params_refuses_bools_where_no_boolean_is_allowed():
@@ -148,51 +144,44 @@ def test_fit_context_validates_before_fit():
         def __init__(self, k=1):
             self.k = k
 
-    for decorator in (_compat.fit_context, _compat._fallback_fit_context):
-        Est.fit = decorator(prefer_skip_nested_validation=True)(lambda self: self)
-        with pytest.raises(ValueError, match="'k'"):
-            Est(k=0).fit()
-        assert Est(k=2).fit().k == 2
+        @_compat.fit_context(prefer_skip_nested_validation=True)
+        def fit(self):
+            return self
+
+    with pytest.raises(ValueError, match="'k'"):
+        Est(k=0).fit()
+    assert Est(k=2).fit().k == 2
 
 
-def test_feature_names_match_fallback():
+def test_feature_names_are_string_column_names():
     pd = pytest.importorskip("pandas")
-    for X in [pd.DataFrame({"a": [1], "b": [2]}), pd.DataFrame([[1, 2]]), np.ones((2, 2)),
-              [[1, 2]]]:
-        ours, theirs = _compat._fallback_get_feature_names(X), _compat.get_feature_names(X)
-        assert (ours is None) == (theirs is None), "sklearn's _get_feature_names changed"
-        if ours is not None:
-            assert ours.tolist() == theirs.tolist(), "sklearn's _get_feature_names changed"
-    for getter in (_compat.get_feature_names, _compat._fallback_get_feature_names):
-        with pytest.raises(TypeError):
-            getter(pd.DataFrame([[1, 2]], columns=["a", 0]))
+    assert _compat.get_feature_names(pd.DataFrame({"a": [1], "b": [2]})).tolist() == ["a", "b"]
+    for X in [pd.DataFrame([[1, 2]]), np.ones((2, 2)), [[1, 2]]]:
+        assert _compat.get_feature_names(X) is None, "sklearn's _get_feature_names changed"
+    with pytest.raises(TypeError):
+        _compat.get_feature_names(pd.DataFrame([[1, 2]], columns=["a", 0]))
 
 
-def test_safe_indexing_matches_fallback():
+def test_safe_indexing_keeps_the_container():
     pd = pytest.importorskip("pandas")
     rows = np.array([2, 0])
     for X in [np.arange(6).reshape(3, 2), pd.DataFrame({"a": [1, 2, 3]}), [[1], [2], [3]]]:
-        ours, theirs = _compat._fallback_safe_indexing(X, rows), _compat.safe_indexing(X, rows)
-        assert type(ours) is type(theirs), "sklearn's _safe_indexing changed"
-        assert np.array_equal(np.asarray(ours), np.asarray(theirs))
+        picked = _compat.safe_indexing(X, rows)
+        assert type(picked) is type(X), "sklearn's _safe_indexing changed"
+        assert np.array_equal(np.asarray(picked), np.asarray(X)[rows])
 
 
-def test_arrays_transformer_matches_fallback():
+def test_arrays_transformer_gives_back_the_callers_containers():
     pd = pytest.importorskip("pandas")
     X = pd.DataFrame({"a": np.array([1, 2], dtype=np.int32), "b": [0.5, 1.5]})
     y = pd.Series([0, 1], name="t", dtype=np.int16)
     X_res, y_res = np.array([[1, 0.5], [2, 1.5], [3, 2.5]]), np.array([0, 1, 1])
-    for X_in, y_in in [(X, y), (X.to_numpy().tolist(), [0, 1]), (X.to_numpy(), np.array([0, 1]))]:
-        a = _compat.ArraysTransformer(X_in, y_in).transform(X_res.copy(), y_res.copy())
-        b = _compat._FallbackArraysTransformer(X_in, y_in).transform(X_res.copy(), y_res.copy())
-        for theirs, ours in zip(a, b):
-            assert type(theirs) is type(ours), "imblearn's ArraysTransformer changed"
-            if isinstance(ours, pd.DataFrame):
-                assert list(ours.dtypes) == list(theirs.dtypes)
-            elif hasattr(ours, "dtype"):
-                assert ours.dtype == theirs.dtype and getattr(ours, "name", None) == getattr(
-                    theirs, "name", None)
-            assert np.array_equal(np.asarray(theirs), np.asarray(ours))
+    X_out, y_out = _compat.ArraysTransformer(X, y).transform(X_res.copy(), y_res.copy())
+    assert list(X_out.dtypes) == [np.int32, np.float64], "imblearn's ArraysTransformer changed"
+    assert y_out.name == "t" and y_out.dtype == np.int16
+    X_out, y_out = _compat.ArraysTransformer(X.to_numpy().tolist(), [0, 1]).transform(
+        X_res.copy(), y_res.copy())
+    assert isinstance(X_out, list) and isinstance(y_out, list)
 
 
 def test_sigmoid_calibrators_keep_platt_parameters():
@@ -209,19 +198,19 @@ def test_sigmoid_calibrators_keep_platt_parameters():
             "(the torch port reads them)")
 
 
-def test_skorch_nonlinearity_matches_fallback():
+def test_skorch_nonlinearity_is_softmax_for_cross_entropy():
     skorch = pytest.importorskip("skorch")
     X = np.random.default_rng(0).normal(size=(20, 3)).astype(np.float32)
     y = np.repeat([0, 1], 10)
-    for criterion, nonlin in [(torch.nn.CrossEntropyLoss, "auto"), (torch.nn.NLLLoss, "auto"),
-                              (torch.nn.CrossEntropyLoss, None)]:
+    for criterion, nonlin, softmax in [(torch.nn.CrossEntropyLoss, "auto", True),
+                                       (torch.nn.CrossEntropyLoss, None, False)]:
         net = skorch.NeuralNetClassifier(torch.nn.Linear(3, 2), criterion=criterion,
                                          predict_nonlinearity=nonlin, max_epochs=1,
                                          train_split=None, verbose=0).fit(X, y)
-        x = torch.as_tensor(X)
-        theirs = _compat.predict_nonlinearity(net)(net.module_(x))
-        ours = _compat._fallback_predict_nonlinearity(net)(net.module_(x))
-        assert torch.allclose(theirs, ours), "skorch's _get_predict_nonlinearity changed"
+        out = net.module_(torch.as_tensor(X))
+        expected = torch.softmax(out, dim=-1) if softmax else out
+        assert torch.allclose(_compat.predict_nonlinearity(net)(out), expected), (
+            "skorch's _get_predict_nonlinearity changed")
 
 
 def test_fan_in_matches_torch():

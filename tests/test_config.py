@@ -18,6 +18,7 @@ def _config(estimator, X, y):
     data = check_training_data(params, X, y, type(estimator).__name__)
     defaults = {p.name: p.default for p in estimator._declared_parameters}
     return resolve_config(params, data, name=type(estimator).__name__, defaults=defaults,
+                          generator_defaults=estimator._generator_defaults,
                           balanced_batches=estimator._balanced_batches), data
 
 
@@ -27,23 +28,23 @@ def test_auto_comes_from_the_data_space_and_the_family(blobs):
     assert isinstance(data.space, TabularSpace) and not isinstance(data.space, ImageSpace)
     assert isinstance(config.generator, AnchoredGenerator)
     assert config.generator.hidden_layer_sizes == (256, 256)
-    assert config.lambda_reward == config.schedule.lambda_reward == 0.1
-    assert config.schedule.n_iter == 3000 and config.n_candidates == 1
+    assert config.budget.lambda_reward == 0.1
+    assert config.budget.n_iter == 3000 and config.n_candidates == 1
     images = np.random.default_rng(0).integers(0, 256, size=(30, 64)).astype(np.uint8)
     config, data = _config(ActiveGANAugmenter(image_shape=(8, 8)), images, np.repeat([0, 1], 15))
     assert isinstance(data.space, ImageSpace) and data.space.shape == (1, 8, 8)
     assert isinstance(config.generator, WarpGenerator)  # images train the warp by default
-    assert config.lambda_reward == 1.0 and config.schedule.n_iter == 300
+    assert config.budget.lambda_reward == 1.0 and config.budget.n_iter == 300
     assert config.n_candidates == 1
     config, _ = _config(ActiveGANAugmenter(lambda_reward=0.3,
                                            generator__hidden_layer_sizes=[4, 5]), X, y)
-    assert config.lambda_reward == 0.3 and config.generator.hidden_layer_sizes == [4, 5]
+    assert config.budget.lambda_reward == 0.3 and config.generator.hidden_layer_sizes == [4, 5]
     config, _ = _config(ActiveGANAugmenter(generator="paper", image_shape=(8, 8)), images,
                         np.repeat([0, 1], 15))
-    assert isinstance(config.generator, PaperGenerator) and config.lambda_reward == 0.1
+    assert isinstance(config.generator, PaperGenerator) and config.budget.lambda_reward == 0.1
     config, _ = _config(ActiveGANAugmenter(generator="random-warp", image_shape=(8, 8)), images,
                         np.repeat([0, 1], 15))
-    assert config.schedule is None and config.n_candidates == 1
+    assert config.budget.n_iter == 0 and config.n_candidates == 1
 
 
 def test_a_family_object_is_cloned_and_routed_settings_reach_it(blobs):
@@ -97,15 +98,15 @@ def test_method_is_deprecated_onto_generator(blobs):
                                                (0, 0)])
 def test_warm_up_becomes_iterations(blobs, warm_up, expected):
     config, _ = _config(ActiveGANAugmenter(n_iter=100, warm_up=warm_up), *blobs)
-    assert config.schedule.warm_up_iter == expected and config.schedule.n_iter == 100
+    assert config.budget.warm_up_iter == expected and config.budget.n_iter == 100
 
 
 def test_the_config_is_frozen_and_names_the_front_door(blobs):
     config, _ = _config(ActiveGANOverSampler(generator="paper"), *blobs)
-    assert config.name == "ActiveGANOverSampler" and config.schedule.balanced_batches
+    assert config.name == "ActiveGANOverSampler" and config.budget.balanced_batches
     assert isinstance(config.generator, PaperGenerator)  # the paper's free generator
     with pytest.raises(dataclasses.FrozenInstanceError):
-        config.lambda_reward = 5.0
+        config.budget = None
 
 
 def test_seeds_are_drawn_once_from_random_state(blobs):
@@ -124,3 +125,17 @@ def test_reward_grid_and_settings_are_resolved(blobs):
                                            epsilon=0.1, reward_constant=0.5), *blobs)
     assert config.reward_param_grid == {"C": [2.0]}
     assert config.reward_settings._asdict() == {"alpha": 0.3, "epsilon": 0.1, "constant": 0.5}
+
+
+def test_the_over_samplers_compact_widths_apply_to_tables_only(blobs):
+    """The over-sampler's (64, 64) is a default for tables; an image family keeps
+    its own widths (its convolutions' channels)."""
+    config, _ = _config(ActiveGANOverSampler(), *blobs)
+    assert config.generator.hidden_layer_sizes == (64, 64)
+    images = np.random.default_rng(0).integers(0, 256, size=(30, 64)).astype(np.uint8)
+    config, _ = _config(ActiveGANOverSampler(image_shape=(8, 8)), images, np.repeat([0, 1], 15))
+    assert isinstance(config.generator, WarpGenerator)
+    assert config.generator.hidden_layer_sizes == WarpGenerator().hidden_layer_sizes
+    config, _ = _config(ActiveGANOverSampler(image_shape=(8, 8), generator="paper"), images,
+                        np.repeat([0, 1], 15))
+    assert config.generator.hidden_layer_sizes == "auto"

@@ -2,7 +2,7 @@
 ActiveGAN, so λ, ε and α act; the baseline family trains nothing; a new family or
 a new kind of data plugs in through its interface alone."""
 
-import numbers
+import copy
 import pickle
 import warnings
 
@@ -13,12 +13,12 @@ from sklearn.base import clone
 from sklearn.datasets import load_digits
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GridSearchCV, StratifiedKFold
-from sklearn.utils._param_validation import Interval
 
-from sk_activegan import (ActiveGANAugmenter, AugmentedClassifier, GeneratorFamily, RandomWarp,
-                          WarpGenerator)
-from sk_activegan._networks import build_modules
-from sk_activegan._parameters import Parameter, declare
+from sk_activegan import ActiveGANAugmenter, AugmentedClassifier, plot_history
+from sk_activegan.generators import (FamilyModules, GeneratorFamily, Parameter, WarpGenerator,
+                                     declare)
+from sk_activegan.spaces import (CallerMap, DataSpace, SpaceDefaults, register_space,
+                                 unregister_space)
 
 from conftest import FAST, IMAGE_FAST
 
@@ -121,30 +121,31 @@ def test_settings_route_to_the_family_and_survive_clone(digits):
     assert family.latent_dim == 6 and nested.get_params()["generator__latent_dim"] == 7
 
 
-@declare([Parameter("scale", 0.1, [Interval(numbers.Real, 0, None, closed="left")], "float, default=0.1\nNoise scale, model units.")])
 class GaussianJitter(GeneratorFamily):
-    """A family defined outside the package: real rows plus Gaussian noise.
-
-    Parameters
-    ----------
-    {parameters}
-    """
+    """A family written outside the package, the scikit-learn way: its own
+    ``__init__``, no ``_parameter_constraints``; real rows plus Gaussian noise."""
 
     name = "jitter"
-    anchored = True
-    reads = frozenset()
-    latent_dim = 3
+
+    def __init__(self, scale=0.1):
+        self.scale = scale
+
+    def check(self, space, *, n_features, categorical=()):
+        super().check(space, n_features=n_features, categorical=categorical)
+        if space.kind != "table":
+            raise ValueError("generator='jitter' moves table rows.")
 
     def build(self, space, n_classes, rng):
-        scale = float(self.scale)
+        return Jitter(float(self.scale))
 
-        class Jitter(torch.nn.Module):
-            def forward(self, z, y, anchor):
-                return anchor + scale * torch.nn.functional.pad(
-                    z, (0, anchor.shape[1] - z.shape[1]))
 
-        return build_modules(lambda: (Jitter(), None, None), latent_dim=3, anchored=True,
-                             rng=rng)
+class Jitter(FamilyModules):
+    def __init__(self, scale):
+        super().__init__(latent_dim=3, anchored=True)
+        self.scale = scale
+
+    def generate(self, z, y, anchor=None):
+        return anchor + self.scale * torch.nn.functional.pad(z, (0, anchor.shape[1] - 3))
 
 
 def test_a_new_family_plugs_in_through_its_interface():
@@ -154,47 +155,199 @@ def test_a_new_family_plugs_in_through_its_interface():
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # nothing it does not read is set
         X_syn, y_syn = aug.fit(X, y).sample(4)
-    assert aug.n_iter_ == 0 and X_syn.shape == (12, 3)
+    assert aug.n_iter_ == 0 and X_syn.shape == (12, 3) and aug.history_ == {}
     nearest = np.abs(X_syn[:, None, :] - X[None]).sum(axis=2).min(axis=1)
     assert 0 < nearest.max() < 0.2  # near a real row, not on it
     wide = clone(aug).set_params(generator__scale=2.0).fit(X, y).sample(4)[0]
     assert np.abs(wide[:, None, :] - X[None]).sum(axis=2).min(axis=1).max() > nearest.max()
+    with pytest.raises(ValueError, match="moves table rows"):
+        ActiveGANAugmenter(generator=GaussianJitter(), image_shape=(3,  1)).fit(X, y)
 
 
-def test_a_new_kind_of_data_needs_only_a_data_space(monkeypatch):
+class PretrainedShift(FamilyModules):
+    """A given (pretrained, frozen) network of the noise plus a learned per-class
+    offset: ``generate = net(z) + offset[y]``."""
+
+    def __init__(self, net, latent_dim, n_classes, n_model):
+        super().__init__(latent_dim)
+        self.net = net.requires_grad_(False)
+        self.offset = torch.nn.Parameter(torch.zeros(n_classes, n_model))
+
+    def generate(self, z, y, anchor=None):
+        return self.net(z) + self.offset[y]
+
+
+@declare([Parameter("network", None, [torch.nn.Module], "torch.nn.Module\nlatent -> row."),
+          Parameter("steps_lr", 0.1, [float], "float, default=0.1\nStep size.")])
+class MeanMatcher(GeneratorFamily):
+    """Trains with its own step (not the GAN loop): the offsets move the given
+    network's output onto each class's rows. Records its own history columns.
+
+    Parameters
+    ----------
+    {parameters}
+    """
+
+    name = "mean-matcher"
+    reads = frozenset({"n_iter"})
+    history_columns = ("fit_loss", "mean_reward")
+    n_iter_default = 30
+
+    def build(self, space, n_classes, rng):
+        net = copy.deepcopy(self.network)  # the caller's module stays as it is
+        return PretrainedShift(net, net[0].in_features, n_classes, space.n_model)
+
+    def train(self, modules, X, y, budget, *, rng, reward, diagnostics, progress):
+        optimizer = torch.optim.SGD([modules.offset], lr=self.steps_lr)
+        history = {name: np.full(budget.n_iter, np.nan) for name in self.history_columns}
+        for it in range(budget.n_iter):
+            index = torch.randint(len(X), (32,), generator=rng)
+            z = torch.randn(32, modules.latent_dim, generator=rng)
+            x = modules.generate(z, y[index])
+            loss = ((x - X[index]) ** 2).mean()
+            optimizer.zero_grad()
+            loss.backward()
+            optimizer.step()
+            history["fit_loss"][it] = float(loss.detach())
+            history["mean_reward"][it] = float(reward(x.detach()).mean())
+        return history
+
+
+def test_a_family_keeps_the_weights_of_a_network_it_is_given_and_trains_its_own_way():
+    X, y = _table()
+    torch.manual_seed(0)
+    net = torch.nn.Sequential(torch.nn.Linear(2, 3))
+    given = {k: v.clone() for k, v in net.state_dict().items()}
+    aug = ActiveGANAugmenter(generator=MeanMatcher(network=net), random_state=0,
+                             reward_param_grid={"C": [1.0], "gamma": ["scale"]})
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        aug.fit(X, y)
+    fitted = aug.modules_.net.state_dict()
+    for name, tensor in given.items():  # the pretrained weights as given, not redrawn
+        torch.testing.assert_close(fitted[name], tensor, rtol=0, atol=0)
+        torch.testing.assert_close(net.state_dict()[name], tensor, rtol=0, atol=0)
+    assert aug.modules_.net is not net
+    offsets = aug.modules_.offset.detach().numpy()
+    assert np.abs(offsets).max() > 0.1  # trained by its own step
+    assert aug.n_iter_ == 30 and set(aug.history_) == {"fit_loss", "mean_reward"}
+    assert aug.history_["fit_loss"][-5:].mean() < aug.history_["fit_loss"][:5].mean()
+    X_syn, y_syn = aug.sample(50)
+    centre = X_syn[y_syn == 1].mean(axis=0)
+    assert np.linalg.norm(centre - X[y == 1].mean(axis=0)) < 1.0  # near its class
+    # plot_history draws whatever columns the family records
+    matplotlib = pytest.importorskip("matplotlib")
+    matplotlib.use("Agg")
+    axes = plot_history(aug, window=5)
+    drawn = {line.get_label().split(" ")[0] for ax in axes for line in ax.get_lines()}
+    assert drawn == {"fit_loss", "mean_reward"}
+    assert "realism" not in aug.sample(3, return_scores=True)[2]  # no discriminator
+
+
+class RangeArray(np.ndarray):
+    """A table the caller marks as "scale me to [-1, 1]" (the new kind's data)."""
+
+
+class Generator(torch.nn.Module):
+    def __init__(self, latent_dim, n_classes, n_model, width):
+        super().__init__()
+        self.n_classes = n_classes
+        self.body = torch.nn.Sequential(torch.nn.Linear(latent_dim + n_classes, width),
+                                        torch.nn.ReLU(), torch.nn.Linear(width, n_model),
+                                        torch.nn.Tanh())
+
+    def forward(self, z, y, anchor=None):
+        return self.body(torch.cat([z, torch.nn.functional.one_hot(y, self.n_classes)], 1))
+
+
+class Critic(torch.nn.Module):
+    def __init__(self, n_model, n_classes, width):
+        super().__init__()
+        self.body = torch.nn.Sequential(torch.nn.Linear(n_model, width), torch.nn.LeakyReLU())
+        self.source, self.classes = torch.nn.Linear(width, 1), torch.nn.Linear(width, n_classes)
+
+    def forward(self, x):
+        hidden = self.body(x)
+        return self.source(hidden).squeeze(1), self.classes(hidden)
+
+
+class RangeTable(DataSpace):
+    """A kind of data written outside the package: each column's range to [-1, 1]."""
+
+    kind = "range-table"
+    defaults = SpaceDefaults(generator="paper", n_synthetic=0.5)
+    default_widths = (16,)
+
+    @classmethod
+    def from_data(cls, X, *, image_shape, n_features):
+        return cls() if isinstance(X, RangeArray) else None
+
+    def check_settings(self, *, categorical, feature_extractor):
+        if categorical or feature_extractor is not None:
+            raise ValueError("a range table has numeric columns only")
+
+    def fit(self, X_caller, X, labels, n_classes, categorical=(), categories=()):
+        self.n_features = self.n_model = X.shape[1]
+        self.dtype = X.dtype
+        self.low, self.high = X.min(axis=0), X.max(axis=0)
+        self.set_training_rows(self.to_model(X), labels, n_classes)
+        return self
+
+    def to_model(self, X):
+        return ((X - (self.high + self.low) / 2) / ((self.high - self.low) / 2)).astype(
+            np.float32)
+
+    def caller_map(self):
+        return CallerMap((self.high - self.low) / 2, (self.high + self.low) / 2, True)
+
+    def to_caller(self, x, out):
+        weight, offset, _ = self.caller_map()
+        out[...] = np.clip(x.double().cpu().numpy() * weight + offset, self.low, self.high)
+        return out
+
+    def free_generator(self, latent_dim, n_classes, widths):
+        return Generator(latent_dim, n_classes, self.n_model, widths[0])
+
+    def discriminator(self, n_classes, widths, dropout):
+        return Critic(self.n_model, n_classes, widths[0])
+
+    def reward_standardized(self, feature_extractor):
+        return True
+
+
+@pytest.fixture
+def range_tables():
+    register_space(RangeTable)
+    yield
+    unregister_space(RangeTable)
+
+
+def test_a_new_kind_of_data_is_one_class_and_a_registration(range_tables):
     """The engine reads the kind of data only through the DataSpace interface: a
-    space defined here (a table whose model space is scaled to [-1, 1]) fits,
-    trains ActiveGAN and samples without any other module knowing it."""
-    from sk_activegan import _validation
-    from sk_activegan._networks import Discriminator, FreeMLP
-    from sk_activegan._spaces import DataSpace, SpaceDefaults
-
-    class RangeTable(DataSpace):
-        defaults = SpaceDefaults(generator="paper", n_synthetic=0.5)
-        default_widths = (16,)
-
-        def check_settings(self, *, categorical, feature_extractor):
-            pass
-
-        def free_generator(self, latent_dim, n_classes, widths):
-            return FreeMLP(latent_dim, n_classes, self.n_model, widths)
-
-        def discriminator(self, n_classes, widths, dropout):
-            return Discriminator(self.n_model, n_classes, widths, dropout)
-
-        def reward_standardized(self, feature_extractor):
-            return True
-
-        @staticmethod
-        def _scaling(cont):
-            low, high = cont.min(axis=0), cont.max(axis=0)
-            return (high + low) / 2, (high - low) / 2, low, high
-
-    monkeypatch.setattr(_validation, "make_space", lambda image_shape, n: RangeTable())
+    space defined here fits, trains ActiveGAN and samples, no private name used."""
     X, y = _table()
     aug = ActiveGANAugmenter(n_iter=20, random_state=0, generator__latent_dim=4,
                              reward_param_grid={"C": [1.0], "gamma": ["scale"]})
-    X_res, y_res = aug.fit_resample(X, y)
-    assert isinstance(aug._model.space, RangeTable) and aug.n_iter_ == 20
-    assert len(X_res) == 135 and np.abs(aug._model.space.real).max() <= 1.0 + 1e-6
+    X_res, y_res = aug.fit_resample(X.view(RangeArray), y)
+    assert aug.generator_.name == "paper" and aug.n_iter_ == 20  # the kind's default
+    assert aug.modules_.generator.body[0].in_features == 4 + 3
+    assert len(X_res) == 135
     assert (X_res[90:] >= X.min(axis=0) - 1e-9).all() and (X_res[90:] <= X.max(axis=0) + 1e-9).all()
+    scores = aug.sample_diagnostics(*aug.sample(5))
+    assert np.isfinite(scores["realism"]).all()
+    # a plain array is still a table
+    plain = ActiveGANAugmenter(n_iter=2, random_state=0, generator__latent_dim=4,
+                               reward_param_grid={"C": [1.0], "gamma": ["scale"]}).fit(X, y)
+    assert plain.generator_.name == "anchored"
+
+
+def test_the_extension_pages_example_runs(capsys):
+    """docs/extending.md's code blocks, in order, as a family author would run them."""
+    import re
+    from pathlib import Path
+
+    page = (Path(__file__).resolve().parents[1] / "docs" / "extending.md").read_text()
+    namespace = {"__name__": "extending"}
+    for block in re.findall(r"```python\n(.*?)```", page, flags=re.S):
+        exec(compile(block, "docs/extending.md", "exec"), namespace)
+    assert "['fit_loss', 'mean_reward'] 50" in capsys.readouterr().out

@@ -32,8 +32,7 @@ def test_bar_names_its_fields_and_shows_the_warm_up(blobs, fast_params, capsys):
 
     # the bar's last numbers are the means of history_ over the last logging window
     history = np.column_stack([aug.history_[name] for name in HISTORY_COLUMNS])
-    schedule = type("S", (), {"log_interval": LOG_INTERVAL, "warm_up_iter": 100,
-                              "lambda_reward": aug.lambda_reward})()
+    schedule = type("S", (), {"warm_up_iter": 100, "lambda_reward": aug.lambda_reward})()
     assert progress_fields(history, 120, schedule) == last
     window = aug.history_["generator_loss"][120 - LOG_INTERVAL:120]
     assert last["G loss"] == f"{np.mean(window):.3f}"

@@ -109,7 +109,7 @@ def test_augmented_classifiers_fit_the_callers_rows_exactly(ids, fast_params, me
     X, y = ids
     augmenter = _augmenter(fast_params, n_synthetic=0.5)
     clf = (AugmentedClassifier(augmenter, _Recorder()) if meta == "plain" else
-           AugmentedClassifierCV(augmenter, _Recorder(), n_synthetic=(0.5,), cv=2))
+           AugmentedClassifierCV(augmenter, _Recorder(), shares=(0.5,), cv=2))
     fitted = np.asarray(clf.fit(X.tolist(), y).estimator_.X_fit_)
     assert fitted.dtype == np.int64 and np.array_equal(fitted[:40], X)
 
@@ -182,7 +182,7 @@ def test_augmented_classifiers_keep_their_fit_when_a_refit_fails(fast_params, me
     X, y = load_iris(return_X_y=True)
     augmenter = _augmenter(fast_params, n_synthetic=0.2)
     clf = (AugmentedClassifier(augmenter, _FailingEstimator()) if meta == "plain" else
-           AugmentedClassifierCV(augmenter, _FailingEstimator(), n_synthetic=(0.2,), cv=2))
+           AugmentedClassifierCV(augmenter, _FailingEstimator(), shares=(0.2,), cv=2))
     clf.fit(pd.DataFrame(X, columns=list("abcd")), y)
     before = _fitted_state(clf)
     with pytest.raises(KeyboardInterrupt):  # the final fit is the last step
@@ -237,8 +237,8 @@ def test_an_absurd_sample_size_is_refused_before_drawing(fast_params):
 
 def test_an_absurd_budget_in_cv_is_refused_before_training(fast_params, no_training):
     X, y = load_iris(return_X_y=True)
-    clf = AugmentedClassifierCV(_augmenter(fast_params), n_synthetic=(0.0, 1e12))
-    with pytest.raises(ValueError, match=r"n_synthetic: .*more than"):
+    clf = AugmentedClassifierCV(_augmenter(fast_params), shares=(0.0, 1e12))
+    with pytest.raises(ValueError, match=r"shares: .*more than"):
         clf.fit(X, y)
 
 
@@ -322,3 +322,23 @@ def test_the_image_size_rule_is_the_warp_generators_own(widths):
         except RuntimeError:
             works = False
         assert accepted == works, (h, w)
+
+
+def test_a_family_written_the_scikit_learn_way_checks_through_its_base():
+    """A third-party family with its own ``__init__`` and no
+    ``_parameter_constraints`` (scikit-learn does not make estimators declare
+    them) calls ``super().check()``: that validates nothing and raises nothing."""
+    from sk_activegan import GeneratorFamily
+
+    class Plain(GeneratorFamily):
+        def __init__(self, scale=0.1):
+            self.scale = scale
+
+        def check(self, space, *, n_features, categorical=()):
+            super().check(space, n_features=n_features, categorical=categorical)
+            if self.scale < 0:
+                raise ValueError("generator__scale must be >= 0")
+
+    Plain().check(object(), n_features=3)
+    with pytest.raises(ValueError, match="generator__scale"):
+        Plain(scale=-1.0).check(object(), n_features=3)

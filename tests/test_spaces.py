@@ -191,3 +191,20 @@ def test_one_hot_label_frames_come_back_as_frames(blobs, fast_params):
     _, Y_syn = aug.sample(2)
     assert isinstance(Y_syn, pd.DataFrame) and Y_syn.columns.tolist() == ["a", "b", "c"]
     assert Y_syn.to_numpy().argmax(axis=1).tolist() == [0, 0, 1, 1, 2, 2]
+
+
+def test_tables_and_images_are_siblings_that_say_what_they_are():
+    """Both kinds meet one interface; an image space holds none of the tabular
+    machinery (categorical blocks, per-column standardization) it would refuse."""
+    from sk_activegan.spaces import DataSpace, ImageSpace
+
+    image = ImageSpace((1, 2, 2))
+    assert isinstance(image, DataSpace) and isinstance(TabularSpace(), DataSpace)
+    assert not isinstance(image, TabularSpace) and not isinstance(TabularSpace(), ImageSpace)
+    assert (TabularSpace().kind, image.kind) == ("table", "image")
+    assert not hasattr(image, "generator_layout") and not hasattr(image, "categorical")
+    X = np.array([[0, 4, 8, 16], [16, 8, 4, 0], [1, 2, 3, 4], [4, 3, 2, 1]], dtype=np.uint8)
+    image.fit(X, X.astype(np.float64), np.array([0, 1, 0, 1]), 2)
+    assert image.n_model == 4 and image.real.min() == -1.0 and image.real.max() == 1.0
+    out = np.empty((4, 4), dtype=np.uint8)
+    np.testing.assert_array_equal(image.to_caller(torch.as_tensor(image.real), out), X)

@@ -2,7 +2,7 @@
 
 MLPs for tables are in ``mlp.py``, convolutional networks for images in
 ``conv.py``, the Gaussian policy in ``policy.py``. A generator family
-(``sk_activegan.generators``) picks the networks; :func:`build_modules` builds
+(``sk_activegan.generators``) picks the networks; `build_modules` builds
 them without touching torch's process-wide random generator and initialises every
 parameter from the fit's own.
 """
@@ -17,7 +17,40 @@ from .mlp import AnchoredMLP, Discriminator, FreeMLP, SeededDropout
 from .policy import GaussianPolicy
 
 
-class ActiveGANModules(nn.Module):
+class FamilyModules(nn.Module):
+    """What a generator family builds: its networks, of any structure, as one module.
+
+    A subclass holds whatever modules the family trains and implements
+    `generate`. The engine reads only what is listed here: sampling draws
+    ``latent_dim`` standard-normal noise dimensions per sample (and, when
+    ``anchored``, a real row of the class from the fitted space), calls
+    `generate` in inference mode and writes its rows back in the caller's
+    scale; ``discriminator``, when not None, is read by ``sample_diagnostics``
+    (``realism``: the sigmoid of its first output).
+
+    Parameters
+    ----------
+    latent_dim : int
+        Noise dimensions `generate` reads per sample (may be 0).
+    anchored : bool, default=False
+        Whether `generate` takes a real row of the class as ``anchor``.
+    """
+
+    def __init__(self, latent_dim, anchored=False):
+        super().__init__()
+        self.latent_dim = int(latent_dim)
+        self.anchored = bool(anchored)
+        #: An AC-GAN discriminator ``x -> (source logit, class logits)``, or None.
+        self.discriminator = None
+
+    def generate(self, z, y, anchor=None):
+        """Model-space rows of shape (n, n_model), float32, from noise ``z`` (n,
+        latent_dim), float32, encoded labels ``y`` (n,), int64, and with an
+        anchored family the anchors ``anchor`` (n, n_model), float32 (else None)."""
+        raise NotImplementedError
+
+
+class ActiveGANModules(FamilyModules):
     """The generator, discriminator and policy of one ActiveGAN, as one module.
 
     ``discriminator`` and ``policy`` are None for a family that trains nothing;
@@ -26,12 +59,10 @@ class ActiveGANModules(nn.Module):
     """
 
     def __init__(self, generator, discriminator, policy, latent_dim, anchored=False):
-        super().__init__()
+        super().__init__(latent_dim, anchored)
         self.generator = generator
         self.discriminator = discriminator
         self.policy = policy
-        self.latent_dim = latent_dim
-        self.anchored = bool(anchored)
 
     def generate(self, z, y, anchor=None):
         """``G(z, y)``, or ``G(z, y, anchor)`` for an anchored generator."""
@@ -80,19 +111,25 @@ def reset_parameters(module, generator):
             layer.reset_constants()
 
 
+def build_fresh(make, rng):
+    """The module ``make()`` returns, built on the meta device (no draw from torch's
+    process-wide generator), then float32 on the CPU whatever torch's default dtype,
+    every parameter drawn from the torch.Generator ``rng`` (`reset_parameters`),
+    in eval mode. For networks built from scratch; a family given trained networks
+    keeps their weights by not calling it."""
+    with torch.device("meta"):
+        module = make()
+    module = module.to_empty(device="cpu").to(torch.float32)
+    reset_parameters(module, rng)
+    return module.eval()  # training switches to train mode for its own duration
+
+
 def build_modules(make, *, latent_dim, anchored, rng):
     """``ActiveGANModules`` from ``make() -> (generator, discriminator, policy)``
-    (the last two may be None), built on the meta device (no draw from torch's
-    process-wide generator), then float32 on the CPU whatever torch's default dtype,
-    every parameter initialised from the torch.Generator ``rng``."""
-    with torch.device("meta"):
-        generator, discriminator, policy = make()
-        modules = ActiveGANModules(generator, discriminator, policy, latent_dim, anchored)
-    modules = modules.to_empty(device="cpu").to(torch.float32)
-    reset_parameters(modules, rng)
-    return modules.eval()  # training switches to train mode for its own duration
+    (the last two may be None), built fresh (`build_fresh`)."""
+    return build_fresh(lambda: ActiveGANModules(*make(), latent_dim, anchored), rng)
 
 
 __all__ = ["ActiveGANModules", "AnchoredMLP", "ConvDiscriminator", "ConvGenerator",
-           "Discriminator", "FreeMLP", "GaussianPolicy", "RandomWarpNet", "WarpNet",
-           "build_modules", "reset_parameters"]
+           "Discriminator", "FamilyModules", "FreeMLP", "GaussianPolicy", "RandomWarpNet",
+           "WarpNet", "build_fresh", "build_modules", "reset_parameters"]

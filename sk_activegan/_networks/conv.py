@@ -68,8 +68,6 @@ class ConvGenerator(nn.Module):
     FC to a ``c_k x H/2^k x W/2^k`` map, transposed convolutions doubling the size
     (BN-ReLU between), tanh; cropped to ``H x W``."""
 
-    anchored = False
-
     def __init__(self, latent_dim, n_classes, shape, widths):
         super().__init__()
         self.shape = tuple(shape)
@@ -161,10 +159,7 @@ class WarpNet(nn.Module):
             layers += [nn.Conv2d(width, c, 4, stride=2, padding=1), nn.LeakyReLU(0.2, True)]
             width = c
         self.encoder = nn.Sequential(*layers, nn.AdaptiveAvgPool2d(2), nn.Flatten())
-        self.n_direct = min(N_DIRECT, latent_dim)
-        if self.flip and latent_dim <= self.n_direct:
-            raise ValueError(f"A warp with a flip needs latent_dim > {N_DIRECT}: one hidden "
-                             f"noise dimension decides the mirror; got {latent_dim}.")
+        self.n_direct = min(N_DIRECT, latent_dim)  # the family checks latent_dim for a flip
         self.n_hidden = self.n_direct + self.flip  # noise the network does not see
         self.body = nn.Sequential(
             nn.Linear(width * 4 + latent_dim - self.n_hidden + n_classes, fc),
