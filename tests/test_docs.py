@@ -106,3 +106,18 @@ def test_readme_main_job_table_is_the_gallery_pages():
     assert gallery.readme_region() == gallery.main_job_text(page), (
         "README's main-job table differs from its gallery page; run "
         "python examples/build_gallery.py mnist_quickstart")
+
+
+def test_imbalanced_short_answer_quotes_the_current_pipeline_means():
+    # The short answer is prose; each pipeline mean it quotes (two decimals, macro F1)
+    # must be one of the committed results' means, so a rerun cannot leave it behind.
+    import re
+
+    import harness
+
+    summary = harness.load_results("imbalanced_pipelines")["summary"]
+    means = {f"{e['mean_macro_f1']:.2f}" for e in summary.values()}
+    answer = (ROOT / "docs" / "imbalanced.md").read_text().split("![macro F1 per pipeline")[0]
+    quoted = set(re.findall(r"(?<![\d.+−-])(7\d\.\d\d)(?!\d)", answer))
+    assert quoted, "the short answer quotes no pipeline mean"
+    assert quoted <= means, f"quoted means not in the results: {sorted(quoted - means)}"
