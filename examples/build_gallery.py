@@ -2,13 +2,18 @@
 
 Each page shows the example's purpose (its docstring), the command it was run
 with, when and where, what it printed and the figures it drew. The pages are
-pre-run outputs, committed with the docs: rebuild them after a change with
+built outputs, committed with the docs. Each page carries a stamp: the hash of its
+example's source and the package version it ran with. ``tests/test_docs.py``
+fails when a stamp differs from what the sources give now, so an example edited
+(or a release bumped) without its page rebuilt does not pass CI:
 
-    python examples/build_gallery.py                 # every example (about an hour on 2 cores)
+    python examples/build_gallery.py                 # every example (about 20 min on one core)
     python examples/build_gallery.py images_digits   # one
+    python examples/build_gallery.py --check         # exit 1, naming the stale pages
 """
 
 import argparse
+import hashlib
 import platform
 import subprocess
 import sys
@@ -38,6 +43,58 @@ EXAMPLES = [
 ]
 
 
+def stamp(script):
+    """What a page was built from: the example's source and the package version."""
+    from sk_activegan import __version__
+
+    source = (HERE / f"{script}.py").read_bytes()
+    digest = hashlib.sha1(source + __version__.encode()).hexdigest()[:12]
+    return f"<!-- gallery stamp: {digest} (examples/{script}.py, sk_activegan {__version__}) -->"
+
+
+README = HERE.parent / "README.md"
+#: The README shows the main job's table as its gallery page printed it.
+MAIN_JOB = "mnist_quickstart"
+README_REGION = "build_gallery.py: main job"
+
+
+def main_job_text(page_text):
+    """The README's region: the main job's table from its gallery page, with when and
+    how it ran."""
+    built = next(line for line in page_text.splitlines() if line.startswith("Built on "))
+    output = page_text.split("```text\n", 1)[1].split("```", 1)[0]
+    table = "\n".join(line for line in output.splitlines() if not line.startswith("saved "))
+    when = built[0].lower() + built[1:].split(" These are")[0].rstrip(".")
+    return (f"It printed ({when}; on a 2-core machine shared with other jobs; the page: "
+            f"[docs/gallery/{MAIN_JOB}.md](docs/gallery/{MAIN_JOB}.md)):\n\n```\n{table}\n```")
+
+
+def readme_region():
+    """The README's main-job region as committed."""
+    text = README.read_text()
+    start, end = f"<!-- {README_REGION} -->", f"<!-- /{README_REGION} -->"
+    return text.split(start, 1)[1].split(end, 1)[0].strip()
+
+
+def fill_readme():
+    text = README.read_text()
+    start, end = f"<!-- {README_REGION} -->", f"<!-- /{README_REGION} -->"
+    head, rest = text.split(start, 1)
+    tail = rest.split(end, 1)[1]
+    region = main_job_text((GALLERY / f"{MAIN_JOB}.md").read_text())
+    README.write_text(f"{head}{start}\n\n{region}\n\n{end}{tail}")
+
+
+def stale():
+    """The examples whose page is missing or was built from another source or release."""
+    found = []
+    for script, *_ in EXAMPLES:
+        page = GALLERY / f"{script}.md"
+        if not page.exists() or stamp(script) not in page.read_text():
+            found.append(script)
+    return found
+
+
 def docstring(script):
     """(title, body): the docstring's first paragraph, and the rest without the
     usage lines (the page shows the command it ran)."""
@@ -59,24 +116,30 @@ def run(script, kind, arguments, figures):
     seconds = time.perf_counter() - start
     title, body = docstring(script)
     when = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
-    page = [f"# {title.rstrip('.')}", "", f"*Kind of data: {kind}.* Source: "
+    from sk_activegan import __version__
+
+    page = [stamp(script), "", f"# {title.rstrip('.')}", "", f"*Kind of data: {kind}.* Source: "
             f"`examples/{script}.py`.", "", body.strip(), "",
             "## Run", "", "```bash", f"python examples/{script}.py {' '.join(shown)}".strip(),
             "```", "",
-            f"Pre-run on {when}: {platform.machine()}, {torch.get_num_threads()} torch "
-            f"threads, torch {torch.__version__}; {seconds:.0f} s. These are the example's "
-            "full settings (not `--fast`).", "", "## Output", "", "```text",
+            f"Built on {when} with sk_activegan {__version__}: {platform.machine()}, "
+            f"{torch.get_num_threads()} torch threads, torch {torch.__version__}; "
+            f"{seconds:.0f} s. These are the example's full settings (not `--fast`).", "", "## Output", "", "```text",
             result.stdout.strip().replace(f"{HERE.parent}/", ""), "```", ""]
     for figure in figures:
         page += [f"![{script}: figure](img/{figure})", ""]
     (GALLERY / f"{script}.md").write_text("\n".join(page))
+    if script == MAIN_JOB:
+        fill_readme()
     print(f"{script}: {seconds:.0f} s", flush=True)
 
 
 def index():
     lines = ["# Gallery", "",
              "Every example of `examples/`, run with its full settings, with what it printed "
-             "and the figures it drew (pre-run outputs: each page says when). One example per "
+             "and the figures it drew (built by `python examples/build_gallery.py`; each page "
+             "says when and with which release, and a test fails when an example changed "
+             "after its page was built). One example per "
              "kind of data the library serves — tabular augmentation, images, imbalanced "
              "over-sampling — and the integrations. Every example also runs in seconds with "
              "`--fast`, a smoke test the test suite uses (its scores are not results).", "",
@@ -92,12 +155,24 @@ def index():
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("scripts", nargs="*", help="examples to run (default: all)")
+    parser.add_argument("--check", action="store_true",
+                        help="exit 1 when a page was built from another source or release")
+    parser.add_argument("--stale", action="store_true", help="run only the stale examples")
     args = parser.parse_args(argv)
+    if args.check:
+        for script in stale():
+            print(f"stale: docs/gallery/{script}.md: python examples/build_gallery.py {script}")
+        return 1 if stale() else 0
+    if args.stale:
+        args.scripts = stale()
+        if not args.scripts:
+            return 0
     for script, kind, arguments, figures in EXAMPLES:
         if not args.scripts or script in args.scripts:
             run(script, kind, arguments, figures)
     index()
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

@@ -97,7 +97,9 @@ def main(argv=None):
 
         from sk_activegan import plot_history
 
-        axes = plot_history(fitted)
+        # one panel a row: 800 px wide, the docs column, so the labels stay legible
+        _, axes = plt.subplots(3, 1, figsize=(8, 8.4), sharex=True)
+        axes = plot_history(fitted, axes=axes)
         axes[0].figure.suptitle(f"Training curves of ActiveGANAugmenter() on {args.n_labeled} "
                                 f"digits (n_iter {args.n_iter}, seed {args.seed})")
         axes[0].figure.tight_layout()

@@ -54,16 +54,18 @@ def main(argv=None):
     bounds = np.cumsum([0] + [len(p) for p in parts])
     train_2d, hard_2d, acgan_2d, active_2d = (embedded[a:b] for a, b in zip(bounds, bounds[1:]))
 
-    fig, axes = plt.subplots(1, 2, figsize=(12, 5.5), sharex=True, sharey=True)
+    fig, axes = plt.subplots(1, 2, figsize=(9, 4.4), sharex=True, sharey=True)
     for ax, name, points in [(axes[0], "(a) AC-GAN", acgan_2d),
                              (axes[1], f"(b) ActiveGAN, lambda={args.lambda_reward}", active_2d)]:
-        ax.scatter(*train_2d.T, s=8, c="lightskyblue", label="real training samples")
-        ax.scatter(*points.T, s=10, c="green", label="generated samples")
-        ax.scatter(*hard_2d.T, s=14, c="red", marker="x", label="real hard samples (margin <= 0.2)")
-        ax.set_title(name)
-    axes[0].legend(loc="lower left", fontsize="small")
-    fig.tight_layout()
-    fig.savefig(args.output, dpi=110)
+        # Okabe-Ito colours and distinct markers, for colour-blind readers too
+        ax.scatter(*train_2d.T, s=6, c="#56B4E9", label="real training samples")
+        ax.scatter(*points.T, s=8, c="#E69F00", label="generated samples")
+        ax.scatter(*hard_2d.T, s=14, c="black", marker="x", label="real hard samples (margin <= 0.2)")
+        ax.set_title(name, fontsize=11)
+    fig.legend(*axes[0].get_legend_handles_labels(), loc="lower center", ncol=3, fontsize=9,
+               frameon=False, markerscale=1.5)
+    fig.tight_layout(rect=(0, 0.07, 1, 1))
+    fig.savefig(args.output, dpi=100)  # 900 px: the docs column, unscaled
     print(f"saved {args.output}: {len(X_train)} real, {len(hard)} hard, "
           f"{len(acgan_2d)} AC-GAN and {len(active_2d)} ActiveGAN samples")
 

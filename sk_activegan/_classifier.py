@@ -71,25 +71,77 @@ class _PredictFromEstimator:
     """
 
     def predict(self, X):
-        """Predict with the fitted estimator."""
+        """Predict with the fitted estimator.
+
+        Parameters
+        ----------
+        X : {array-like, DataFrame} of shape (n_samples, n_features)
+            Dense, with the columns (and column names) seen in fit.
+
+        Returns
+        -------
+        y_pred : ndarray of shape (n_samples,)
+            Labels as given in fit (``classes_``'s dtype).
+
+        Raises
+        ------
+        sklearn.exceptions.NotFittedError
+            Before ``fit``.
+        ValueError
+            When X is sparse or its number of features differs from fit's.
+        """
         check_is_fitted(self)
         return self.estimator_.predict(self._check_X(X))
 
     @available_if(_estimator_has("predict_proba"))
     def predict_proba(self, X):
-        """Class probabilities of the fitted estimator."""
+        """Class probabilities of the fitted estimator (when it has ``predict_proba``).
+
+        Parameters
+        ----------
+        X : {array-like, DataFrame} of shape (n_samples, n_features)
+            Dense, with the columns (and column names) seen in fit.
+
+        Returns
+        -------
+        proba : ndarray of shape (n_samples, n_classes), float
+            Columns in the order of ``classes_``; rows sum to 1.
+        """
         check_is_fitted(self)
         return self.estimator_.predict_proba(self._check_X(X))
 
     @available_if(_estimator_has("predict_log_proba"))
     def predict_log_proba(self, X):
-        """Log class probabilities of the fitted estimator."""
+        """Log class probabilities of the fitted estimator (when it has them).
+
+        Parameters
+        ----------
+        X : {array-like, DataFrame} of shape (n_samples, n_features)
+            Dense, with the columns (and column names) seen in fit.
+
+        Returns
+        -------
+        log_proba : ndarray of shape (n_samples, n_classes), float
+            Columns in the order of ``classes_``.
+        """
         check_is_fitted(self)
         return self.estimator_.predict_log_proba(self._check_X(X))
 
     @available_if(_estimator_has("decision_function"))
     def decision_function(self, X):
-        """Decision values of the fitted estimator."""
+        """Decision values of the fitted estimator (when it has them).
+
+        Parameters
+        ----------
+        X : {array-like, DataFrame} of shape (n_samples, n_features)
+            Dense, with the columns (and column names) seen in fit.
+
+        Returns
+        -------
+        scores : ndarray of shape (n_samples,) or (n_samples, n_classes), float
+            As the estimator's ``decision_function`` gives them (one column for two
+            classes).
+        """
         check_is_fitted(self)
         return self.estimator_.decision_function(self._check_X(X))
 
@@ -156,10 +208,29 @@ class AugmentedClassifier(_PredictFromEstimator, ClassifierMixin, BaseEstimator)
     def fit(self, X, y):
         """Augment ``(X, y)`` and fit the estimator on real + synthetic rows.
 
+        Parameters
+        ----------
+        X : {array-like, DataFrame} of shape (n_samples, n_features)
+            Dense training data, passed to the augmenter as given (a DataFrame keeps
+            its column names and ``category`` columns); flattened images for an
+            augmenter with ``image_shape``.
+        y : array-like of shape (n_samples,)
+            Class labels (numbers or strings), at least 2 rows per class for the
+            default reward model.
+
         Returns
         -------
         self : AugmentedClassifier
             On any error, or an interruption, the previous fit is kept as it was.
+
+        Raises
+        ------
+        ValueError
+            For invalid parameters or data (sparse X, a 1-D or 3-D X, NaN, a single
+            class, mismatched lengths), from this class or from the augmenter, before
+            any training.
+        TrainingDivergedError
+            When the augmenter's training diverges (see its remedy).
         """
         self._validate_params()
         # X goes to the augmenter as given (DataFrames keep their column names and

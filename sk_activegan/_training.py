@@ -133,7 +133,14 @@ class TrainingSchedule:
 
 
 class TrainingDivergedError(FloatingPointError):
-    """Raised when a loss becomes NaN or infinite during training."""
+    """Raised when a loss becomes NaN or infinite during training.
+
+    The check runs every 50 iterations; the estimator keeps its previous fit (or
+    stays unfitted). What to do: lower the generator family's learning rate
+    (``generator__learning_rate``, 2e-4 by default, e.g. to 5e-5) or the reward's
+    weight ``lambda_reward``; with ``verbose=1`` the progress bar shows which loss
+    grows before it diverges.
+    """
 
 
 def train(modules, X, y, schedule, *, rng, reward=None, diagnostics=None, progress=None):
@@ -152,7 +159,9 @@ def train(modules, X, y, schedule, *, rng, reward=None, diagnostics=None, progre
     diagnostics : Diagnostics or None
         Batch summaries of :data:`DIAGNOSTIC_COLUMNS` recorded at logging points.
     progress : tqdm-like or None
-        Advanced every :data:`LOG_INTERVAL` iterations with the latest losses in its postfix.
+        Advanced every :data:`LOG_INTERVAL` iterations; its postfix shows the means
+        of the history's columns over those iterations, named in words
+        (:func:`progress_fields`).
 
     Returns
     -------
@@ -242,7 +251,8 @@ def _run(modules, X, y, schedule, rng, reward_module, diagnostics, progress):
         if log_now:
             _check_finite(finite, it + 1)
             if progress is not None:
-                _report(progress, history, it + 1, LOG_INTERVAL)
+                _report(progress, history, it + 1, schedule,
+                        rewarded=reward_module is not None)
     return {name: history[:, i].cpu().numpy() for i, name in enumerate(HISTORY_COLUMNS)}
 
 
@@ -251,18 +261,47 @@ def _check_finite(finite, iteration):
     if not bool(finite):
         raise TrainingDivergedError(
             f"Training diverged: a loss became NaN or infinite before iteration "
-            f"{iteration}. Lower `learning_rate` or `lambda_reward`."
+            f"{iteration}. Lower `generator__learning_rate` or `lambda_reward` "
+            "(see TrainingDivergedError's documentation)."
         )
 
 
-def _report(progress, history, stop, window_size):
-    window = history[max(stop - window_size, 0):stop].cpu().numpy()
+def progress_fields(history, stop, schedule, *, rewarded=True):
+    """The progress bar's fields after iteration ``stop``: the means of ``history``'s
+    columns over the last :data:`LOG_INTERVAL` iterations, the values
+    ``history_`` holds there (its NaN entries left out), named in words.
+
+    ``D loss`` is eq. 4's discriminator loss (updated every
+    ``discriminator_interval`` iterations), ``G loss`` eq. 5's generator loss,
+    ``reward`` the mean uncertainty reward of eq. 9 over the generated batches scored
+    (every batch in the ActiveGAN phase; during the warm-up only the batch at each
+    logging point, so the bar shows a reward while most of ``history_["mean_reward"]``
+    is NaN), ``uncertainty loss`` eq. 12's loss: ``"warm-up"`` before the ActiveGAN
+    phase starts (iteration ``warm_up_iter``), ``"off"`` when nothing trains it
+    (``lambda_reward=0`` or no reward model).
+    """
+    window = history[max(stop - LOG_INTERVAL, 0):stop]
+    window = window.cpu().numpy() if hasattr(window, "cpu") else np.asarray(window)
     with np.errstate(all="ignore"):
         means = {name: np.nanmean(window[:, i]) if np.isfinite(window[:, i]).any() else np.nan
                  for i, name in enumerate(HISTORY_COLUMNS)}
-    progress.set_postfix(
-        d=f"{means['discriminator_loss']:.3f}", g=f"{means['generator_loss']:.3f}",
-        u=f"{means['uncertainty_loss']:.3f}", reward=f"{means['mean_reward']:.3f}",
-        refresh=False,
-    )
+
+    def number(value):
+        return "–" if np.isnan(value) else f"{value:.3f}"
+
+    if not rewarded or schedule.lambda_reward == 0:
+        uncertainty = "off"
+    elif stop <= schedule.warm_up_iter:
+        uncertainty = "warm-up"
+    else:
+        uncertainty = number(means["uncertainty_loss"])
+    return {"D loss": number(means["discriminator_loss"]),
+            "G loss": number(means["generator_loss"]),
+            "reward": number(means["mean_reward"]) if rewarded else "–",
+            "uncertainty loss": uncertainty}
+
+
+def _report(progress, history, stop, schedule, *, rewarded):
+    progress.set_postfix(progress_fields(history, stop, schedule, rewarded=rewarded),
+                         refresh=False)
     progress.update(stop - progress.n)
