@@ -72,9 +72,9 @@ def main(argv=None):
         rows.append((name, len(X_res), score, time.perf_counter() - start))
 
     start = time.perf_counter()
-    chosen = AugmentedClassifierCV(augmenter(), retrained_svm(), scoring="f1_macro")
+    chosen = AugmentedClassifierCV(augmenter(), retrained_svm())  # macro F1, one-SE rule
     chosen.fit(X_train, y_train)
-    added = sum(round(chosen.n_synthetic_ * count) for count in np.bincount(y_train))
+    added = sum(round(chosen.share_ * count) for count in np.bincount(y_train))
     rows.append(("default + CV budget", len(X_train) + added,
                  f1_score(y_test, chosen.predict(X_test), average="macro"),
                  time.perf_counter() - start))
@@ -87,7 +87,7 @@ def main(argv=None):
         print(f"{name:<20} {n_rows:>10} {100 * score:>9.2f} {100 * (score - base):>+7.2f} "
               f"{seconds:>6.1f}")
     print("inner-CV macro F1 per budget (share of n): " + ", ".join(
-        f"{b:g}: {100 * f:.2f}" for b, f in zip(chosen.cv_results_["n_synthetic"],
+        f"{b:g}: {100 * f:.2f}" for b, f in zip(chosen.cv_results_["shares"],
                                                 chosen.cv_results_["mean_test_score"])))
     if args.history:  # `fitted` is the last of the loop: the default augmenter
         import matplotlib

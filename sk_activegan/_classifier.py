@@ -15,8 +15,10 @@ from ._compat import HasMethods
 def _estimator_has(method):
     def check(self):
         estimator = getattr(self, "estimator_", None)
-        if estimator is None:
-            estimator = self.estimator if self.estimator is not None else _default_estimator()
+        if estimator is None:  # a search's collaborators, where they were given swapped
+            collaborators = getattr(self, "_collaborators", None)
+            estimator = collaborators()[1] if collaborators is not None else self.estimator
+            estimator = estimator if estimator is not None else _default_estimator()
         return hasattr(estimator, method)
 
     return check
@@ -39,9 +41,12 @@ def check_passthrough(estimator, X, y="no_validation", *, reset):
 def validated_state(estimator, X, y):
     """``(X, y, attributes)``: X and y checked as :func:`check_passthrough` checks
     them for a fresh fit, and the input attributes that sets (``n_features_in_``,
-    ``feature_names_in_``), recorded on a clone so that ``estimator`` keeps its
-    fitted state until its fit has succeeded (:func:`assign_state`)."""
-    probe = clone(estimator)
+    ``feature_names_in_``), recorded on a bare copy so that ``estimator`` keeps its
+    fitted state until its fit has succeeded (:func:`assign_state`). The copy
+    shares the parameters (no ``clone``: a ``cv`` given as a generator of splits
+    cannot be deep-copied, and validation only reads them)."""
+    probe = type(estimator).__new__(type(estimator))
+    probe.__dict__.update(estimator.get_params(deep=False))
     X, y = check_passthrough(probe, X, y, reset=True)
     return X, y, {name: value for name, value in vars(probe).items() if name.endswith("_")}
 

@@ -1,125 +1,127 @@
-"""AugmentedClassifierCV: the synthetic budget chosen by inner cross-validation."""
+"""The two search-CV classifiers: the share of synthetic rows, 0 included, chosen by
+inner cross-validation, for `ActiveGANAugmenter` (every class) and for any
+over-sampler (imbalanced-learn's ``sampling_strategy``). The search is
+`BaseShareSearchCV`'s; the leaves say where the rows come from."""
 
-import numbers
+import warnings
 
 import numpy as np
-from joblib import Parallel, delayed
-from sklearn.base import BaseEstimator, ClassifierMixin, clone, is_classifier
-from sklearn.metrics import check_scoring
-from sklearn.model_selection import check_cv
-from sklearn.utils.multiclass import check_classification_targets
+from sklearn.base import clone
 
 from ._augmenter import ActiveGANAugmenter
-from ._compat import HasMethods, Interval, safe_indexing
-from ._classifier import (_default_estimator, _PredictFromEstimator, assign_state,
-                          validated_state)
+from ._compat import HasMethods, StrOptions, safe_indexing
 from ._counts import synthetic_counts
 from ._memory import caller_itemsize, check_fits_in_memory
+from ._search_cv import (REFERENCES_DOC, SHARED_ATTRIBUTES_DOC, SHARED_PARAMETERS_DOC,
+                         BaseShareSearchCV, append_rows, with_nested_subset)
+
+#: Candidate shares, the same default for both searches.
+DEFAULT_SHARES = (0.0, 0.25, 0.5, 1.0)
 
 
-def _nested_subset(X_syn, y_syn, counts, start=0):
-    """The first ``counts[label]`` synthetic rows of every class, among the rows
-    from ``start`` on (X as sampled or resampled: array or DataFrame)."""
-    y_syn = np.asarray(y_syn)[start:]
-    keep = np.zeros(len(y_syn), dtype=bool)
-    for label, count in counts.items():
-        keep[np.flatnonzero(y_syn == label)[:count]] = True
-    return safe_indexing(X_syn, start + np.flatnonzero(keep)), y_syn[keep]
-
-
-def _with_nested_subset(X, y, X_syn, y_syn, counts, start=0):
-    """``(X_aug, y_aug, y_add)``: the real rows, then `_nested_subset`'s rows."""
-    X_add, y_add = _nested_subset(X_syn, y_syn, counts, start)
-    return _append_rows(X, X_add), np.concatenate([y, y_add]), y_add
-
-
-def _cv_results(name, candidates, scores):
-    """``cv_results_``: the candidates under ``name``, the mean and standard
-    deviation of ``scores`` (n_candidates, n_splits) and each split's scores."""
-    return {name: candidates, "mean_test_score": scores.mean(axis=1),
-            "std_test_score": scores.std(axis=1),
-            **{f"split{k}_test_score": scores[:, k] for k in range(scores.shape[1])}}
-
-
-def _append_rows(X, X_add):
-    """The rows of ``X`` then those of ``X_add``, in ``X``'s form (DataFrames stay
-    DataFrames with their dtypes)."""
-    if hasattr(X, "iloc"):
-        import pandas as pd
-
-        return pd.concat([X, X_add], ignore_index=True)
-    return np.concatenate([np.asarray(X), np.asarray(X_add)])
-
-
-def _score_budgets(augmenter, estimator, scorer, X, y, train, test, budgets):
-    """Validation score of every budget on one fold, from one trained augmenter."""
+def _score_augmented(augmenter, estimator, scorer, X, y, train, test, shares):
+    """Validation score of every share on one split, from one trained augmenter."""
     X_fit, y_fit = safe_indexing(X, train), y[train]
     X_test, y_test = safe_indexing(X, test), y[test]
-    scores = []
     X_syn = y_syn = None
-    if max(budgets) > 0:
-        fitted = clone(augmenter).fit(X_fit, y_fit)
-        X_syn, y_syn = fitted.sample(synthetic_counts(y_fit, max(budgets)))
+    if shares.max() > 0:
+        fitted = _with_share(augmenter, shares.max()).fit(X_fit, y_fit)
+        X_syn, y_syn = fitted.sample(synthetic_counts(y_fit, shares.max()))
         y_syn = np.asarray(y_syn)
-    for share in budgets:
+    scores = []
+    for share in shares:
+        X_aug, y_aug = X_fit, y_fit
         if share > 0:
-            X_aug, y_aug, _ = _with_nested_subset(X_fit, y_fit, X_syn, y_syn,
-                                                  synthetic_counts(y_fit, share))
-        else:
-            X_aug, y_aug = X_fit, y_fit
-        model = clone(estimator).fit(X_aug, y_aug)
-        scores.append(scorer(model, X_test, y_test))
+            X_aug, y_aug, _ = with_nested_subset(X_fit, y_fit, X_syn, y_syn,
+                                                 synthetic_counts(y_fit, share))
+        scores.append(scorer(clone(estimator).fit(X_aug, y_aug), X_test, y_test))
     return scores
 
 
-class AugmentedClassifierCV(_PredictFromEstimator, ClassifierMixin, BaseEstimator):
-    """A classifier whose synthetic budget is chosen by inner cross-validation.
+def _with_share(augmenter, share):
+    """A clone of ``augmenter`` whose ``n_synthetic`` (where it has one) is ``share``:
+    its ``fit_resample`` then adds the rows the estimator was fitted with."""
+    augmenter = clone(augmenter)
+    if "n_synthetic" in augmenter.get_params(deep=False):
+        augmenter.set_params(n_synthetic=float(share))
+    return augmenter
 
-    For every fold of ``cv``, the augmenter is trained once on the fold's training
-    part, enough rows for the largest budget are sampled, and the estimator is fitted
-    on the real rows plus, for each budget, the first rows of that sample (budgets are
-    nested, so one training serves them all) and scored on the held-out part. The
-    budget with the best mean score wins (ties go to the smaller budget); a budget of
-    0 means "no augmentation", so augmentation is used only where it helps. The final
-    model is then refitted on all the data with that budget.
 
-    Cost: ``n_splits`` augmenter trainings, plus one more when the chosen budget is
-    not 0.
+class _RenamedKeys(dict):
+    """``cv_results_``, whose former key ``"n_synthetic"`` still reads ``"shares"``
+    (with a ``FutureWarning``) until 0.4."""
+
+    def __missing__(self, key):
+        if key == "n_synthetic":
+            warnings.warn("cv_results_['n_synthetic'] was renamed cv_results_['shares'] in "
+                          "0.3 and will be removed in 0.4.", FutureWarning, stacklevel=2)
+            return self["shares"]
+        raise KeyError(key)
+
+
+class AugmentedClassifierCV(BaseShareSearchCV):
+    __doc__ = f"""A classifier whose synthetic budget, 0 included, is chosen by inner
+    cross-validation.
+
+    A *share* is a budget of synthetic rows as a share of every class's size
+    (0.5 adds 50 % of every class: the augmenter's ``n_synthetic`` as a float).
+    For every split of ``cv``, the augmenter is trained once on the split's
+    training part, enough rows for the largest share are sampled, and the
+    estimator is fitted on the real rows plus, for each share, the first rows of
+    that sample (shares are nested, so one training serves them all) and scored
+    on the held-out part. The smallest share within ``min_improvement`` of the
+    best mean score wins (0, "no augmentation", unless a share beats it by more
+    than that); the final model is then refitted on all the data with that share.
+
+    Cost: ``n_splits`` augmenter trainings, plus one more when the chosen share is
+    not 0, and ``n_splits * len(shares) + 1`` estimator fits.
 
     Parameters
     ----------
-    augmenter : ActiveGANAugmenter or sampler with fit and sample, default=None
-        None uses ``ActiveGANAugmenter()``. Its ``n_synthetic`` is replaced by each
-        candidate budget.
+    augmenter : ActiveGANAugmenter or estimator with fit and sample, default=None
+        None uses ``ActiveGANAugmenter()``. Each training uses a clone whose
+        ``n_synthetic`` (where it has one) is the largest share scored, or the
+        chosen share for the final one, so ``augmenter_.fit_resample`` adds the
+        rows the final estimator was fitted with.
     estimator : classifier, default=None
-        None uses ``make_pipeline(StandardScaler(), SVC())``.
-    n_synthetic : sequence of float, default=(0.0, 0.25, 0.5, 1.0)
-        Candidate budgets, each a share of every class's size (0.5 adds 50 % of
-        every class). Include 0 to allow "no augmentation".
-    cv : int, cross-validation generator or iterable, default=3
-        As in scikit-learn's `check_cv` (an int is a
-        `StratifiedKFold`).
-    scoring : str, callable or None, default=None
-        Validation score; None uses the estimator's ``score`` (accuracy).
-    n_jobs : int or None, default=None
-        Folds evaluated in parallel (joblib).
+        None uses ``make_pipeline(StandardScaler(), SVC())``. Its hyper-parameters
+        are kept: tune them beforehand, or wrap this class in ``GridSearchCV``.
+    shares : sequence of float, default={DEFAULT_SHARES}
+        Candidate shares of every class's size, each finite and >= 0. Include 0
+        to allow "no augmentation".
+{SHARED_PARAMETERS_DOC}
+    n_synthetic : sequence of float, default="deprecated"
+        Deprecated in 0.3, removed in 0.4: the former name of ``shares`` (it is
+        used, with a ``FutureWarning``, when given).
 
     Attributes
     ----------
-    n_synthetic_ : float
-        The chosen budget.
-    best_score_ : float
-        Its mean validation score.
-    cv_results_ : dict of ndarray
-        ``n_synthetic``, ``mean_test_score``, ``std_test_score`` and
-        ``split{k}_test_score`` for every candidate budget.
-    augmenter_ : fitted augmenter or None
-        None when the chosen budget is 0.
+{SHARED_ATTRIBUTES_DOC}
+    augmenter_ : fitted clone of augmenter or None
+        Its ``n_synthetic`` is ``share_``; None when the chosen share is 0.
     estimator_ : fitted clone of estimator
     classes_ : ndarray of shape (n_classes,)
     n_features_in_ : int
     feature_names_in_ : ndarray of str
         Only when fitted on a DataFrame with string column names.
+    n_synthetic_ : float
+        Deprecated in 0.3, removed in 0.4: ``share_``.
+
+    Raises
+    ------
+    ValueError
+        In ``fit``, before any training: no share, or one below 0, not finite or
+        not a number; training parts with fewer than 2 rows of a class; a largest
+        augmented set (rows x features x bytes per value) larger than the memory
+        available; a ``cv`` that gives no split.
+
+    See Also
+    --------
+    OverSampledClassifierCV : the same search for any over-sampler, whose shares
+        are of the sampler's own amount.
+    AugmentedClassifier : a fixed budget, for a grid search over the augmenter.
+
+{REFERENCES_DOC}
 
     Examples
     --------
@@ -127,105 +129,61 @@ class AugmentedClassifierCV(_PredictFromEstimator, ClassifierMixin, BaseEstimato
     >>> from sk_activegan import ActiveGANAugmenter, AugmentedClassifierCV
     >>> X, y = load_iris(return_X_y=True)
     >>> augmenter = ActiveGANAugmenter(n_iter=50, generator__hidden_layer_sizes=(32,),
-    ...                                reward_param_grid={"C": [1.0], "gamma": ["scale"]},
+    ...                                reward_param_grid={{"C": [1.0], "gamma": ["scale"]}},
     ...                                random_state=0)
-    >>> clf = AugmentedClassifierCV(augmenter, n_synthetic=(0.0, 0.5)).fit(X, y)
-    >>> clf.cv_results_["n_synthetic"].tolist()
+    >>> clf = AugmentedClassifierCV(augmenter, shares=(0.0, 0.5)).fit(X, y)
+    >>> clf.cv_results_["shares"].tolist()
     [0.0, 0.5]
-    >>> clf.n_synthetic_ in (0.0, 0.5)
+    >>> clf.share_ in (0.0, 0.5)
     True
     """
 
+    _source_name = "augmenter"
+    _share_rule = "finite shares >= 0 of each class's size"
     _parameter_constraints = {
         "augmenter": [HasMethods(["fit", "sample"]), None],
-        "estimator": [HasMethods(["fit", "predict"]), None],
-        "n_synthetic": ["array-like"],
-        "cv": ["cv_object"],
-        "scoring": [str, callable, None],
-        "n_jobs": [numbers.Integral, None],
+        **BaseShareSearchCV._shared_constraints,
+        "n_synthetic": ["array-like", StrOptions({"deprecated"})],
     }
+    _score_split = staticmethod(_score_augmented)
+    _results_type = _RenamedKeys
 
-    def __init__(self, augmenter=None, estimator=None, *, n_synthetic=(0.0, 0.25, 0.5, 1.0),
-                 cv=3, scoring=None, n_jobs=None):
+    def __init__(self, augmenter=None, estimator=None, *, shares=DEFAULT_SHARES, cv=3,
+                 scoring="f1_macro", min_improvement="1se", n_jobs=None,
+                 n_synthetic="deprecated"):
         self.augmenter = augmenter
         self.estimator = estimator
-        self.n_synthetic = n_synthetic
+        self.shares = shares
         self.cv = cv
         self.scoring = scoring
+        self.min_improvement = min_improvement
         self.n_jobs = n_jobs
+        self.n_synthetic = n_synthetic
 
-    def _budgets(self):
-        budgets = np.asarray(self.n_synthetic, dtype=object).ravel()
-        if len(budgets) == 0:
-            raise ValueError("n_synthetic must name at least one budget; got none.")
-        for share in budgets:
-            if (isinstance(share, bool) or not isinstance(share, numbers.Real)
-                    or not np.isfinite(share) or share < 0):
-                raise ValueError("n_synthetic must hold finite shares >= 0 of each class's "
-                                 f"size; got {share!r}.")
-        return np.unique(budgets.astype(np.float64))  # sorted: ties go to the smaller
+    def _resolved_params(self):
+        params = super()._resolved_params()
+        if not isinstance(self.n_synthetic, str):
+            warnings.warn("AugmentedClassifierCV's n_synthetic was renamed shares in 0.3 "
+                          "and will be removed in 0.4; the n_synthetic given is used.",
+                          FutureWarning, stacklevel=3)
+            params["shares"] = self.n_synthetic
+        return params
 
-    def fit(self, X, y):
-        """Choose the budget by inner cross-validation, then refit on all the data.
+    @staticmethod
+    def _share_is_valid(share):
+        return bool(np.isfinite(share)) and share >= 0
 
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-        y : array-like of shape (n_samples,)
+    @staticmethod
+    def _default_source():
+        return ActiveGANAugmenter()
 
-        Returns
-        -------
-        self : AugmentedClassifierCV
-            On any error, or an interruption, the previous fit is kept as it was.
-
-        Raises
-        ------
-        ValueError
-            Before any training: bad budgets; folds with fewer than 2 rows of a
-            class; a largest augmented set (rows x features x bytes per value)
-            larger than the memory available now.
-        """
-        self._validate_params()
-        budgets = self._budgets()
-        # X goes to the augmenter as given (DataFrames keep their column names and
-        # category dtypes); the augmenter validates it before any training. The new
-        # state is built as locals and assigned last: a failed refit keeps the old one
-        X, y, state = validated_state(self, X, y)
-        check_classification_targets(y)
-        # the largest augmented set must fit in memory, checked before any training
-        check_fits_in_memory(len(y) + sum(synthetic_counts(y, budgets.max()).values()),
-                             np.shape(X)[1], caller_itemsize(X), "n_synthetic")
-        augmenter = self.augmenter if self.augmenter is not None else ActiveGANAugmenter()
-        estimator = self.estimator if self.estimator is not None else _default_estimator()
-        cv = check_cv(self.cv, y, classifier=is_classifier(estimator))
-        scorer = check_scoring(estimator, scoring=self.scoring)
-        folds = list(cv.split(X, y))
-        if budgets.max() > 0:
-            self._check_folds(y, folds)
-        scores = np.array(Parallel(n_jobs=self.n_jobs)(
-            delayed(_score_budgets)(augmenter, estimator, scorer, X, y, train, test, budgets)
-            for train, test in folds
-        )).T  # (n_budgets, n_splits)
-        cv_results = _cv_results("n_synthetic", budgets, scores)
-        mean = cv_results["mean_test_score"]
-        best = int(np.argmax(mean))
-        n_synthetic = float(budgets[best])
-        fitted_augmenter = None
-        X_aug, y_aug = X, y
-        if n_synthetic > 0:
-            fitted_augmenter = clone(augmenter).fit(X, y)
-            X_add, y_add = fitted_augmenter.sample(synthetic_counts(y, n_synthetic))
-            X_aug = _append_rows(X, X_add)
-            y_aug = np.concatenate([y, np.asarray(y_add)])
-        fitted_estimator = clone(estimator).fit(X_aug, y_aug)
-        assign_state(self, {**state, "cv_results_": cv_results, "n_synthetic_": n_synthetic,
-                            "best_score_": float(mean[best]), "augmenter_": fitted_augmenter,
-                            "estimator_": fitted_estimator,
-                            "classes_": fitted_estimator.classes_})
-        return self
-
-    def _check_folds(self, y, folds):
-        """Every training fold must hold 2 rows of every class for the augmenter."""
+    def _check_before_work(self, X, y, shares, folds):
+        """The largest augmented set must fit in memory, and every training part
+        must hold 2 rows of every class for the augmenter."""
+        check_fits_in_memory(len(y) + sum(synthetic_counts(y, shares.max()).values()),
+                             np.shape(X)[1], caller_itemsize(X), "shares")
+        if shares.max() == 0:
+            return
         short = set()
         for train, _ in folds:
             labels, counts = np.unique(y[train], return_counts=True)
@@ -234,8 +192,23 @@ class AugmentedClassifierCV(_PredictFromEstimator, ClassifierMixin, BaseEstimato
             raise ValueError(
                 f"With cv={self.cv!r}, a training fold holds fewer than 2 rows of classes "
                 f"{sorted(short, key=repr)}; the augmenter needs at least 2 per class. "
-                "Use fewer folds, or more rows of those classes."
-            )
+                "Use fewer folds, or more rows of those classes.")
+
+    @staticmethod
+    def _refit_source(augmenter, X, y, share):
+        if share == 0:
+            return X, y, {"augmenter_": None}
+        fitted = _with_share(augmenter, share).fit(X, y)
+        X_add, y_add = fitted.sample(synthetic_counts(y, share))
+        return (append_rows(X, X_add), np.concatenate([y, np.asarray(y_add)]),
+                {"augmenter_": fitted})
+
+    @property
+    def n_synthetic_(self):
+        """Deprecated in 0.3, removed in 0.4: ``share_``."""
+        warnings.warn("AugmentedClassifierCV.n_synthetic_ was renamed share_ in 0.3 and "
+                      "will be removed in 0.4.", FutureWarning, stacklevel=2)
+        return self.share_
 
 
 def _added_per_class(y_res, n_real):
@@ -262,8 +235,8 @@ def _over_sample(sampler, X, y):
     return X_res, y_res
 
 
-def _score_shares(sampler, estimator, scorer, X, y, train, test, shares):
-    """Validation score of every share on one fold, from one ``fit_resample``."""
+def _score_over_sampled(sampler, estimator, scorer, X, y, train, test, shares):
+    """Validation score of every share on one split, from one ``fit_resample``."""
     X_fit, y_fit = safe_indexing(X, train), y[train]
     X_test, y_test = safe_indexing(X, test), y[test]
     added = {}
@@ -279,15 +252,18 @@ def _score_shares(sampler, estimator, scorer, X, y, train, test, shares):
     for share in shares:
         X_aug, y_aug = X_fit, y_fit
         if share > 0:
-            X_aug, y_aug, _ = _with_nested_subset(X_fit, y_fit, X_res, y_res,
-                                                  _share_counts(added, share), len(y_fit))
-        model = clone(estimator).fit(X_aug, y_aug)
-        scores.append(scorer(model, X_test, y_test))
+            X_aug, y_aug, _ = with_nested_subset(X_fit, y_fit, X_res, y_res,
+                                                 _share_counts(added, share), len(y_fit))
+        scores.append(scorer(clone(estimator).fit(X_aug, y_aug), X_test, y_test))
     return scores
 
 
-class OverSampledClassifierCV(_PredictFromEstimator, ClassifierMixin, BaseEstimator):
-    """A classifier whose amount of over-sampling, 0 included, is chosen by inner
+def _is_classifier_not_sampler(obj):
+    return obj is not None and hasattr(obj, "predict") and not hasattr(obj, "fit_resample")
+
+
+class OverSampledClassifierCV(BaseShareSearchCV):
+    __doc__ = f"""A classifier whose amount of over-sampling, 0 included, is chosen by inner
     cross-validation.
 
     Works with any classifier and any over-sampler that appends synthetic rows
@@ -297,60 +273,47 @@ class OverSampledClassifierCV(_PredictFromEstimator, ClassifierMixin, BaseEstima
     0.5 adds half of what balancing adds to every minority class, and 0.0 adds
     nothing, so over-sampling is used only where the validation score says it pays.
 
-    For every fold of ``cv`` the sampler is fitted once on the fold's training part
-    (``fit_resample`` with its own amount); for each share the estimator is fitted
-    on the real rows plus the first rows of that share of every class's synthetic
-    rows (shares are nested, so one ``fit_resample`` serves them all) and scored on
-    the held-out part. The share with the best mean score wins (ties go to the
-    smaller share) when it beats the smallest share by more than
-    ``min_improvement``, else the smallest share does; the estimator is then
-    refitted on all the data with that share of one more ``fit_resample`` (none when
-    the share is 0).
+    For every split of ``cv`` the sampler is fitted once on the split's training
+    part (``fit_resample`` with its own amount); for each share the estimator is
+    fitted on the real rows plus the first rows of that share of every class's
+    synthetic rows (shares are nested, so one ``fit_resample`` serves them all)
+    and scored on the held-out part. The smallest share within
+    ``min_improvement`` of the best mean score wins; the estimator is then
+    refitted on all the data with that share of one more ``fit_resample`` (none
+    when the share is 0).
 
     Cost: ``n_splits`` sampler fits, plus one when the chosen share is not 0, and
     ``n_splits * len(shares) + 1`` estimator fits.
 
     Parameters
     ----------
-    estimator : classifier, default=None
-        Any scikit-learn classifier (a pipeline too). None uses
-        ``make_pipeline(StandardScaler(), SVC())``. Its hyper-parameters are kept:
-        tune them beforehand, or wrap this estimator in ``GridSearchCV``
-        (``estimator__...``).
     sampler : over-sampler with fit_resample, default=None
         None uses ``ActiveGANOverSampler()``. ``fit_resample`` must return the real
         rows first and the synthetic ones after them, in the order generated, so that
-        the first rows of a class are a sample of the smaller amount.
-    shares : sequence of float, default=(0.0, 0.25, 0.5, 1.0)
+        the first rows of a class are a sample of the smaller amount. Changed in
+        0.3: the first argument, as in `AugmentedClassifierCV`; a classifier
+        given first and a sampler second (the former order) are swapped, with a
+        ``FutureWarning``, until 0.4.
+    estimator : classifier, default=None
+        Any scikit-learn classifier (a pipeline too). None uses
+        ``make_pipeline(StandardScaler(), SVC())``. Its hyper-parameters are kept:
+        tune them beforehand, or wrap this class in ``GridSearchCV``
+        (``estimator__...``).
+    shares : sequence of float, default={DEFAULT_SHARES}
         Candidate shares of the sampler's own amount, each in [0, 1]. Include 0
-        to allow "no over-sampling".
-    cv : int, cross-validation generator or iterable, default=3
-        As in scikit-learn's `check_cv` (an int is a `StratifiedKFold`). Every
-        training fold must hold enough rows of each class for the sampler (2 for
-        `ActiveGANOverSampler`, ``k_neighbors + 1`` for SMOTE).
-    scoring : str, callable or None, default="f1_macro"
-        Validation score; None uses the estimator's ``score`` (accuracy).
-    min_improvement : float, default=0.0
-        How much (in the scorer's units: 0.01 is one macro-F1 point) the best
-        share's mean validation score must exceed the smallest share's (0, "the
-        classifier alone", when listed) to be chosen. Above 0 it guards against
-        validation folds that hold a handful of minority rows.
-    n_jobs : int or None, default=None
-        Folds evaluated in parallel (joblib).
+        to allow "no over-sampling". Every training part must hold enough rows of
+        each class for the sampler (2 for `ActiveGANOverSampler`,
+        ``k_neighbors + 1`` for SMOTE).
+{SHARED_PARAMETERS_DOC}
 
     Attributes
     ----------
-    share_ : float
-        The chosen share.
-    best_score_ : float
-        Its mean validation score.
-    cv_results_ : dict of ndarray of shape (n_shares,)
-        ``shares`` (sorted), ``mean_test_score``, ``std_test_score`` and
-        ``split{k}_test_score`` for every candidate share.
+{SHARED_ATTRIBUTES_DOC}
     sampler_ : fitted clone of sampler or None
-        None when the chosen share is 0.
+        Fitted with its own amount, of which the final estimator saw the share
+        ``share_`` (``n_added_``); None when the chosen share is 0.
     n_added_ : dict
-        ``{label: rows}`` of synthetic rows the final estimator was fitted with
+        ``{{label: rows}}`` of synthetic rows the final estimator was fitted with
         (empty when the chosen share is 0).
     estimator_ : fitted clone of estimator
     classes_ : ndarray of shape (n_classes,)
@@ -361,14 +324,17 @@ class OverSampledClassifierCV(_PredictFromEstimator, ClassifierMixin, BaseEstima
     Raises
     ------
     ValueError
-        In ``fit``: no share, a share outside [0, 1] or not a number; a sampler
-        that fails on a training fold (too few rows of a class for ``cv``); a
-        sampler whose output does not start with the real rows.
+        In ``fit``: no share, a share outside [0, 1] or not a number (before any
+        work); a sampler that fails on a training part (too few rows of a class
+        for ``cv``); a sampler whose output does not start with the real rows; a
+        ``cv`` that gives no split.
 
     See Also
     --------
-    AugmentedClassifierCV : the same choice for `ActiveGANAugmenter`'s budget, which
-        adds to every class.
+    AugmentedClassifierCV : the same search for `ActiveGANAugmenter`'s budget,
+        which adds to every class.
+
+{REFERENCES_DOC}
 
     Examples
     --------
@@ -377,104 +343,65 @@ class OverSampledClassifierCV(_PredictFromEstimator, ClassifierMixin, BaseEstima
     >>> from imblearn.over_sampling import SMOTE
     >>> from sk_activegan import OverSampledClassifierCV
     >>> X, y = make_classification(n_samples=300, weights=[0.9], random_state=0)
-    >>> clf = OverSampledClassifierCV(HistGradientBoostingClassifier(random_state=0),
-    ...                               SMOTE(random_state=0), shares=(0.0, 0.5, 1.0))
+    >>> clf = OverSampledClassifierCV(SMOTE(random_state=0),
+    ...                               HistGradientBoostingClassifier(random_state=0),
+    ...                               shares=(0.0, 0.5, 1.0))
     >>> clf.fit(X, y).cv_results_["shares"].tolist()
     [0.0, 0.5, 1.0]
     >>> clf.share_ in (0.0, 0.5, 1.0)
     True
     """
 
+    _source_name = "sampler"
+    _share_rule = "numbers in [0, 1] (shares of the sampler's own amount)"
     _parameter_constraints = {
-        "estimator": [HasMethods(["fit", "predict"]), None],
         "sampler": [HasMethods(["fit_resample"]), None],
-        "shares": ["array-like"],
-        "cv": ["cv_object"],
-        "scoring": [str, callable, None],
-        "min_improvement": [Interval(numbers.Real, 0, None, closed="left")],
-        "n_jobs": [numbers.Integral, None],
+        **BaseShareSearchCV._shared_constraints,
     }
+    _score_split = staticmethod(_score_over_sampled)
 
-    def __init__(self, estimator=None, sampler=None, *, shares=(0.0, 0.25, 0.5, 1.0), cv=3,
-                 scoring="f1_macro", min_improvement=0.0, n_jobs=None):
-        self.estimator = estimator
+    def __init__(self, sampler=None, estimator=None, *, shares=DEFAULT_SHARES, cv=3,
+                 scoring="f1_macro", min_improvement="1se", n_jobs=None):
         self.sampler = sampler
+        self.estimator = estimator
         self.shares = shares
         self.cv = cv
         self.scoring = scoring
         self.min_improvement = min_improvement
         self.n_jobs = n_jobs
 
-    def _shares(self):
-        shares = np.asarray(self.shares, dtype=object).ravel()
-        if len(shares) == 0:
-            raise ValueError("shares must name at least one share; got none.")
-        for share in shares:
-            if (isinstance(share, bool) or not isinstance(share, numbers.Real)
-                    or not 0 <= share <= 1):
-                raise ValueError("shares must hold numbers in [0, 1] (shares of the "
-                                 f"sampler's own amount); got {share!r}.")
-        return np.unique(shares.astype(np.float64))  # sorted: ties go to the smaller
+    def _collaborators(self, warn=False):
+        """``(sampler, estimator)``; the former order (a classifier first, then a
+        sampler or nothing) is swapped, with a ``FutureWarning`` when ``warn``."""
+        sampler, estimator = self.sampler, self.estimator
+        if _is_classifier_not_sampler(sampler) and (estimator is None
+                                                    or hasattr(estimator, "fit_resample")):
+            if warn:
+                warnings.warn(
+                    "OverSampledClassifierCV takes (sampler, estimator) since 0.3, as "
+                    "AugmentedClassifierCV(augmenter, estimator) does; a classifier first "
+                    "and a sampler second (the former order) are swapped until 0.4. Name "
+                    "them: OverSampledClassifierCV(sampler=..., estimator=...).",
+                    FutureWarning, stacklevel=4)
+            return estimator, sampler
+        return sampler, estimator
 
-    def fit(self, X, y):
-        """Choose the share by inner cross-validation, then refit on all the data.
+    @staticmethod
+    def _share_is_valid(share):
+        return 0 <= share <= 1
 
-        Parameters
-        ----------
-        X : array-like or DataFrame of shape (n_samples, n_features)
-            Passed to the sampler as given.
-        y : array-like of shape (n_samples,)
+    @staticmethod
+    def _default_source():
+        from ._over_sampler import ActiveGANOverSampler
 
-        Returns
-        -------
-        self : OverSampledClassifierCV
-        """
-        self._validate_params()
-        shares = self._shares()
-        X, y, state = validated_state(self, X, y)
-        check_classification_targets(y)
-        sampler = self.sampler if self.sampler is not None else _default_sampler()
-        estimator = self.estimator if self.estimator is not None else _default_estimator()
-        cv = check_cv(self.cv, y, classifier=is_classifier(estimator))
-        scorer = check_scoring(estimator, scoring=self.scoring)
-        folds = list(cv.split(X, y))
-        scores = np.array(Parallel(n_jobs=self.n_jobs)(
-            delayed(_score_shares)(sampler, estimator, scorer, X, y, train, test, shares)
-            for train, test in folds
-        )).T  # (n_shares, n_splits)
-        cv_results = _cv_results("shares", shares, scores)
-        mean = cv_results["mean_test_score"]
-        best = int(np.argmax(mean))
-        if mean[best] - mean[0] <= self.min_improvement:
-            best = 0
-        share = float(shares[best])
-        fitted_sampler, n_added = None, {}
-        X_fit, y_fit = X, y
-        if share > 0:
-            fitted_sampler = clone(sampler)
-            X_res, y_res = _over_sample(fitted_sampler, X, y)
-            counts = _share_counts(_added_per_class(y_res, len(y)), share)
-            X_fit, y_fit, y_add = _with_nested_subset(X, y, X_res, y_res, counts, len(y))
-            n_added = _added_per_class(y_add, 0)
-        fitted = clone(estimator).fit(X_fit, y_fit)
-        # every step has succeeded: the fitted state is assigned in one go, so a
-        # failed refit keeps the previous fit
-        assign_state(self, {
-            **state, "share_": share, "best_score_": float(mean[best]),
-            "cv_results_": cv_results,
-            "sampler_": fitted_sampler, "n_added_": n_added, "estimator_": fitted,
-            "classes_": fitted.classes_})
-        return self
+        return ActiveGANOverSampler()
 
-    def __sklearn_tags__(self):
-        tags = ClassifierMixin.__sklearn_tags__(self)
-        tags.input_tags.sparse = False
-        sampler = self.sampler if self.sampler is not None else _default_sampler()
-        tags.non_deterministic = getattr(sampler, "random_state", None) is None
-        return tags
-
-
-def _default_sampler():
-    from ._over_sampler import ActiveGANOverSampler
-
-    return ActiveGANOverSampler()
+    @staticmethod
+    def _refit_source(sampler, X, y, share):
+        if share == 0:
+            return X, y, {"sampler_": None, "n_added_": {}}
+        fitted = clone(sampler)
+        X_res, y_res = _over_sample(fitted, X, y)
+        counts = _share_counts(_added_per_class(y_res, len(y)), share)
+        X_fit, y_fit, y_add = with_nested_subset(X, y, X_res, y_res, counts, len(y))
+        return X_fit, y_fit, {"sampler_": fitted, "n_added_": _added_per_class(y_add, 0)}

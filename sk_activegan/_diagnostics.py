@@ -17,8 +17,18 @@ from torch import nn
 
 from ._reward import UncertaintyReward, conditioned_margin, top_two_margin
 
-#: Rows scored per forward pass.
+#: Rows per forward pass of a network at most, when sampling and scoring.
 CHUNK_ROWS = 65_536
+#: Values (rows x values per row) per forward pass at most: wide rows (images) go
+#: in fewer rows, so that a pass's memory does not grow with the row's width.
+CHUNK_VALUES = 2 ** 24
+
+
+def chunk_rows(n_values):
+    """Rows per forward pass for rows of ``n_values`` values: :data:`CHUNK_ROWS`
+    for narrow rows, fewer as rows widen (at least 1)."""
+    return int(max(1, min(CHUNK_ROWS, CHUNK_VALUES // max(int(n_values), 1))))
+
 SCORE_NAMES = ("reward", "margin", "conditioned_margin", "realism", "nn_distance_ratio")
 
 
@@ -44,9 +54,13 @@ class Diagnostics(nn.Module):
         """Distance to the nearest real row of the same class, over its spacing."""
         ratio = torch.empty(len(x), device=x.device, dtype=torch.float32)
         for c in torch.unique(y).tolist():
-            mask = y == c
+            rows = torch.nonzero(y == c).flatten()
             real = self.real[self.labels == c]
-            ratio[mask] = torch.cdist(x[mask].float(), real).min(dim=1).values / self.spacing[c]
+            step = chunk_rows(len(real))  # the distance matrix: step x len(real) values
+            for start in range(0, len(rows), step):
+                part = rows[start:start + step]
+                nearest = torch.cdist(x[part].float(), real).min(dim=1).values
+                ratio[part] = nearest / self.spacing[c]
         return ratio
 
     @torch.no_grad()
@@ -59,10 +73,12 @@ class Diagnostics(nn.Module):
     @torch.no_grad()
     def scores(self, x, y, discriminator=None):
         """Every score of :data:`SCORE_NAMES` per row, as float64 numpy arrays
-        (``realism`` only with a discriminator)."""
+        (``realism`` only with a discriminator); the networks see
+        :func:`chunk_rows` rows per pass (a feature extractor fewer)."""
         parts = {name: [] for name in SCORE_NAMES}
-        for start in range(0, len(x), CHUNK_ROWS):
-            xc, yc = x[start:start + CHUNK_ROWS], y[start:start + CHUNK_ROWS]
+        step = chunk_rows(x[0].numel()) if len(x) else 1
+        for start in range(0, len(x), step):
+            xc, yc = x[start:start + step], y[start:start + step]
             proba = self.reward.proba(xc)
             chunk = {"reward": self.reward.from_proba(proba), "margin": top_two_margin(proba),
                      "conditioned_margin": conditioned_margin(proba, yc),

@@ -7,7 +7,7 @@ import warnings
 import numpy as np
 import torch
 
-from ._diagnostics import CHUNK_ROWS
+from ._diagnostics import chunk_rows
 from ._reward import top_two_margin
 
 #: Candidate rounds the margin filter draws per chunk of rows asked for, before it
@@ -18,13 +18,16 @@ MAX_FILTER_ROUNDS = 20
 def generate(model, counts, margin_filter=None, n_candidates=1):
     """``counts[c]`` rows of every class ``c`` from a ``FittedActiveGAN``, in the
     caller's scale and dtype, and their labels; memory beyond the result stays
-    bounded by :data:`CHUNK_ROWS`. Draws continue the model's sampling stream.
+    bounded by ``chunk_rows`` rows of the model space per pass of a network (a
+    feature extractor sees fewer: ``FEATURE_BATCH``). Draws continue the model's
+    sampling stream.
 
     With ``n_candidates > 1`` every row is the most uncertain of that many candidates
     (:class:`SelectedSampler`); with 1 the stream is drawn exactly as without selection.
     """
     space, classes = model.space, model.classes
     X_new = np.empty((int(counts.sum()), space.n_features), dtype=space.dtype)
+    step = chunk_rows(space.n_model)
     stop = 0
     for class_index, count in enumerate(counts.tolist()):
         start, stop = stop, stop + count
@@ -35,8 +38,8 @@ def generate(model, counts, margin_filter=None, n_candidates=1):
             _fill_filtered(X_new[start:stop], sampler, space, model.reward, margin_filter,
                            classes[class_index])
             continue
-        for chunk in range(start, stop, CHUNK_ROWS):
-            end = min(chunk + CHUNK_ROWS, stop)
+        for chunk in range(start, stop, step):
+            end = min(chunk + step, stop)
             space.to_caller(sampler(end - chunk), X_new[chunk:end])
     return X_new, np.repeat(classes, counts)
 
@@ -79,17 +82,32 @@ class SelectedSampler:
     @torch.inference_mode()
     def __call__(self, count):
         k = self.n_candidates
-        step = max(1, CHUNK_ROWS // k)
+        step = max(1, chunk_rows(self.sampler.space.n_model) // k)
         parts = []
         for start in range(0, count, step):
             rows = min(step, count - start)
             x = self.sampler(rows, repeats=k)
-            proba = self.reward.proba(x)
+            proba = checked_proba(self.reward, x)
             scores = selection_scores(proba.float(), self.reward.from_proba(proba).float(),
                                       self.sampler.class_index)
             best = scores.reshape(rows, k).argmin(dim=1)
             parts.append(x.reshape(rows, k, -1)[torch.arange(rows, device=x.device), best])
         return parts[0] if len(parts) == 1 else torch.cat(parts)
+
+
+def checked_proba(reward, x):
+    """The reward model's class probabilities of candidates ``x``; probabilities that
+    are not finite (a reward model or extractor out of its domain) are a
+    ``ValueError``: the candidates could not be ranked by them."""
+    proba = reward.proba(x)
+    finite = torch.isfinite(proba).all(dim=1)
+    if not bool(finite.all()):
+        raise ValueError(
+            f"The reward model gave NaN or infinite class probabilities for "
+            f"{int((~finite).sum())} of {len(x)} generated candidates, so they cannot be "
+            "ranked (n_candidates) or filtered (margin_filter); the reward model "
+            f"({type(reward.proba).__name__}) is out of its domain there.")
+    return proba
 
 
 def selection_scores(proba, reward, class_index):
@@ -106,18 +124,19 @@ def selection_scores(proba, reward, class_index):
 def _fill_filtered(out, sampler, space, reward, limit, label):
     """AC-GAN+F: rows whose top-two margin (eq. 6) is at most ``limit``.
 
-    Draws rounds of candidates until ``out`` is full or ``MAX_FILTER_ROUNDS``
-    rounds per chunk of ``out`` were drawn; then fills up with the lowest-margin
+    Draws rounds of candidates (at most ``chunk_rows`` rows each) until ``out`` is
+    full or ``MAX_FILTER_ROUNDS`` rounds per chunk of ``out`` were drawn; then fills up with the lowest-margin
     rejects (kept bounded: at most ``len(out)`` of them), with a warning.
     """
     count, kept = len(out), 0
     rejects = margins = None
-    for _ in range(MAX_FILTER_ROUNDS * -(-count // CHUNK_ROWS)):
+    step = chunk_rows(space.n_model)
+    for _ in range(MAX_FILTER_ROUNDS * -(-count // step)):
         if kept >= count:
             break
-        x = sampler(min(max(4 * (count - kept), 256), CHUNK_ROWS))
+        x = sampler(min(max(4 * (count - kept), 256), step))
         with torch.inference_mode():
-            margin = top_two_margin(reward.proba(x)).float()
+            margin = top_two_margin(checked_proba(reward, x)).float()
         passing = margin <= limit
         take = x[passing][:count - kept]
         space.to_caller(take, out[kept:kept + len(take)])

@@ -70,7 +70,7 @@ def test_meta_classifiers_pass_dataframes_through(fast_params, meta):
                           remainder="passthrough"), LogisticRegression())
     augmenter = ActiveGANAugmenter(**fast_params, categorical_features=["colour", "kind"],
                                    n_synthetic=0.5, random_state=0)
-    extra = {"n_synthetic": (0.5,), "cv": 2} if meta == "AugmentedClassifierCV" else {}
+    extra = {"shares": (0.5,), "cv": 2} if meta == "AugmentedClassifierCV" else {}
     clf = getattr(sk_activegan, meta)(augmenter, estimator, **extra).fit(frame, y)
     assert clf.feature_names_in_.tolist() == ["amount", "colour", "kind"]
     assert clf.augmenter_.feature_names_in_.tolist() == ["amount", "colour", "kind"]

@@ -58,8 +58,8 @@ def clear_fits():
 def test_harmful_augmentation_is_not_used(noisy_rule):
     X, y = noisy_rule
     knn = KNeighborsClassifier(n_neighbors=1)
-    clf = AugmentedClassifierCV(RuleAugmenter("flip"), knn, n_synthetic=(0.0, 0.5, 2.0)).fit(X, y)
-    assert clf.n_synthetic_ == 0.0
+    clf = AugmentedClassifierCV(RuleAugmenter("flip"), knn, shares=(0.0, 0.5, 2.0)).fit(X, y)
+    assert clf.share_ == 0.0
     assert clf.augmenter_ is None
     assert len(RuleAugmenter.FITS) == 3  # one training per fold, no final one
     # the final model is the plain estimator on the real rows
@@ -69,12 +69,12 @@ def test_harmful_augmentation_is_not_used(noisy_rule):
 def test_helpful_augmentation_is_chosen_with_one_training_per_fold(noisy_rule):
     X, y = noisy_rule
     knn = KNeighborsClassifier(n_neighbors=1)
-    clf = AugmentedClassifierCV(RuleAugmenter("oracle"), knn, n_synthetic=(0.0, 1.0, 4.0),
+    clf = AugmentedClassifierCV(RuleAugmenter("oracle"), knn, shares=(0.0, 1.0, 4.0),
                                 cv=3).fit(X, y)
     results = clf.cv_results_
-    assert results["n_synthetic"].tolist() == [0.0, 1.0, 4.0]
+    assert results["shares"].tolist() == [0.0, 1.0, 4.0]
     assert results["mean_test_score"][2] > results["mean_test_score"][0] + 0.1
-    assert clf.n_synthetic_ == results["n_synthetic"][np.argmax(results["mean_test_score"])]
+    assert clf.share_ == results["shares"][np.argmax(results["mean_test_score"])]
     assert clf.best_score_ == results["mean_test_score"].max()
     np.testing.assert_allclose(
         results["mean_test_score"],
@@ -82,8 +82,8 @@ def test_helpful_augmentation_is_chosen_with_one_training_per_fold(noisy_rule):
     # 3 fold trainings (on 40 rows each), then one on all 60 rows
     assert RuleAugmenter.FITS == [40, 40, 40, 60]
     assert clf.augmenter_ is not None
-    # the final estimator saw the real rows plus n_synthetic_ times each class's size
-    assert clf.estimator_.n_samples_fit_ == round(60 * (1 + clf.n_synthetic_))
+    # the final estimator saw the real rows plus share_ times each class's size
+    assert clf.estimator_.n_samples_fit_ == round(60 * (1 + clf.share_))
 
 
 def test_ties_go_to_the_smaller_budget(noisy_rule):
@@ -92,29 +92,30 @@ def test_ties_go_to_the_smaller_budget(noisy_rule):
     from sklearn.dummy import DummyClassifier
 
     clf = AugmentedClassifierCV(RuleAugmenter("oracle"), DummyClassifier(),
-                                n_synthetic=(1.0, 0.25, 0.5)).fit(X, y)
-    assert clf.cv_results_["n_synthetic"].tolist() == [0.25, 0.5, 1.0]
-    assert clf.n_synthetic_ == 0.25
+                                shares=(1.0, 0.25, 0.5)).fit(X, y)
+    assert clf.cv_results_["shares"].tolist() == [0.25, 0.5, 1.0]
+    assert clf.share_ == 0.25
 
 
 def test_with_the_activegan_augmenter(blobs, fast_params):
     X, y = blobs
     aug = ActiveGANAugmenter(**fast_params, random_state=0)
-    clf = AugmentedClassifierCV(aug, LogisticRegression(), n_synthetic=(0.0, 0.5), cv=2,
+    clf = AugmentedClassifierCV(aug, LogisticRegression(), shares=(0.0, 0.5), cv=2,
                                 scoring="f1_macro").fit(X, y)
-    assert clf.n_synthetic_ in (0.0, 0.5)
-    assert set(clf.cv_results_) == {"n_synthetic", "mean_test_score", "std_test_score",
-                                    "split0_test_score", "split1_test_score"}
+    assert clf.share_ in (0.0, 0.5)
+    assert set(clf.cv_results_) == {"shares", "mean_test_score", "std_test_score",
+                                    "rank_test_score", "split0_test_score",
+                                    "split1_test_score"}
     assert clf.score(X, y) > 0.9  # well-separated blobs
     assert clf.predict_proba(X).shape == (90, 3)
-    refit = AugmentedClassifierCV(aug, LogisticRegression(), n_synthetic=(0.0, 0.5), cv=2,
+    refit = AugmentedClassifierCV(aug, LogisticRegression(), shares=(0.0, 0.5), cv=2,
                                   scoring="f1_macro").fit(X, y)
     np.testing.assert_array_equal(refit.cv_results_["mean_test_score"],
                                   clf.cv_results_["mean_test_score"])
 
 
 @pytest.mark.parametrize("budgets, message", [
-    ((), "at least one budget"),
+    ((), "at least one share"),
     ((0.0, -0.5), "finite shares >= 0"),
     ((0.0, float("nan")), "finite shares >= 0"),
     ((0.0, True), "finite shares >= 0"),
@@ -122,7 +123,7 @@ def test_with_the_activegan_augmenter(blobs, fast_params):
 ])
 def test_bad_budgets_are_named(noisy_rule, budgets, message):
     with pytest.raises(ValueError, match=message):
-        AugmentedClassifierCV(RuleAugmenter(), n_synthetic=budgets).fit(*noisy_rule)
+        AugmentedClassifierCV(RuleAugmenter(), shares=budgets).fit(*noisy_rule)
 
 
 def test_folds_too_small_for_the_augmenter_are_named(fast_params):
@@ -133,7 +134,7 @@ def test_folds_too_small_for_the_augmenter_are_named(fast_params):
                                          r"classes \[2\]"):
         clf.fit(X, y)
     # budget 0 alone trains no augmenter, so the same folds are fine
-    AugmentedClassifierCV(ActiveGANAugmenter(**fast_params), cv=2, n_synthetic=(0.0,)).fit(X, y)
+    AugmentedClassifierCV(ActiveGANAugmenter(**fast_params), cv=2, shares=(0.0,)).fit(X, y)
 
 
 def test_in_a_pipeline_and_after_pickling(blobs, fast_params):
@@ -145,7 +146,7 @@ def test_in_a_pipeline_and_after_pickling(blobs, fast_params):
     X, y = blobs
     pipe = make_pipeline(StandardScaler(), AugmentedClassifierCV(
         ActiveGANAugmenter(**fast_params, random_state=0), LogisticRegression(),
-        n_synthetic=(0.5, 1.0), cv=2))
+        shares=(0.5, 1.0), cv=2))
     pipe.fit(X, y)
     clf = pipe[-1]
     assert clf.augmenter_ is not None  # 0 is not a candidate here

@@ -23,11 +23,11 @@ OVER_SAMPLER = ActiveGANOverSampler(**{**SETTINGS, "n_iter": 12}, generator=FAMI
 
 CLASSIFIER = AugmentedClassifier(AUGMENTER, LogisticRegression())
 
-CLASSIFIER_CV = AugmentedClassifierCV(AUGMENTER, LogisticRegression(), n_synthetic=(0.0, 0.5),
+CLASSIFIER_CV = AugmentedClassifierCV(AUGMENTER, LogisticRegression(), shares=(0.0, 0.5),
                                       cv=2)
 
-OVER_SAMPLED_CV = OverSampledClassifierCV(LogisticRegression(),
-                                          RandomOverSampler(random_state=0),
+OVER_SAMPLED_CV = OverSampledClassifierCV(RandomOverSampler(random_state=0),
+                                          LogisticRegression(),
                                           shares=(0.0, 0.5), cv=2)
 
 SKLEARN_EXPECTED_FAILURES = {

@@ -50,7 +50,7 @@ def clear_fits():
 def test_harmful_over_sampling_is_not_used(imbalanced_rule):
     X, y = imbalanced_rule
     logistic = LogisticRegression()  # about right alone: 0.99 mean validation macro F1
-    clf = OverSampledClassifierCV(logistic, RuleOverSampler("flip")).fit(X, y)
+    clf = OverSampledClassifierCV(RuleOverSampler("flip"), logistic).fit(X, y)
     results = clf.cv_results_
     assert results["shares"].tolist() == [0.0, 0.25, 0.5, 1.0]
     assert results["mean_test_score"][0] > results["mean_test_score"][-1] + 0.1
@@ -64,7 +64,7 @@ def test_harmful_over_sampling_is_not_used(imbalanced_rule):
 def test_helpful_over_sampling_is_chosen_with_one_fit_per_fold(imbalanced_rule):
     X, y = imbalanced_rule
     # strongly regularised, the model alone predicts the majority (0.42 macro F1)
-    clf = OverSampledClassifierCV(LogisticRegression(C=0.1), RuleOverSampler("oracle"),
+    clf = OverSampledClassifierCV(RuleOverSampler("oracle"), LogisticRegression(C=0.1),
                                   shares=(1.0, 0.0), cv=3).fit(X, y)
     results = clf.cv_results_
     assert results["shares"].tolist() == [0.0, 1.0]
@@ -80,7 +80,7 @@ def test_helpful_over_sampling_is_chosen_with_one_fit_per_fold(imbalanced_rule):
 def test_a_share_keeps_that_share_of_every_class():
     X = np.arange(60, dtype=float).reshape(30, 2)
     y = np.array([0] * 18 + [1] * 8 + [2] * 4)
-    clf = OverSampledClassifierCV(LogisticRegression(), RandomOverSampler(random_state=0),
+    clf = OverSampledClassifierCV(RandomOverSampler(random_state=0), LogisticRegression(),
                                   shares=(0.5,), cv=2).fit(X, y)
     assert clf.share_ == 0.5
     assert clf.n_added_ == {1: 5, 2: 7}  # half of 10 and of 14, rounded half to even
@@ -89,7 +89,7 @@ def test_a_share_keeps_that_share_of_every_class():
 def test_ties_go_to_the_smaller_share(imbalanced_rule):
     from sklearn.dummy import DummyClassifier
 
-    clf = OverSampledClassifierCV(DummyClassifier(), RuleOverSampler(),
+    clf = OverSampledClassifierCV(RuleOverSampler(), DummyClassifier(),
                                   shares=(1.0, 0.25, 0.5), scoring="accuracy")
     clf.fit(*imbalanced_rule)
     assert clf.share_ == 0.25
@@ -102,7 +102,7 @@ def test_ties_go_to_the_smaller_share(imbalanced_rule):
 ])
 def test_any_classifier_in_a_grid_search(imbalanced_rule, estimator):
     X, y = imbalanced_rule
-    search = GridSearchCV(OverSampledClassifierCV(estimator, RandomOverSampler(random_state=0),
+    search = GridSearchCV(OverSampledClassifierCV(RandomOverSampler(random_state=0), estimator,
                                                   shares=(0.0, 1.0), cv=2),
                           {"shares": [(0.0,), (0.0, 0.5, 1.0)]}, cv=2, scoring="f1_macro")
     search.fit(X, y)
@@ -115,7 +115,7 @@ def test_with_the_activegan_over_sampler_in_a_pipeline(imbalanced_rule, fast_par
 
     X, y = imbalanced_rule
     pipe = make_pipeline(StandardScaler(), OverSampledClassifierCV(
-        LogisticRegression(), ActiveGANOverSampler(**fast_params, random_state=0),
+        ActiveGANOverSampler(**fast_params, random_state=0), LogisticRegression(),
         shares=(0.5, 1.0), cv=2))
     pipe.fit(X, y)
     clf = pipe[-1]
@@ -136,19 +136,19 @@ def test_with_the_activegan_over_sampler_in_a_pipeline(imbalanced_rule, fast_par
 ])
 def test_bad_shares_are_named(imbalanced_rule, shares, message):
     with pytest.raises(ValueError, match=message):
-        OverSampledClassifierCV(LogisticRegression(), RuleOverSampler(), shares=shares).fit(
+        OverSampledClassifierCV(RuleOverSampler(), LogisticRegression(), shares=shares).fit(
             *imbalanced_rule)
 
 
 def test_a_sampler_failing_on_a_fold_is_named(fast_params):
     X = np.arange(40, dtype=float).reshape(20, 2)
     y = np.array([0] * 18 + [1] * 2)  # a 2-fold training part holds one row of class 1
-    clf = OverSampledClassifierCV(LogisticRegression(), ActiveGANOverSampler(**fast_params),
+    clf = OverSampledClassifierCV(ActiveGANOverSampler(**fast_params), LogisticRegression(),
                                   cv=2)
     with pytest.raises(ValueError, match=r"failed on a training fold .* Use fewer folds"):
         clf.fit(X, y)
     # share 0 alone fits no sampler, so the same folds are fine
-    OverSampledClassifierCV(LogisticRegression(), ActiveGANOverSampler(**fast_params), cv=2,
+    OverSampledClassifierCV(ActiveGANOverSampler(**fast_params), LogisticRegression(), cv=2,
                             shares=(0.0,)).fit(X, y)
 
 
@@ -159,16 +159,16 @@ def test_a_sampler_that_reorders_the_real_rows_is_refused(imbalanced_rule):
             return X[order], y[order]
 
     with pytest.raises(ValueError, match="real rows first"):
-        OverSampledClassifierCV(LogisticRegression(), Shuffling()).fit(*imbalanced_rule)
+        OverSampledClassifierCV(Shuffling(), LogisticRegression()).fit(*imbalanced_rule)
 
 
 def test_min_improvement_keeps_the_classifier_alone_unless_a_share_beats_it(imbalanced_rule):
     X, y = imbalanced_rule
-    loose = OverSampledClassifierCV(LogisticRegression(C=0.1), RuleOverSampler("oracle"),
-                                    shares=(0.0, 1.0)).fit(X, y)
+    loose = OverSampledClassifierCV(RuleOverSampler("oracle"), LogisticRegression(C=0.1),
+                                    shares=(0.0, 1.0), min_improvement=0.0).fit(X, y)
     gain = loose.cv_results_["mean_test_score"][1] - loose.cv_results_["mean_test_score"][0]
     assert loose.share_ == 1.0 and gain > 0.1
-    strict = OverSampledClassifierCV(LogisticRegression(C=0.1), RuleOverSampler("oracle"),
+    strict = OverSampledClassifierCV(RuleOverSampler("oracle"), LogisticRegression(C=0.1),
                                      shares=(0.0, 1.0), min_improvement=gain + 0.01).fit(X, y)
     assert strict.share_ == 0.0 and strict.sampler_ is None
     np.testing.assert_array_equal(strict.cv_results_["mean_test_score"],

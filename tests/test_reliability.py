@@ -109,7 +109,7 @@ def test_augmented_classifiers_fit_the_callers_rows_exactly(ids, fast_params, me
     X, y = ids
     augmenter = _augmenter(fast_params, n_synthetic=0.5)
     clf = (AugmentedClassifier(augmenter, _Recorder()) if meta == "plain" else
-           AugmentedClassifierCV(augmenter, _Recorder(), n_synthetic=(0.5,), cv=2))
+           AugmentedClassifierCV(augmenter, _Recorder(), shares=(0.5,), cv=2))
     fitted = np.asarray(clf.fit(X.tolist(), y).estimator_.X_fit_)
     assert fitted.dtype == np.int64 and np.array_equal(fitted[:40], X)
 
@@ -182,7 +182,7 @@ def test_augmented_classifiers_keep_their_fit_when_a_refit_fails(fast_params, me
     X, y = load_iris(return_X_y=True)
     augmenter = _augmenter(fast_params, n_synthetic=0.2)
     clf = (AugmentedClassifier(augmenter, _FailingEstimator()) if meta == "plain" else
-           AugmentedClassifierCV(augmenter, _FailingEstimator(), n_synthetic=(0.2,), cv=2))
+           AugmentedClassifierCV(augmenter, _FailingEstimator(), shares=(0.2,), cv=2))
     clf.fit(pd.DataFrame(X, columns=list("abcd")), y)
     before = _fitted_state(clf)
     with pytest.raises(KeyboardInterrupt):  # the final fit is the last step
@@ -237,8 +237,8 @@ def test_an_absurd_sample_size_is_refused_before_drawing(fast_params):
 
 def test_an_absurd_budget_in_cv_is_refused_before_training(fast_params, no_training):
     X, y = load_iris(return_X_y=True)
-    clf = AugmentedClassifierCV(_augmenter(fast_params), n_synthetic=(0.0, 1e12))
-    with pytest.raises(ValueError, match=r"n_synthetic: .*more than"):
+    clf = AugmentedClassifierCV(_augmenter(fast_params), shares=(0.0, 1e12))
+    with pytest.raises(ValueError, match=r"shares: .*more than"):
         clf.fit(X, y)
 
 

@@ -12,8 +12,19 @@ import numpy as np
 import torch
 from torch import nn
 
-#: Images per forward pass when features are computed for the reward model.
+#: Images per forward pass of the extractor, everywhere it runs: the reward model's
+#: features at fit, the reward in training, candidate selection, the margin filter
+#: and the diagnostics (its activations at a native 224 px take megabytes per image).
 FEATURE_BATCH = 256
+
+
+def in_batches(function, x, batch_size):
+    """``function(x)`` computed on slices of at most ``batch_size`` rows of ``x``,
+    concatenated (one call when ``x`` is that small, empty ``x`` included)."""
+    if len(x) <= batch_size:
+        return function(x)
+    return torch.cat([function(x[start:start + batch_size])
+                      for start in range(0, len(x), batch_size)])
 
 
 def prepare_extractor(extractor, device):
@@ -28,7 +39,9 @@ def prepare_extractor(extractor, device):
     return extractor
 
 
-def _checked(features, n_images):
+def _checked(features, n_images, extractor=None, when="at fit, on the training images"):
+    """``features`` of ``n_images`` images as ``(n_images, n_features)``; anything else,
+    or a value that is not finite, is an error naming the extractor (its class)."""
     if not isinstance(features, torch.Tensor):
         raise TypeError(f"feature_extractor must return a torch.Tensor; it returned "
                         f"{type(features).__name__}.")
@@ -37,8 +50,14 @@ def _checked(features, n_images):
                          f"(n_images, n_features); for {n_images} images it returned shape "
                          f"{tuple(features.shape)}.")
     features = features.reshape(n_images, -1)
-    if not torch.isfinite(features).all():
-        raise ValueError("feature_extractor returned NaN or infinite features.")
+    finite = torch.isfinite(features).all(dim=1)
+    if not bool(finite.all()):
+        name = "" if extractor is None else f" ({type(extractor).__name__})"
+        raise ValueError(
+            f"feature_extractor{name} returned NaN or infinite features for "
+            f"{int((~finite).sum())} of {n_images} images {when}: the reward model cannot "
+            "score them. Check the extractor on such images (its pixel range and input "
+            "size).")
     return features
 
 
@@ -51,7 +70,8 @@ def extract_features(extractor, X, shape, device):
     for start in range(0, len(X), FEATURE_BATCH):
         batch = torch.as_tensor(X[start:start + FEATURE_BATCH], dtype=torch.float32,
                                 device=device)
-        features = _checked(extractor(batch.reshape(len(batch), *shape)), len(batch))
+        features = _checked(extractor(batch.reshape(len(batch), *shape)), len(batch),
+                            extractor)
         parts.append(features.double().cpu().numpy())
     return np.concatenate(parts)
 
@@ -61,7 +81,10 @@ class FeatureProba(nn.Module):
 
     ``caller = x * scale + offset`` (one affine map for every pixel, an image
     space's), reshaped to ``shape``, through the frozen ``extractor``, flattened,
-    then ``proba`` (the reward model's port, on features).
+    then ``proba`` (the reward model's port, on features). The extractor sees at
+    most :data:`FEATURE_BATCH` images per pass whatever the batch (training,
+    candidates, the margin filter, diagnostics), and features that are not finite
+    are a ``ValueError`` naming the extractor, not the rows.
     """
 
     def __init__(self, extractor, proba, shape, scale, offset):
@@ -73,5 +96,10 @@ class FeatureProba(nn.Module):
 
     @torch.no_grad()
     def forward(self, x):
+        return in_batches(self._proba, x, FEATURE_BATCH)
+
+    def _proba(self, x):
         images = (x.float() * self.scale + self.offset).reshape(len(x), *self.shape)
-        return self.proba(self.extractor(images).reshape(len(x), -1))
+        features = _checked(self.extractor(images), len(x), self.extractor,
+                            "generated or given to score")
+        return self.proba(features)
