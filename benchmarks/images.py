@@ -655,7 +655,9 @@ def policy_report(cache_dir):
     lines, summary = [], {}
     for dataset, n in cells:
         here = [r for r in rows if (r["dataset"], r["n"]) == (dataset, n)]
-        base = {r["seed"]: r["f1"] for r in here if r["method"] == "baseline"}
+        mine = {r["seed"] for r in here if r["method"] == "augment"}  # the study's seeds
+        base = {r["seed"]: r["f1"] for r in here if r["method"] == "baseline"
+                and r["seed"] in mine}
         table, cell = [], {"baseline": float(np.mean(list(base.values()))), "rows": {}}
         for method, label in POLICY_TABLE.items():
             gains = _gains(here, method, base)
