@@ -36,7 +36,8 @@ Rows (the paper's, then the library's and the baselines), every one adding
 
 Every GAN row's reward model reads the same extractor's features (the augmenter's
 ``feature_extractor``); the reward during training follows ``reward_batch_size``
-(``--reward-batch-size``; "auto": 8 rows per batch on a CPU). Real images' features
+(``--reward-batch-size``; "auto": 8 rows per batch on a CPU). The extractor runs on
+ONNX Runtime where the ``onnx`` extra is installed (``--backend``). Real images' features
 are computed once (:class:`harness.FeatureCache`, outside git); rows are cached as
 JSON (:class:`harness.ResultCache`) so an interrupted run resumes.
 
@@ -176,11 +177,11 @@ class Cell:
     """One (data set, n, seed): its labeled images, their cached features, the
     test features and the baseline's grid-searched (C, gamma)."""
 
-    def __init__(self, dataset, n, seed, feature_cache=harness.FEATURE_CACHE):
+    def __init__(self, dataset, n, seed, feature_cache=harness.FEATURE_CACHE, backend="auto"):
         self.dataset, self.n, self.seed = dataset, n, seed
         self.data = harness.load(dataset)
         self.shape = harness.IMAGE_SHAPES[dataset]
-        self.extractor = EfficientNetLite0Features(pixel_range=(0, 255))
+        self.extractor = EfficientNetLite0Features(pixel_range=(0, 255), backend=backend)
         self.features = harness.FeatureCache(dataset, TAG, self.extractor, self.shape,
                                              root=feature_cache)
         self.rows = self.data.draw(n, seed)
@@ -489,6 +490,118 @@ def paper_table(rows):
     return "\n".join(lines)
 
 
+# ------------------------------------------------------------------- cost estimate
+
+#: The reward model's grid search on 5,000 feature rows, seconds: "the baseline's row
+#: alone took 10-15 minutes by the run's log times" (n = 5,000; no results file holds
+#: it); each GAN row's augmenter searches its own on the same rows (assumed the same).
+SVM_SEARCH_5000 = 750.0
+#: The rows still missing from the paper's cells for 2 seeds: row -> seeds to run.
+_GAN_2 = {"AC-GAN": 2, "AC-GAN+F": 2, "ActiveGAN[paper]": 2, "ActiveGAN": 2, "random-warp": 2,
+          "baseline": 1, "classical": 1}
+MISSING = {("mnist70k", 1000): {"AC-GAN": 2, "AC-GAN+F": 2, "ActiveGAN[paper]": 2},
+           ("fashion_mnist", 5000): _GAN_2, ("cifar10", 5000): _GAN_2}
+
+
+def cost_parts(rows):
+    """Seconds of each part a row's run is made of, from the stored rows (one torch
+    thread, torch extractor): ``gan`` the AC-GAN's 3,000 iterations (MNIST n = 500,
+    no extractor), ``reward`` the paper's reward in training (its fit minus the same
+    seed's AC-GAN fit), ``validation`` AC-GAN+F's validation fit and sweep less its
+    pool's features, ``default_reward`` the defaults' fit minus their untrained
+    draw's (MNIST n = 1,000), ``draw`` the untrained draw's fit (n = 1,000), and
+    ``per_image`` a synthetic image's features per data set (the classical rows')."""
+    def mean(dataset, n, method, key):
+        return float(np.mean([r[key] for r in rows if (r["dataset"], r["n"], r["method"])
+                              == (dataset, n, method) and r.get(key) is not None]))
+
+    def paired(dataset, n, method, reference):
+        mine = {r["seed"]: r["fit_seconds"] for r in rows
+                if (r["dataset"], r["n"], r["method"]) == (dataset, n, method)}
+        other = {r["seed"]: r["fit_seconds"] for r in rows
+                 if (r["dataset"], r["n"], r["method"]) == (dataset, n, reference)}
+        return float(np.mean([mine[s] - other[s] for s in set(mine) & set(other)]))
+
+    per_image = {d: float(np.mean([r["synthetic_feature_seconds"] / r["n_synthetic"]
+                                   for r in rows if r["dataset"] == d
+                                   and r["method"] == "classical"])) for d in DATASETS}
+    pool_500 = mean("mnist70k", 500, "AC-GAN+F", "pool_seconds")
+    validation_pool = POOL_FACTOR * 10 * round(0.5 * 375 / 10)  # its 75 %'s candidates
+    return {"gan": mean("mnist70k", 500, "AC-GAN", "fit_seconds"),
+            "reward": paired("mnist70k", 500, "ActiveGAN[paper]", "AC-GAN"),
+            "validation": mean("mnist70k", 500, "AC-GAN+F", "margin_seconds")
+                          - validation_pool * pool_500 / (POOL_FACTOR * 250),
+            "default_reward": paired("mnist70k", 1000, "ActiveGAN", "random-warp"),
+            "draw": mean("mnist70k", 1000, "random-warp", "fit_seconds"),
+            "per_image": per_image}
+
+
+def row_cost(parts, dataset, n, method, speedup):
+    """``(fixed seconds, extractor images)`` of one row of one seed (the fast path
+    divides the images' seconds by ``speedup``). The SVM refit on real + synthetic
+    features and the test scoring of each row are not in the results files and not
+    counted."""
+    per_class = round(0.5 * n / 10)
+    synthetic = 10 * per_class
+    search = SVM_SEARCH_5000 if n == 5000 else 0.0  # n = 1,000: inside the parts
+    # the training rewards' images were timed on MNIST: counted at its cost per image
+    mnist_image = parts["per_image"]["mnist70k"]
+    if method == "baseline":
+        return search, 0
+    if method == "classical":
+        return 0.0, synthetic
+    if method == "AC-GAN":
+        return parts["gan"] + search, synthetic
+    if method == "AC-GAN+F":
+        validation = POOL_FACTOR * 10 * round(0.5 * 0.75 * n / 10)
+        return parts["validation"] + search, validation + POOL_FACTOR * synthetic
+    if method == "ActiveGAN[paper]":
+        return parts["gan"] + search, parts["reward"] / mnist_image + synthetic
+    if method == "ActiveGAN":
+        return parts["draw"] + search, parts["default_reward"] / mnist_image + synthetic
+    if method == "random-warp":
+        return parts["draw"] + search, synthetic
+    raise ValueError(method)
+
+
+def cost_table(rows, speedup, seeds=2):
+    """Markdown: every missing row's estimated seconds per seed on torch and on the
+    fast path (fixed + images x seconds per image [/ speed-up]), and each cell's total
+    over ``seeds`` seeds."""
+    parts = cost_parts(rows)
+    lines = ["| cell | row | seeds to run | fixed s | extractor images | torch s per seed | "
+             "fast path s per seed |",
+             "| --- | --- | ---: | ---: | ---: | ---: | ---: |"]
+    for (dataset, n), methods in MISSING.items():
+        image = parts["per_image"][dataset]
+        totals = [0.0, 0.0]
+        for method, n_seeds in methods.items():
+            fixed, images = row_cost(parts, dataset, n, method, speedup)
+            slow, fast = fixed + images * image, fixed + images * image / speedup
+            totals = [totals[0] + n_seeds * slow, totals[1] + n_seeds * fast]
+            lines.append(f"| {NAMES[dataset]} n = {n:,} | {LABELS[method]} | {n_seeds} | "
+                         f"{fixed:,.0f} | {images:,.0f} | {fixed:,.0f} + {images:,.0f} × "
+                         f"{image:.3f} = {slow:,.0f} | {fixed:,.0f} + {images:,.0f} × "
+                         f"{image:.3f} / {speedup:.1f} = {fast:,.0f} |")
+        lines.append(f"| **{NAMES[dataset]} n = {n:,}** | **every missing row, {seeds} seeds "
+                     f"in all** | | | | **{totals[0] / 60:,.0f} min** | "
+                     f"**{totals[1] / 60:,.0f} min** |")
+    parts_line = (f"Parts (seconds, one torch thread, from `results/table1_native.json`): "
+                  f"AC-GAN's 3,000 iterations {parts['gan']:.0f}; the paper's reward in "
+                  f"training {parts['reward']:.0f} (its fit minus the same seed's AC-GAN "
+                  f"fit); AC-GAN+F's validation fit and sweep {parts['validation']:.0f} "
+                  f"(its pool's features taken out); the defaults' reward in training "
+                  f"{parts['default_reward']:.0f} (their fit minus the untrained draw's, "
+                  f"n = 1,000); the untrained draw's fit {parts['draw']:.0f}; one "
+                  f"synthetic image's features "
+                  + ", ".join(f"{NAMES[d]} {v:.3f}" for d, v in parts["per_image"].items())
+                  + f"; at n = 5,000 each GAN row adds its reward model's search, "
+                  f"{SVM_SEARCH_5000:.0f} (assumed equal to the baseline's, 10-15 minutes "
+                  f"by the run's logs). Speed-up: {speedup:.1f}, ONNX Runtime over torch "
+                  f"at one thread (`results/speed_extractor.json`).")
+    return "\n".join(lines) + "\n\n" + parts_line
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--dataset", choices=DATASETS, default="mnist70k")
@@ -503,6 +616,9 @@ def main(argv=None):
     parser.add_argument("--reward-batch-size", default="auto",
                         type=lambda v: v if v == "auto" else None if v == "none" else int(v))
     parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--backend", default="auto", choices=["auto", "torch", "onnxruntime"],
+                        help="the extractor's (auto: ONNX Runtime where installed; the "
+                             "features agree within 1e-4, so cached rows stay valid)")
     parser.add_argument("--cache-dir", default=str(harness.RESULTS / "cache_table1"))
     parser.add_argument("--feature-cache", default=str(harness.FEATURE_CACHE))
     parser.add_argument("--features-only", action="store_true",
@@ -510,10 +626,25 @@ def main(argv=None):
     parser.add_argument("--report", action="store_true",
                         help="write results/table1_native.{json,md} from the cached rows")
     parser.add_argument("--docs", action="store_true",
-                        help="with --report: fill the tables of docs/table1.md")
+                        help="with --report or --costs: fill the tables of docs/table1.md")
+    parser.add_argument("--costs", action="store_true",
+                        help="estimate the missing cells' cost on torch and on the fast "
+                             "path from results/table1_native.json and "
+                             "results/speed_extractor.json")
     args = parser.parse_args(argv)
     torch.set_num_threads(args.threads)
     started = time.perf_counter()
+    if args.costs:
+        rows = harness.load_results("table1_native")["rows"]
+        speed = harness.load_results("speed_extractor")["rows"]
+        median = {backend: np.median([r["images_per_second"] for r in speed
+                                      if (r["backend"], r["threads"]) == (backend, 1)])
+                  for backend in ("torch", "onnxruntime")}
+        table = cost_table(rows, median["onnxruntime"] / median["torch"])
+        if args.docs:
+            harness.fill_page("table1", "table1-costs", table)
+        print(table)
+        return
     if args.report:
         rows = harness.ResultCache(args.cache_dir).rows()
         summary, text = report(rows)
@@ -529,7 +660,7 @@ def main(argv=None):
         return
     cache = harness.ResultCache(args.cache_dir)
     for seed in args.seeds:
-        cell = Cell(args.dataset, args.n, seed, args.feature_cache)
+        cell = Cell(args.dataset, args.n, seed, args.feature_cache, args.backend)
         if not args.features_only:
             run_cell(cell, args.methods, args, cache)
 

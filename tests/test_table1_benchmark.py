@@ -91,3 +91,65 @@ def test_the_filter_keeps_low_margin_candidates_and_fills_up_with_the_lowest(tab
     rows = table1.filtered(Fake(), (X, y), 0.2, 2)
     # class 0: both passing (0.05, 0.15); class 1: none pass, the two lowest (0.3, 0.6)
     assert sorted(rows.tolist()) == [0, 2, 4, 5]
+
+
+def test_a_cell_resumes_from_its_result_cache(table1, tmp_path):
+    """Rows already in the result cache are not run again: an interrupted run goes
+    on with the rows it had not stored (row by row)."""
+    import argparse
+
+    from harness import ResultCache
+
+    class FakeCell:
+        dataset, n, seed, C, gamma = "mnist70k", 20, 0, 1.0, 0.1
+        X, y = np.zeros((20, 784)), np.repeat(np.arange(2), 10)
+        scored = 0
+
+        def per_class(self, budget):
+            return 2
+
+        def synthetic_features(self, X_syn):
+            return np.zeros((len(X_syn), 3)), 0.0
+
+        def score(self, F_syn, y_syn):
+            FakeCell.scored += 1
+            return 50.0, [50.0, 50.0]
+
+        def augmenter(self, settings, args):
+            raise AssertionError("a cached GAN row was trained again")
+
+    args = argparse.Namespace(budget=0.5, n_iter=None, reward_batch_size="auto")
+    cache = ResultCache(tmp_path)
+    settings = table1.harness.settings_hash({"tag": table1.TAG, "budget": 0.5, "n_iter": None,
+                                             "reward_batch_size": "auto"})
+    cache.put({"method": "ActiveGAN[paper]", "f1": 1.0}, "mnist70k", 20, 0,
+              "ActiveGAN[paper]", settings=settings)
+    cell = FakeCell()
+    table1.run_cell(cell, ["baseline", "ActiveGAN[paper]", "classical"], args, cache)
+    assert FakeCell.scored == 2 and len(cache.rows()) == 3
+    table1.run_cell(cell, ["baseline", "ActiveGAN[paper]", "classical"], args, cache)
+    assert FakeCell.scored == 2  # nothing run again
+
+
+
+def test_the_cost_estimate_divides_only_the_extractors_share(table1):
+    """Each missing row: fixed seconds plus its images at the measured cost per image,
+    the images' share divided by the speed-up on the fast path; the committed results
+    give every part."""
+    rows = table1.harness.load_results("table1_native")["rows"]
+    parts = table1.cost_parts(rows)
+    assert parts["reward"] > 0 and parts["gan"] > 0 and parts["per_image"]["cifar10"] > 0
+    fixed, images = table1.row_cost(parts, "mnist70k", 1000, "ActiveGAN[paper]", 5.0)
+    assert fixed == parts["gan"] and images > 500
+    assert table1.row_cost(parts, "cifar10", 5000, "baseline", 5.0) == (
+        table1.SVM_SEARCH_5000, 0)
+    slow = table1.cost_table(rows, 1.0)
+    fast = table1.cost_table(rows, 4.0)
+    totals = [[line.split("|")[-2] for line in table.splitlines() if "in all" in line]
+              for table in (slow, fast)]
+    assert len(totals[0]) == 3
+    # speed-up 1: both columns agree; speed-up 4: the fast path is cheaper
+    assert all(line.split("|")[-3] == line.split("|")[-2] for line in slow.splitlines()
+               if "in all" in line)
+    assert all(float(f.strip(" *min").replace(",", "")) < float(s.strip(" *min").replace(",", ""))
+               for f, s in zip(totals[1], totals[0]))
