@@ -55,7 +55,8 @@ from imblearn.over_sampling import SMOTE
 from torch.nn import functional as F
 
 import harness
-from sk_activegan import ActiveGANAugmenter, WarpGenerator, synthetic_counts
+from sk_activegan import (ActiveGANAugmenter, AugmentedClassifierCV, WarpGenerator,
+                          synthetic_counts)
 
 #: The cells' data sets: the harness's data set and the pixels' largest value.
 DATASETS = {"mnist": ("mnist5k", 255.0), "digits": ("digits", 16.0),
@@ -77,7 +78,17 @@ WARP_VARIANTS = {
     "warp-nosource-lr2e-5": {"generator__source_weight": 0.0, "generator__learning_rate": 2e-5},
     "warp-nosource-lambda0": {"generator__source_weight": 0.0, "lambda_reward": 0.0},
 }
-METHODS = ["shift4", "VSV-shift8", "VSV-affine4", "elastic", "SMOTE", "AC-GAN", "AC-GAN+F",
+#: The budgets of the efficiency study (shares of the labeled set; +800 % is the full row).
+POLICY_BUDGETS = (0.125, 0.25, 0.5, 1.0)
+#: Rows of the augmentation-policy family (``generator="augment"``): trained with the
+#: reward, its untrained draw (uniform over ops and magnitudes, TrivialAugment's rule)
+#: and that draw chosen 1 of 4 by the reward, at the efficiency study's budgets.
+POLICY_ROWS = ["augment", *(f"augment@{b:g}" for b in POLICY_BUDGETS),
+               "augment-untrained", *(f"augment-untrained@{b:g}" for b in POLICY_BUDGETS),
+               *(f"augment-untrained+sel@{b:g}" for b in POLICY_BUDGETS),
+               "augment-lambda0", "augment-CV"]
+METHODS = ["shift4", "VSV-shift8", "VSV-affine4", "elastic", "SMOTE", "trivialaugment",
+           *POLICY_ROWS, "AC-GAN", "AC-GAN+F",
            "ActiveGAN[paper]", "random-warp", "lambda0", "lambda0+sel",
            "ActiveGAN-3000it", "ActiveGAN-3000it+sel", "ActiveGAN-nosel", "ActiveGAN@0.5",
            "ActiveGAN@4", "ActiveGAN", "untrained", "untrained+sel", "trained", "trained+sel",
@@ -90,7 +101,7 @@ REPORTED = [*METHODS[:METHODS.index("random-warp")], "random-warps",
 #: The ablation at the defaults' budget (+800 %), run on the full data sets.
 ABLATION = ["shift4", "VSV-shift8", "elastic", "random-warp", "untrained", "default",
             "default-lambda0"]
-CLASSICAL = ("shift4", "VSV-shift8", "VSV-affine4", "elastic", "SMOTE")
+CLASSICAL = ("shift4", "VSV-shift8", "VSV-affine4", "elastic", "SMOTE", "trivialaugment")
 C_GRID = [1.0, 10.0, 100.0]
 GAMMA_FACTORS = [0.3, 1.0, 3.0]  # times gamma="scale"'s value
 
@@ -160,6 +171,8 @@ def classical(method, X, y, shape, support, seed):
         return X_res[len(X):], y_res[len(X):]
     if method == "elastic":
         return elastic(X, shape, 8, np.random.default_rng(seed)), np.repeat(y, 8)
+    if method == "trivialaugment":
+        return trivial_augment(X, shape, 8, seed), np.tile(y, 8)
     Xs, ys = X[support], y[support]
     if method == "VSV-shift8":
         return (np.concatenate([translate(Xs, shape, *s) for s in SHIFTS8]),
@@ -167,6 +180,19 @@ def classical(method, X, y, shape, support, seed):
     if method == "VSV-affine4":
         return random_affine(Xs, shape, 4, np.random.default_rng(seed)), np.repeat(ys, 4)
     raise ValueError(method)
+
+
+def trivial_augment(X, shape, copies, seed):
+    """``copies`` TrivialAugment draws (kornia's, its default ops; one op and
+    magnitude per image) of every image of ``X`` (pixels in [0, 1]), copy by copy."""
+    from kornia.augmentation.auto import TrivialAugment
+
+    torch.manual_seed(seed)  # kornia draws from torch's process-wide generator
+    augment = TrivialAugment()
+    images = torch.as_tensor(X, dtype=torch.float32).reshape(-1, 1, *shape)
+    with torch.no_grad():
+        out = [augment(image[None]) for _ in range(copies) for image in images]
+    return torch.cat(out).reshape(len(out), -1).clamp(0, 1).numpy().astype(X.dtype)
 
 
 # ------------------------------------------------------------------------- the library
@@ -186,6 +212,13 @@ BUDGETS = {"AC-GAN": {"AC-GAN": (0.5, None, 1), "AC-GAN+F": (0.5, 0.2, 1)},
            "trained": {"trained": (None, None, 1), "trained+sel": (None, None, 4)},
            "ActiveGAN-3000it": {"ActiveGAN-3000it": (None, None, 1),
                                 "ActiveGAN-3000it+sel": (None, None, "auto")},
+           "augment": {"augment": (None, None, 1),
+                       **{f"augment@{b:g}": (b, None, 1) for b in POLICY_BUDGETS}},
+           "augment-untrained": {
+               "augment-untrained": (None, None, 1),
+               **{f"augment-untrained@{b:g}": (b, None, 1) for b in POLICY_BUDGETS},
+               **{f"augment-untrained+sel@{b:g}": (b, None, 4) for b in POLICY_BUDGETS}},
+           "augment-lambda0": {"augment-lambda0": (None, None, 1)},
            "ActiveGAN": {"ActiveGAN@0.5": (0.5, None, "fitted"),
                          "ActiveGAN@4": (4.0, None, "fitted"),
                          "ActiveGAN-nosel": (None, None, 1),
@@ -212,6 +245,12 @@ def gan(kind, X, y, shape, seed, n_iter):
         params.update(lambda_reward=0.0)
     elif kind in WARP_VARIANTS:  # the trained warp with other settings (the design study)
         params.update(WARP_VARIANTS[kind])
+    elif kind.startswith("augment"):  # the augmentation-policy family
+        params.update(generator="augment", n_synthetic=IMAGE_BUDGET)
+        if kind == "augment-untrained":
+            params.update(n_iter=0)
+        elif kind == "augment-lambda0":
+            params.update(lambda_reward=0.0)
     elif kind == "AC-GAN":
         params.update(generator="paper", lambda_reward=0.0)
     elif kind == "ActiveGAN[paper]":
@@ -258,12 +297,15 @@ class Cell:
         self.params = tune(self.X, self.y)
 
     def record(self, method, X_syn, y_syn, info, seconds):
-        """Score the SVM on real + synthetic images and store the row."""
+        """Score the SVM on real + synthetic images and store the row (with the
+        SVM's refit time, ``svm_seconds``)."""
+        start = time.perf_counter()
         model = harness.fit_augmented(pixel_svm(self.params), self.X, self.y, X_syn, y_syn)
+        svm_seconds = time.perf_counter() - start
         f1 = harness.macro_f1(model, self.X_test, self.y_test)
         row = {"dataset": self.name, "n": self.n, "seed": self.seed, **self.params,
                "method": method, "f1": f1, "n_synthetic": int(len(X_syn)),
-               "seconds": seconds, **info}
+               "seconds": seconds, "svm_seconds": svm_seconds, **info}
         self.cache.put(row, self.name, self.n, self.seed, method)
         print(f"{self.name} n={self.n} seed={self.seed} {method:18s} F1 {f1:6.2f}  "
               f"(+{len(X_syn)} rows)", flush=True)
@@ -302,6 +344,30 @@ def run_cell(name, n, seed, methods, args):
         for method, (X_syn, y_syn, info) in rows.items():
             if method in missing:
                 cell.record(method, X_syn, y_syn, info, time.perf_counter() - start)
+    if "augment-CV" in missing:
+        cv_recipe(cell, seed)
+
+
+#: The budgets the CV recipe chooses among (0: the classifier alone).
+CV_BUDGETS = (0.0, 0.25, 1.0, IMAGE_BUDGET)
+
+
+def cv_recipe(cell, seed):
+    """The recipe the docs give for images: ``AugmentedClassifierCV`` over the
+    augmentation-policy family, the budget (0 allowed) chosen by 3-fold inner CV with
+    the one-standard-error rule (its default ``min_improvement="1se"``)."""
+    start = time.perf_counter()
+    clf = AugmentedClassifierCV(
+        ActiveGANAugmenter(image_shape=cell.shape, generator="augment", random_state=seed),
+        pixel_svm(cell.params), shares=CV_BUDGETS, cv=3, scoring="f1_macro")
+    clf.fit(cell.X, cell.y)
+    f1 = harness.macro_f1(clf, cell.X_test, cell.y_test)
+    row = {"dataset": cell.name, "n": cell.n, "seed": seed, **cell.params,
+           "method": "augment-CV", "f1": f1, "chosen_budget": float(clf.share_),
+           "seconds": time.perf_counter() - start}
+    cell.cache.put(row, cell.name, cell.n, seed, "augment-CV")
+    print(f"{cell.name} n={cell.n} seed={seed} augment-CV         F1 {f1:6.2f}  "
+          f"(budget {clf.share_})", flush=True)
 
 
 # ---------------------------------------------------------------------------- report
@@ -557,6 +623,104 @@ def ablation_charts(gains, directory):
     return written
 
 
+#: The policy study's rows at +800 % (or chosen by CV), in the order of its table.
+POLICY_TABLE = {"augment": "augmentation policy, trained (λ = 1)",
+                "augment-untrained": "its untrained draw (uniform over ops and magnitudes)",
+                "augment-lambda0": "trained with λ = 0 (realism only)",
+                "augment-CV": "CV recipe: AugmentedClassifierCV over the trained policy",
+                "trivialaugment": "kornia TrivialAugment (baseline)",
+                "shift4": "four 1-px shifts, +400 % (baseline)",
+                "random-warps": "random warps (baseline)",
+                "default": "warp generator, trained (the former image default)"}
+#: The efficiency study's cells.
+EFFICIENCY_CELLS = (("mnist70k", 500), ("fashion", 1000))
+
+
+def _gains(rows, method, base):
+    return {r["seed"]: r["f1"] - base[r["seed"]] for r in rows
+            if r["method"] == method and r["seed"] in base}
+
+
+def policy_report(cache_dir):
+    """The augmentation-policy study from the cache: ``(markdown, summary)``.
+
+    Per cell, every row of :data:`POLICY_TABLE` (gain over the baseline, per seed);
+    then the efficiency study: the gain of the trained policy, its untrained draw and
+    that draw chosen 1 of 4 by the reward at each budget, the SVM's refit time, and
+    the smallest budget at which the trained policy reaches its untrained draw's
+    best gain."""
+    rows = [r for r in harness.ResultCache(cache_dir).rows() if r["dataset"] in OFFICIAL_SPLIT]
+    cells = sorted({(r["dataset"], r["n"]) for r in rows if r["method"] == "augment"},
+                   key=lambda c: (c[0] != "mnist70k", c))
+    lines, summary = [], {}
+    for dataset, n in cells:
+        here = [r for r in rows if (r["dataset"], r["n"]) == (dataset, n)]
+        mine = {r["seed"] for r in here if r["method"] == "augment"}  # the study's seeds
+        base = {r["seed"]: r["f1"] for r in here if r["method"] == "baseline"
+                and r["seed"] in mine}
+        table, cell = [], {"baseline": float(np.mean(list(base.values()))), "rows": {}}
+        for method, label in POLICY_TABLE.items():
+            gains = _gains(here, method, base)
+            if not gains:
+                continue
+            seeds = sorted(gains)
+            extra = ""
+            if method == "augment-CV":
+                chosen = {r["seed"]: r["chosen_budget"] for r in here if r["method"] == method}
+                extra = ", ".join(f"{chosen[s]:g}" for s in seeds)
+            cell["rows"][method] = {"gain": float(np.mean(list(gains.values()))),
+                                    "per_seed": {str(s): gains[s] for s in seeds}}
+            table.append([label, f"{np.mean(list(gains.values())):+.2f}",
+                          signed(gains[s] for s in seeds),
+                          f"{sum(g > 0 for g in gains.values())}/{len(seeds)}", extra])
+        lines += [f"**{NAMES[dataset]}, n = {n}**: baseline RBF SVM macro-F1 "
+                  f"{cell['baseline']:.2f} (seeds {', '.join(map(str, sorted(base)))}); gains "
+                  "in macro-F1 points on the official test images, +800 % unless named", "",
+                  harness.md_table(["row", "mean gain", "per seed", "above the baseline",
+                                    "budget chosen"], table), ""]
+        if (dataset, n) in EFFICIENCY_CELLS:
+            lines += efficiency_table(here, base, cell)
+        summary[f"{dataset}_n{n}"] = cell
+    return "\n".join(lines), summary
+
+
+def efficiency_table(here, base, cell):
+    """Markdown lines of one cell's efficiency study; fills ``cell["efficiency"]``."""
+    budgets = [*POLICY_BUDGETS, IMAGE_BUDGET]
+    kinds = {"trained": "augment", "untrained": "augment-untrained",
+             "untrained, 1 of 4 by the reward": "augment-untrained+sel"}
+    table, means, refit = [], {k: {} for k in kinds}, {}
+    for b in budgets:
+        row = [f"+{100 * b:g} %"]
+        for label, stem in kinds.items():
+            method = stem if b == IMAGE_BUDGET else f"{stem}@{b:g}"
+            gains = _gains(here, method, base)
+            if not gains:
+                row.append("")
+                continue
+            means[label][b] = float(np.mean(list(gains.values())))
+            row.append(f"{means[label][b]:+.2f} ({signed(gains[s] for s in sorted(gains))})")
+        times = [r["svm_seconds"] for r in here if "svm_seconds" in r
+                 and r["method"] in (f"augment@{b:g}", "augment" if b == IMAGE_BUDGET else "")]
+        refit[b] = float(np.median(times)) if times else None
+        row.append("" if refit[b] is None else f"{refit[b]:.1f}")
+        table.append(row)
+    target = max(means["untrained"].values()) if means["untrained"] else None
+    reached = [b for b in budgets if target is not None
+               and means["trained"].get(b, -np.inf) >= target]
+    cell["efficiency"] = {"means": {k: {f"{b:g}": v for b, v in m.items()}
+                                    for k, m in means.items()},
+                          "untrained_best": target,
+                          "trained_reaches_at": min(reached) if reached else None,
+                          "svm_seconds": {f"{b:g}": t for b, t in refit.items()}}
+    verdict = ("never reaches it" if not reached else
+               f"reaches it at +{100 * min(reached):g} % ({min(reached) / IMAGE_BUDGET:.3g} of "
+               "the +800 % budget)")
+    return [harness.md_table(["budget", *kinds, "SVM refit s (trained)"], table), "",
+            f"The untrained draw's best mean gain: {target:+.2f}; the trained policy "
+            f"{verdict}.", ""] if target is not None else []
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--datasets", nargs="+", default=list(CELLS))
@@ -569,6 +733,9 @@ def main(argv=None):
     parser.add_argument("--cache-dir", default=str(harness.RESULTS / "cache_images"))
     parser.add_argument("--figures-dir", default=str(harness.RESULTS / "cache_images_figures"))
     parser.add_argument("--report", action="store_true", help="tables from the cache only")
+    parser.add_argument("--policy", default=None,
+                        help="write the augmentation-policy study (markdown) here, its JSON "
+                             "beside it; with --docs fill its tables in docs/images.md")
     parser.add_argument("--json", default=None, help="write the summary table here")
     parser.add_argument("--chart", default=None, help="write the gain chart (PNG) here")
     parser.add_argument("--docs", action="store_true",
@@ -589,6 +756,14 @@ def main(argv=None):
             for n in args.sizes or CELLS[name]:
                 for seed in args.seeds:
                     run_cell(name, n, seed, args.methods, args)
+    if args.policy:
+        text, summary = policy_report(args.cache_dir)
+        print(text)
+        target = Path(args.policy)
+        harness.write_results(target.parent, target.stem, summary, [text])
+        if args.docs:
+            print("filled", harness.fill_page("images", "images.py: policy", text))
+        return
     if args.ablation:
         gains, base = ablation(args.cache_dir)
         text = ablation_markdown(gains, base)

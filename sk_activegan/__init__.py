@@ -10,10 +10,12 @@ from ._plotting import plot_history
 from ._reward import make_reward_model
 from ._training import TrainingDivergedError
 from .extractors import EfficientNetLite0Features
+from ._augment import AugmentPolicy
 from .generators import (AnchoredGenerator, GeneratorFamily, PaperGenerator, RandomWarp,
                          WarpGenerator)
 
-__all__ = ["ActiveGANAugmenter", "ActiveGANOverSampler", "AnchoredGenerator", "AugmentedClassifier",
+__all__ = ["ActiveGANAugmenter", "ActiveGANOverSampler", "AnchoredGenerator", "AugmentPolicy",
+           "AugmentedClassifier",
            "AugmentedClassifierCV", "EfficientNetLite0Features", "GeneratorFamily",
            "OverSampledClassifierCV", "PaperGenerator", "RandomWarp", "WarpGenerator",
            "TrainingDivergedError", "make_reward_model", "plot_history", "synthetic_counts",

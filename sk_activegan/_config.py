@@ -18,7 +18,8 @@ from sklearn.utils import check_random_state
 
 from ._reward import n_folds_for
 from ._validation import check_reward_param_grid, resolve_device
-from .generators import FAMILIES, TRAINING_PARAMETERS, TrainingBudget
+from ._families import FAMILIES
+from .generators import TRAINING_PARAMETERS, TrainingBudget
 
 #: Rows of each generated batch the training reward reads when a feature extractor
 #: runs on the CPU (``reward_batch_size="auto"``).

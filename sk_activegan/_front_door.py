@@ -14,7 +14,8 @@ import torch
 
 from ._compat import HasMethods, Interval, StrOptions
 from ._parameters import Parameter
-from .generators import FAMILIES, GeneratorFamily
+from ._families import FAMILIES
+from .generators import GeneratorFamily
 
 #: The parameters every front door shares, declared once (``_parameters.declare``);
 #: a front door adds its own (the augmenter's ``n_synthetic``, the over-sampler's

@@ -5,7 +5,9 @@ A front door's ``generator`` parameter takes a family's name or a family object:
 - ``"anchored"``: `AnchoredGenerator`, for tables (their default);
 - ``"warp"``: `WarpGenerator`, for images (their default);
 - ``"paper"``: `PaperGenerator`, for tables and images;
-- ``"random-warp"``: `RandomWarp` (a baseline), for images.
+- ``"random-warp"``: `RandomWarp` (a baseline), for images;
+- ``"augment"``: `AugmentPolicy` (in ``sk_activegan``), a policy over standard
+  augmentation ops, for images, written on the interface below.
 
 The first three are ActiveGAN (Kong et al., AAAI 2019): a conditional generator
 trained adversarially (AC-GAN, eq. 4-5) and, after a warm-up, with the policy-gradient
@@ -74,7 +76,7 @@ class GeneratorFamily(BaseEstimator):
 
     ``name``
         Its name in messages (and for the ``generator`` parameter, when listed in
-        ``FAMILIES``).
+        the package's registry of families).
     ``reads``
         The front door's parameters its training reads (a subset of
         ``TRAINING_PARAMETERS``); one set away from its default that the family
@@ -436,11 +438,7 @@ class RandomWarp(GeneratorFamily):
         return build_modules(make, latent_dim=self.latent_dim, anchored=True, rng=rng)
 
 
-#: The families by name, for the ``generator`` parameter.
-FAMILIES = {family.name: family for family in (AnchoredGenerator, WarpGenerator, PaperGenerator,
-                                               RandomWarp)}
 
-
-__all__ = ["ActiveGANModules", "AnchoredGenerator", "FAMILIES", "FamilyModules",
+__all__ = ["ActiveGANModules", "AnchoredGenerator", "FamilyModules",
            "GeneratorFamily", "PaperGenerator", "Parameter", "RandomWarp", "TRAINING_PARAMETERS",
            "TrainingBudget", "WarpGenerator", "build_fresh", "declare"]

@@ -192,3 +192,33 @@ def test_imbalanced_pipelines_end_to_end_and_resumes(tmp_path):
     bench.main(argv)
     again = json.loads((tmp_path / "out" / "imbalanced_pipelines.json").read_text())
     assert again["rows"] == result["rows"]
+
+
+def test_trivialaugment_row_and_policy_report(tmp_path):
+    images = _load("images")
+    X = np.zeros((3, 28 * 28))
+    X.reshape(3, 28, 28)[:, 10:18, 12:16] = 1.0
+    out = images.trivial_augment(X, (28, 28), 2, seed=0)
+    assert out.shape == (6, 784) and out.min() >= 0 and out.max() <= 1
+    assert not np.allclose(out, np.tile(X, (2, 1)))
+    np.testing.assert_array_equal(out, images.trivial_augment(X, (28, 28), 2, seed=0))
+    # the policy study's tables from a cache: efficiency reached where the trained
+    # policy's gain first meets the untrained draw's best
+    cache = images.harness.ResultCache(tmp_path)
+    gains = {"augment": 2.0, "augment@0.125": 0.1, "augment@0.25": 0.5, "augment@0.5": 1.6,
+             "augment@1": 1.8, "augment-untrained": 1.5, "augment-untrained@0.125": 0.0,
+             "augment-untrained@0.25": 0.2, "augment-untrained@0.5": 0.4,
+             "augment-untrained@1": 0.9, "shift4": 1.0}
+    for seed in (0, 1):
+        cache.put({"dataset": "fashion", "n": 1000, "seed": seed, "method": "baseline",
+                   "f1": 80.0}, "fashion", 1000, seed, "baseline")
+        for method, gain in gains.items():
+            cache.put({"dataset": "fashion", "n": 1000, "seed": seed, "method": method,
+                       "f1": 80.0 + gain + 0.1 * seed, "svm_seconds": 1.0},
+                      "fashion", 1000, seed, method)
+    text, summary = images.policy_report(tmp_path)
+    efficiency = summary["fashion_n1000"]["efficiency"]
+    assert efficiency["trained_reaches_at"] == 0.5
+    assert abs(efficiency["untrained_best"] - 1.55) < 1e-9
+    assert abs(summary["fashion_n1000"]["rows"]["shift4"]["gain"] - 1.05) < 1e-9
+    assert "+50 % (0.0625 of the +800 % budget)" in text
