@@ -8,7 +8,8 @@ import pytest
 import torch
 from sklearn.linear_model import LogisticRegression
 
-from sk_activegan import ActiveGANAugmenter, AugmentedClassifier
+from sk_activegan import (ActiveGANAugmenter, ActiveGANOverSampler, AugmentedClassifier,
+                          AugmentedClassifierCV, OverSampledClassifierCV)
 
 from conftest import IMAGE_FAST
 
@@ -181,3 +182,26 @@ def test_pickle_after_set_params_keeps_the_fitted_extractor(digits):
     from sklearn.base import clone
 
     assert type(clone(aug).feature_extractor) is _WideConv
+
+
+@pytest.mark.parametrize("make", [
+    lambda e: AugmentedClassifier(_image_augmenter(e), LogisticRegression()),
+    lambda e: AugmentedClassifierCV(_image_augmenter(e), LogisticRegression(), shares=[0.5],
+                                    cv=2),
+    lambda e: OverSampledClassifierCV(_image_augmenter(e, ActiveGANOverSampler),
+                                      LogisticRegression(), shares=[0.5], cv=2),
+], ids=["AugmentedClassifier", "AugmentedClassifierCV", "OverSampledClassifierCV"])
+def test_classifiers_pickle_the_extractor_weights_once(digits, make):
+    X, y = digits
+    extractor = _WideConv()
+    before = {k: v.clone() for k, v in extractor.state_dict().items()}
+    clf = make(extractor).fit(X, y)
+    assert extractor.training and all(p.requires_grad for p in extractor.parameters())
+    assert all(torch.equal(before[k], v) for k, v in extractor.state_dict().items())
+    data = pickle.dumps(clf)
+    assert len(data) < 1.3 * _weight_bytes(extractor)
+    restored = pickle.loads(data)
+    np.testing.assert_array_equal(restored.predict_proba(X), clf.predict_proba(X))
+    fitted = getattr(clf, "augmenter_", None) or clf.sampler_
+    restored_fitted = getattr(restored, "augmenter_", None) or restored.sampler_
+    np.testing.assert_array_equal(restored_fitted.sample(4)[0], fitted.sample(4)[0])
