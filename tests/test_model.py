@@ -104,9 +104,10 @@ class _WideConv(torch.nn.Module):
         super().__init__()
         torch.manual_seed(seed)
         self.conv = torch.nn.Conv2d(1, 16384, kernel_size=8)
+        self.gain = 1.0
 
     def forward(self, images):
-        return self.conv(images).reshape(len(images), 16, -1).mean(2)
+        return self.gain * self.conv(images).reshape(len(images), 16, -1).mean(2)
 
 
 def _weight_bytes(module):
@@ -178,6 +179,13 @@ def test_pickle_after_set_params_keeps_the_fitted_extractor(digits):
     np.testing.assert_array_equal(restored.sample(4)[0], aug.sample(4)[0])
     torch.testing.assert_close(_features(restored.feature_extractor_, X),
                                _features(aug.feature_extractor_, X), rtol=0, atol=0)
+    # a setting of the caller's module changed in place after the fit: likewise
+    extractor = _WideConv(seed=0)
+    aug = _image_augmenter(extractor).fit(X, y)
+    extractor.gain = 3.0
+    restored = pickle.loads(pickle.dumps(aug))
+    assert restored.feature_extractor_.gain == 1.0
+    np.testing.assert_array_equal(restored.sample(4)[0], aug.sample(4)[0])
     # clone gives the parameter, unfitted
     from sklearn.base import clone
 
