@@ -28,6 +28,7 @@ from ._fitting import fit_model
 from ._memory import caller_itemsize, check_fits_in_memory
 from ._validation import _numpy_labels, check_training_data
 
+
 def clone_sharing_extractor(estimator):
     """``sklearn.base.clone(estimator)`` whose ``feature_extractor`` (where it has one)
     is ``estimator``'s own module, not a deep copy.
