@@ -18,6 +18,7 @@ import numbers
 
 import numpy as np
 from imblearn.base import BaseSampler
+from sklearn.base import clone
 from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_data
 
 from ._compat import ArraysTransformer, Interval, StrOptions, check_params, fit_context
@@ -26,6 +27,22 @@ from ._counts import resolve_counts
 from ._fitting import fit_model
 from ._memory import caller_itemsize, check_fits_in_memory
 from ._validation import _numpy_labels, check_training_data
+
+
+def clone_sharing_extractor(estimator):
+    """``sklearn.base.clone(estimator)`` whose ``feature_extractor`` (where it has one)
+    is ``estimator``'s own module, not a deep copy.
+
+    A fit never changes that module (it trains through a frozen copy,
+    ``prepare_extractor``), so the meta-estimators fit this clone: their pickle then
+    holds the extractor's weights once, for the parameter, the fitted clone's
+    parameter and the fitted model together (``FittedActiveGAN.__getstate__``)."""
+    fitted = clone(estimator)
+    params = estimator.get_params(deep=False) if hasattr(estimator, "get_params") else {}
+    if params.get("feature_extractor") is not None:
+        fitted.set_params(feature_extractor=params["feature_extractor"])
+    return fitted
+
 
 def _from_model(name, doc):
     """A read-only fitted attribute that is the fitted model's ``name``."""

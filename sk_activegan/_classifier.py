@@ -9,6 +9,7 @@ from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_data
 
 from ._augmenter import ActiveGANAugmenter
+from ._base import clone_sharing_extractor
 from ._compat import HasMethods
 
 
@@ -238,7 +239,8 @@ class AugmentedClassifier(_PredictFromEstimator, ClassifierMixin, BaseEstimator)
         # state is built as locals and assigned last: a failed refit keeps the old one
         X, y, state = validated_state(self, X, y)
         check_classification_targets(y)
-        augmenter = clone(self.augmenter) if self.augmenter is not None else ActiveGANAugmenter()
+        augmenter = (clone_sharing_extractor(self.augmenter) if self.augmenter is not None
+                     else ActiveGANAugmenter())
         X_res, y_res = augmenter.fit_resample(X, y)
         estimator = clone(self.estimator) if self.estimator is not None else _default_estimator()
         estimator.fit(X_res, y_res)

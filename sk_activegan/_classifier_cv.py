@@ -9,6 +9,7 @@ import numpy as np
 from sklearn.base import clone
 
 from ._augmenter import ActiveGANAugmenter
+from ._base import clone_sharing_extractor
 from ._compat import HasMethods, StrOptions, safe_indexing
 from ._counts import synthetic_counts
 from ._memory import caller_itemsize, check_fits_in_memory
@@ -41,7 +42,7 @@ def _score_augmented(augmenter, estimator, scorer, X, y, train, test, shares):
 def _with_share(augmenter, share):
     """A clone of ``augmenter`` whose ``n_synthetic`` (where it has one) is ``share``:
     its ``fit_resample`` then adds the rows the estimator was fitted with."""
-    augmenter = clone(augmenter)
+    augmenter = clone_sharing_extractor(augmenter)
     if "n_synthetic" in augmenter.get_params(deep=False):
         augmenter.set_params(n_synthetic=float(share))
     return augmenter
@@ -400,7 +401,7 @@ class OverSampledClassifierCV(BaseShareSearchCV):
     def _refit_source(sampler, X, y, share):
         if share == 0:
             return X, y, {"sampler_": None, "n_added_": {}}
-        fitted = clone(sampler)
+        fitted = clone_sharing_extractor(sampler)
         X_res, y_res = _over_sample(fitted, X, y)
         counts = _share_counts(_added_per_class(y_res, len(y)), share)
         X_fit, y_fit, y_add = with_nested_subset(X, y, X_res, y_res, counts, len(y))

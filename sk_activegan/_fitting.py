@@ -42,7 +42,8 @@ def _fit(config, data):
         space, n_classes, rng=torch.Generator().manual_seed(config.seeds.init)).to(config.device)
     model = FittedActiveGAN(space, modules, reward_model, extractor, config.reward_settings,
                             data.classes, config.device, data.y_form, config.margin_filter,
-                            config.n_candidates, config.seeds.sample)
+                            config.n_candidates, config.seeds.sample,
+                            extractor_source=config.feature_extractor)
     history = train_model(config, model, data.y_encoded)
     budget = config.budget
     attributes = {

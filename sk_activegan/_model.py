@@ -7,7 +7,7 @@ import numpy as np
 import torch
 
 from ._diagnostics import Diagnostics
-from ._reward import UncertaintyReward
+from ._reward import UncertaintyReward, prepare_extractor, same_weights
 from ._sampling import generate
 
 
@@ -16,6 +16,10 @@ def _raise_beyond_scale(rows):
         f"{len(rows)} rows (the first at index {int(rows[0])}) lie too far from the training "
         "data for finite scores: their features are beyond the fitted scale by many orders "
         "of magnitude.")
+
+
+#: Stands for the frozen extractor in a pickle that holds its source module instead.
+_FROM_SOURCE = "prepare_extractor(extractor_source)"
 
 
 class FittedActiveGAN:
@@ -45,17 +49,22 @@ class FittedActiveGAN:
         Candidates per row ``sample`` chooses among by default (1: no selection).
     sample_seed : int
         Seed of the sampling stream (a numpy Generator): successive draws continue it.
+    extractor_source : torch.nn.Module or None
+        The module ``feature_extractor`` was copied from (the estimator's parameter,
+        never changed here): a pickle that holds both stores the weights once.
 
     The reward module and the diagnostics are derived from these (rebuilt on
     unpickling, on the device).
     """
 
     def __init__(self, space, modules, reward_model, feature_extractor, reward_settings,
-                 classes, device, y_form, margin_filter, n_candidates, sample_seed):
+                 classes, device, y_form, margin_filter, n_candidates, sample_seed,
+                 extractor_source=None):
         self.space = space
         self.modules = modules
         self.reward_model = reward_model
         self.feature_extractor = feature_extractor
+        self.extractor_source = extractor_source
         self.reward_settings = reward_settings
         self.classes = classes
         self.device = device
@@ -100,13 +109,24 @@ class FittedActiveGAN:
 
     def __getstate__(self):
         """Device-independent state: networks and extractor as CPU copies (the live
-        model is not moved); the reward module and diagnostics are rebuilt on load."""
+        model is not moved); the reward module and diagnostics are rebuilt on load.
+
+        While the frozen extractor still equals the module it was copied from (same
+        class and ``state_dict``), only that module is kept: the estimator pickles it
+        as its ``feature_extractor`` parameter, so the weights are stored once, and
+        loading copies it again. Otherwise (the module was changed in place since the
+        fit) the frozen copy itself is stored."""
         state = dict(self.__dict__)
         for derived in ("reward", "diagnostics"):
             state.pop(derived, None)
         state["modules"] = copy.deepcopy(self.modules).to("cpu")
+        source = state.pop("extractor_source", None)
         if self.feature_extractor is not None:
-            state["feature_extractor"] = copy.deepcopy(self.feature_extractor).to("cpu")
+            if source is not None and same_weights(self.feature_extractor, source):
+                state["feature_extractor"] = _FROM_SOURCE
+                state["extractor_source"] = source
+            else:
+                state["feature_extractor"] = copy.deepcopy(self.feature_extractor).to("cpu")
         state["device"] = str(self.device)
         return state
 
@@ -118,6 +138,9 @@ class FittedActiveGAN:
             device = torch.device("cpu")
         self.device = device
         self.modules.to(device)
-        if self.feature_extractor is not None:
+        self.__dict__.setdefault("extractor_source", None)
+        if isinstance(self.feature_extractor, str) and self.feature_extractor == _FROM_SOURCE:
+            self.feature_extractor = prepare_extractor(self.extractor_source, device)
+        elif self.feature_extractor is not None:
             self.feature_extractor.to(device)
         self._build_derived()

@@ -39,6 +39,46 @@ def prepare_extractor(extractor, device):
     return extractor
 
 
+def _plain(value):
+    """Numbers, strings, None, and tuples of them (not a runtime's session, say)."""
+    if isinstance(value, tuple):
+        return all(map(_plain, value))
+    return isinstance(value, (bool, int, float, complex, str, bytes, type(None)))
+
+
+def _settings(module):
+    """A module's (and its submodules') public attributes of plain values (its
+    settings; private ones are caches, such as an ONNX Runtime session), ``training``
+    aside."""
+    return [(name, type(sub), {key: value for key, value in vars(sub).items()
+                               if not key.startswith("_") and key != "training"
+                               and _plain(value)})
+            for name, sub in module.named_modules()]
+
+
+def same_weights(copy_, original):
+    """Whether modules ``copy_`` and ``original`` are of one class, with the same
+    public plain attributes (numbers, strings, tuples: settings such as a pixel
+    range) in every submodule and equal ``state_dict`` s (the same keys, each tensor
+    ``torch.equal`` on the CPU): then :func:`prepare_extractor` of ``original``
+    rebuilds ``copy_``. A pickle stores the frozen copy as the estimator's own
+    parameter (one copy of the weights) only then."""
+    if type(copy_) is not type(original):
+        return False
+    if _settings(copy_) != _settings(original):
+        return False
+    mine, theirs = copy_.state_dict(), original.state_dict()
+    if mine.keys() != theirs.keys():
+        return False
+    for key, tensor in mine.items():
+        other = theirs[key]
+        if (not isinstance(tensor, torch.Tensor) or not isinstance(other, torch.Tensor)
+                or tensor.dtype != other.dtype or tensor.shape != other.shape
+                or not torch.equal(tensor.detach().cpu(), other.detach().cpu())):
+            return False
+    return True
+
+
 def _checked(features, n_images, extractor=None, when="at fit, on the training images"):
     """``features`` of ``n_images`` images as ``(n_images, n_features)``; anything else,
     or a value that is not finite, is an error naming the extractor (its class)."""
