@@ -666,8 +666,10 @@ def policy_report(cache_dir):
             seeds = sorted(gains)
             extra = ""
             if method == "augment-CV":
-                chosen = {r["seed"]: r["chosen_budget"] for r in here if r["method"] == method}
-                extra = ", ".join(f"{chosen[s]:g}" for s in seeds)
+                chosen = {r["seed"]: r.get("chosen_budget") for r in here
+                          if r["method"] == method}  # rows restored from JSON lack it
+                extra = ", ".join("?" if chosen.get(s) is None else f"{chosen[s]:g}"
+                                  for s in seeds)
             cell["rows"][method] = {"gain": float(np.mean(list(gains.values()))),
                                     "per_seed": {str(s): gains[s] for s in seeds}}
             table.append([label, f"{np.mean(list(gains.values())):+.2f}",

@@ -109,7 +109,16 @@ def facts():
     """Every number the filled regions and the chart show."""
     return {"mnist500": image_cell("mnist70k", 500), "mnist1000": image_cell("mnist70k", 1000),
             "fashion": image_cell("fashion", 1000), "image_cost": image_costs(),
-            "features": features_cell(), "imbalanced": imbalanced(), "balanced": balanced()}
+            "features": features_cell(), "imbalanced": imbalanced(), "balanced": balanced(),
+            "policy": policy_gains()}
+
+
+def policy_gains():
+    """The augmentation-policy family's gain (+800 %) per image cell
+    (``results/images_policy.json``, written by ``images.py --policy``)."""
+    study = harness.load_results("images_policy") or {}
+    return {cell: entry["rows"]["augment"]["gain"] for cell, entry in study.items()
+            if "augment" in entry["rows"]}
 
 
 def facts_hash(f):
@@ -179,7 +188,7 @@ def glance(f):
 def which(f):
     """The "Which should I use?" table: recipe, gain, cost, baseline per kind of data."""
     m5, m1, fa, ic = f["mnist500"], f["mnist1000"], f["fashion"], f["image_cost"]
-    fe, im, ba = f["features"], f["imbalanced"], f["balanced"]
+    fe, im, ba, po = f["features"], f["imbalanced"], f["balanced"], f["policy"]
     means = im["means"]
     ours_b = ("ActiveGAN", "ActiveGAN+CV", "ActiveGAN[paper]", "AC-GAN", "AC-GAN+F")
     best_b, best_b_gain = _best_other(ba["gains"], ours_b)
@@ -191,7 +200,9 @@ def which(f):
          "`ActiveGANAugmenter(image_shape=(28, 28))` — or `generator=\"random-warp\"`, "
          "as good and nothing trained",
          f"MNIST n = 500: {_g(m5['defaults'])} (random warps {_g(m5['random_warp'])}); "
-         f"n = 1,000: {_g(m1['defaults'])} ({_g(m1['random_warp'])})",
+         f"n = 1,000: {_g(m1['defaults'])} ({_g(m1['random_warp'])}); the augmentation "
+         f"policy (`generator=\"augment\"`) {_g(po['mnist70k_n500'])} / "
+         f"{_g(po['mnist70k_n1000'])}",
          f"fit {ic['fit']:.0f} s at n = 1,000 (300 iterations, {ic['threads']} threads), "
          f"sampling {ic['sample']:.1f} s", no_gpu,
          f"raw-pixel RBF SVM; {m5['classical_name']} ({_g(m5['classical'])}, "
@@ -200,7 +211,7 @@ def which(f):
          "four 1-px shifts of every image (classical, no training); not this library's "
          "defaults",
          f"Fashion-MNIST n = 1,000: defaults {_g(fa['defaults'])}, random warps "
-         f"{_g(fa['random_warp'])}",
+         f"{_g(fa['random_warp'])}, the augmentation policy {_g(po['fashion_n1000'])}",
          "shifts: no training (array slicing); the library's image defaults: as the row "
          "above", no_gpu,
          f"raw-pixel RBF SVM; {fa['classical_name']} ({_g(fa['classical'])})"],
