@@ -35,10 +35,10 @@ Cached rows named ``random-warps`` were random warps drawn by an earlier version
 this script (exactly eight per image); the report still reads them. The selection
 study (random warps chosen by the reward model alone) is ``studies/selection.py``.
 
-    python benchmarks/images.py --datasets mnist --sizes 500 --seeds 0   # one cell
-    python benchmarks/images.py                                          # the full run
-    python benchmarks/images.py --report                                 # tables
-    python benchmarks/images.py --report --ablation benchmarks/results/images_ablation.md --docs
+    python -m benchmarks.images --datasets mnist --sizes 500 --seeds 0   # one cell
+    python -m benchmarks.images                                          # the full run
+    python -m benchmarks.images --report                                 # tables
+    python -m benchmarks.images --report --ablation benchmarks/results/images_ablation.md --docs
 
 Run two processes side by side (say one per n) with ``--threads 1``: each sets
 ``torch.set_num_threads`` (the 2-core machine is otherwise oversubscribed).

@@ -18,12 +18,12 @@ def test_filled_region_matches_the_results(page, region):
     expected = pages.expected()[(page, region)]
     assert pages.current(page, region) == expected, (
         f"{page}: the region <!-- {region} --> differs from the committed results; "
-        "run python benchmarks/pages.py")
+        "run python -m benchmarks.pages")
 
 
 def test_home_chart_was_drawn_from_the_current_results():
     assert pages.chart_hash() == pages.facts_hash(pages.facts()), (
-        "docs/img/home_gains.png was drawn from other numbers; run python benchmarks/pages.py")
+        "docs/img/home_gains.png was drawn from other numbers; run python -m benchmarks.pages")
 
 
 def test_a_changed_result_makes_the_region_stale(tmp_path, monkeypatch):
@@ -68,7 +68,7 @@ def test_results_page_opens_with_what_the_results_say():
     summary = harness.load_results("full")["summary"]
     text = (ROOT / "docs" / "results.md").read_text()
     assert "\n".join(report.in_short(summary)).strip() in text, (
-        "docs/results.md differs from the results; run python benchmarks/report.py --only results")
+        "docs/results.md differs from the results; run python -m benchmarks.report --only results")
 
 
 def _gallery():

@@ -92,12 +92,12 @@ def test_entries_and_variants():
 def test_run_meta_and_provenance():
     meta = harness.run_meta("x.py", ["--a", "1"], started=0.0, n_iter=5)
     assert list(meta) == ["command", "date", "host", "torch", "n_iter", "wall_seconds"]
-    assert meta["command"] == "python benchmarks/x.py --a 1"
+    assert meta["command"] == "python -m benchmarks.x --a 1"
     assert "torch threads" in meta["host"]
     bare = harness.run_meta("x.py", [], started=0.0, machine=False)
     assert list(bare) == ["command", "date", "wall_seconds"]
     assert harness.provenance({**bare, "wall_seconds": 90.0}) \
-        == f"`python benchmarks/x.py ` ({bare['date']}, 1.5 min)"
+        == f"`python -m benchmarks.x ` ({bare['date']}, 1.5 min)"
 
 
 def test_write_and_load_results(tmp_path):
