@@ -556,7 +556,7 @@ def imbalanced_page():
     parts += ["### How the over-sampler treats a class of a dozen rows", "",
               "- **What the generator conditions on**: the class label and, with the "
               "default anchored generator, a real row of that class; a sample is that row "
-              "moved by at most `anchor_radius` (0.5) times the class's median "
+              "moved by at most `generator__anchor_radius` (0.5) times the class's median "
               "nearest-neighbour distance among its distinct rows. Categorical columns keep "
               "the anchor's category.",
               "- **Batches**: every training batch draws its real rows class-balanced "

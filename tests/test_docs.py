@@ -9,8 +9,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.append(str(ROOT / "benchmarks"))
-import pages  # noqa: E402
+from benchmarks import harness, pages
 
 
 @pytest.mark.parametrize("page, region", sorted(pages.REGIONS))
@@ -28,8 +27,6 @@ def test_home_chart_was_drawn_from_the_current_results():
 
 def test_a_changed_result_makes_the_region_stale(tmp_path, monkeypatch):
     # The check can fail: edit one committed number and the README's region is stale.
-    import harness
-
     results = tmp_path / "results"
     results.mkdir()
     for path in harness.RESULTS.glob("*.json"):
@@ -45,7 +42,7 @@ def test_a_changed_result_makes_the_region_stale(tmp_path, monkeypatch):
 
 
 def test_check_command_reports_nothing_stale():
-    done = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "pages.py"), "--check"],
+    done = subprocess.run([sys.executable, "-m", "benchmarks.pages", "--check"],
                           capture_output=True, text=True, cwd=ROOT)
     assert done.returncode == 0, done.stdout + done.stderr
 
@@ -62,8 +59,7 @@ def test_docs_blocks_are_collected_with_the_suite():
 
 
 def test_results_page_opens_with_what_the_results_say():
-    import harness
-    import report
+    from benchmarks import report
 
     summary = harness.load_results("full")["summary"]
     text = (ROOT / "docs" / "results.md").read_text()
