@@ -375,7 +375,8 @@ def main(argv=None):
         for repeat in range(args.repeats):
             for what in args.image_cases:
                 for backend in (args.backends if what in EXTRACTOR_FITS else ["auto"]):
-                    command = [sys.executable, "-m", __spec__.name, "--one", f"images:{what}:{backend}",
+                    command = [sys.executable, "-m", __spec__.name, "--one",
+                               f"images:{what}:{backend}",
                                "--device", args.device, "--n-iter", str(args.n_iter)]
                     output = subprocess.run(command, capture_output=True, text=True,
                                             check=True)

@@ -109,8 +109,6 @@ def test_imbalanced_short_answer_quotes_the_current_pipeline_means():
     # must be one of the committed results' means, so a rerun cannot leave it behind.
     import re
 
-    import harness
-
     summary = harness.load_results("imbalanced_pipelines")["summary"]
     means = {f"{e['mean_macro_f1']:.2f}" for e in summary.values()}
     answer = (ROOT / "docs" / "imbalanced.md").read_text().split("![macro F1 per pipeline")[0]
