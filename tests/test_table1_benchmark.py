@@ -92,7 +92,7 @@ def test_a_cell_resumes_from_its_result_cache(table1, tmp_path):
     on with the rows it had not stored (row by row)."""
     import argparse
 
-    from harness import ResultCache
+    from benchmarks.harness import ResultCache
 
     class FakeCell:
         dataset, n, seed, C, gamma = "mnist70k", 20, 0, 1.0, 0.1
