@@ -371,7 +371,6 @@ def per_class_f1(model, X, y):
     return (100.0 * f1_score(y, model.predict(X), average=None)).tolist()
 
 
-
 def top_two_margin(proba):
     """The top-two margin (eq. 6) of every row of class probabilities."""
     top_two = -np.sort(-proba, axis=1)[:, :2]

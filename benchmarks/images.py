@@ -33,7 +33,9 @@ Methods (classical rows first):
 
 Cached rows named ``random-warps`` were random warps drawn by an earlier version of
 this script (exactly eight per image); the report still reads them. The selection
-study (random warps chosen by the reward model alone) is ``studies/selection.py``.
+study (random warps chosen by the reward model alone) is
+``python -m benchmarks.studies.selection``; the protocol's cells, baseline SVM and
+paired gains are :mod:`benchmarks.protocols.pixels`, which that study reads too.
 
     python -m benchmarks.images --datasets mnist --sizes 500 --seeds 0   # one cell
     python -m benchmarks.images                                          # the full run
@@ -257,7 +259,6 @@ def gan_rows(kind, X, y, shape, seed, n_iter, save=None):
 
 # ---------------------------------------------------------------------------- runner
 
-
 def run_cell(name, n, seed, methods, args):
     cache = harness.ResultCache(args.cache_dir)
     missing = todo(cache, name, n, seed, methods)
@@ -313,7 +314,6 @@ def cv_recipe(cell, seed):
 
 
 # ---------------------------------------------------------------------------- report
-
 
 def report(cache_dir):
     """{(dataset, n, method): summary} over the cached rows: the baseline's mean,
@@ -472,7 +472,7 @@ def ablation_markdown(gains, base):
 
 def ablation_json(gains, base):
     """Every cached row of the full data sets: its per-seed gains and the baselines
-    (``restore_image_cache.py`` writes them back into a cache)."""
+    (``python -m benchmarks.restore_image_cache`` writes them back into a cache)."""
     return [{"dataset": d, "n": n, "method": m, "gains": {str(s): g for s, g in per.items()},
              "baseline": base[(d, n)]} for (d, n), cell in sorted(gains.items())
             for m, per in cell.items()]
@@ -646,7 +646,7 @@ def main(argv=None):
     unknown = sorted(set(args.methods) - set(METHODS))
     if unknown:
         parser.error(f"unknown methods {unknown}; the selection study's rows are "
-                     "studies/selection.py's")
+                     "benchmarks.studies.selection's")
     if not args.report:
         for name in args.datasets:
             for n in args.sizes or CELLS[name]:

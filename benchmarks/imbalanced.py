@@ -225,9 +225,6 @@ def run_pipeline(split, pipeline):
     return row
 
 
-# ----------------------------------------------------------------------------- summaries
-
-
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0],
                                      formatter_class=argparse.RawDescriptionHelpFormatter)

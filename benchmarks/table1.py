@@ -130,8 +130,7 @@ def classical(dataset, X, y, per_class, rng):
     return moved[rng.integers(8, size=len(source)), np.arange(len(source))], y[source]
 
 
-# ------------------------------------------------------------------------- one cell
-
+# ------------------------------------------------- one cell (its data: protocols.features)
 
 #: AC-GAN+F draws this many candidates per sample it keeps, once per fit; every
 #: margin's filtered set is read off that one pool.
