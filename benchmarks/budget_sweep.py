@@ -1,13 +1,14 @@
 """Synthetic budget sweep: test-set gain of the default ActiveGAN and of SMOTE per budget.
 
-Same protocol as paper_protocol.py (split, baseline SVM, retraining with its
-hyper-parameters, macro F1 on the test set), but one trained augmenter per split
+Same protocol as ``benchmarks.paper_protocol`` (:mod:`benchmarks.protocols.tabular`:
+split, baseline SVM, retraining with its hyper-parameters, macro F1 on the test
+set), but one trained augmenter per split
 serves every budget: rows are sampled once for the largest budget and each smaller
 budget takes the first rows of every class (budgets are nested, as in
 AugmentedClassifierCV).
 
-    python benchmarks/budget_sweep.py                    # the five data sets, smaller n
-    python benchmarks/budget_sweep.py --datasets digits:200 --seeds 2 --n-iter 300
+    python -m benchmarks.budget_sweep                    # the five data sets, smaller n
+    python -m benchmarks.budget_sweep --datasets digits:200 --seeds 2 --n-iter 300
 """
 
 import argparse
@@ -15,10 +16,11 @@ import copy
 import time
 from pathlib import Path
 
-import harness
 import numpy as np
-import paper_protocol as protocol
 from tqdm.auto import tqdm
+
+from . import harness
+from .protocols import tabular as protocol
 
 BUDGETS = [0.1, 0.25, 0.5, 1.0, 2.0]
 DATASETS = ["digits:200", "optdigits:500", "penbased:500", "satimage:500", "segment:200"]

@@ -20,8 +20,8 @@ drawn stratified (seed 0) from the official test split. Features are cached by
 the harness (:class:`~harness.FeatureCache`, tags ``lite0-224`` for ``fast``,
 ``lite0-PATH`` for the others), so a rerun only times.
 
-    python benchmarks/extractor_paths.py                     # speed + agreement + F1
-    python benchmarks/extractor_paths.py --f1-paths fast,fp32,fast@64
+    python -m benchmarks.extractor_paths                     # speed + agreement + F1
+    python -m benchmarks.extractor_paths --f1-paths fast,fp32,fast@64
 """
 
 import argparse
@@ -33,8 +33,9 @@ import warnings
 import numpy as np
 import torch
 
-import harness
 from sk_activegan import EfficientNetLite0Features
+
+from . import harness
 
 PATHS = ("fp32", "folded", "fast", "bf16", "int8", "fast@64")
 C_GRID = [1.0, 10.0, 100.0]

@@ -7,8 +7,9 @@ other name is read as ``NAME.npz`` (``X``, ``y``, optionally ``categorical``) un
 the data folder. A new row of a benchmark is a function returning a JSON-able dict,
 stored with :class:`ResultCache` so that an interrupted run resumes.
 
-The scripts import this module as ``harness`` (run as ``python benchmarks/NAME.py``,
-their folder is on ``sys.path``).
+Every benchmark imports it as ``from benchmarks import harness`` and runs as a module
+from the repository's root (``python -m benchmarks.NAME``); no benchmark imports another
+(what several share beyond this module is in :mod:`benchmarks.protocols`).
 """
 
 import functools
@@ -315,6 +316,14 @@ def translate(X, shape, dy, dx):
 
 # ------------------------------------------------------------------------ classifiers
 
+#: The RBF SVM's grid, the one every benchmark searches: C, and gamma as factors of
+#: 1 / n_features on standardized features (of ``gamma="scale"``'s value on features
+#: as given). The library's default reward model searches the same grid
+#: (``tests/test_harness.py`` checks that they agree).
+C_GRID = [1.0, 10.0, 100.0]
+GAMMA_FACTORS = [0.3, 1.0, 3.0]
+
+
 def svm(C, gamma, class_weight=None, standardize=True):
     """The RBF SVM on standardized features (on the features as given without
     ``standardize``: pixels, where a pixel that is nearly always background would be
@@ -330,9 +339,11 @@ def inner_folds(y, max_folds=5):
     return StratifiedKFold(folds, shuffle=True, random_state=0)
 
 
-def tune_svm(X, y, *, C_grid, gamma_factors, scoring, class_weight=None, standardize=True):
-    """``(C, gamma)`` of :func:`svm` grid-searched on ``(X, y)``: gamma is a factor
-    times 1 / n_features (without ``standardize``: times ``gamma="scale"``'s value,
+def tune_svm(X, y, *, C_grid=C_GRID, gamma_factors=GAMMA_FACTORS, scoring="f1_macro",
+             class_weight=None, standardize=True):
+    """``(C, gamma)`` of :func:`svm` grid-searched on ``(X, y)`` (default: the grid
+    :data:`C_GRID` x :data:`GAMMA_FACTORS`, macro F1): gamma is a factor times
+    1 / n_features (without ``standardize``: times ``gamma="scale"``'s value,
     1 / (n_features * X.var())); :func:`inner_folds`."""
     if standardize:
         gammas = [f / X.shape[1] for f in gamma_factors]
@@ -358,6 +369,22 @@ def macro_f1(model, X, y):
 
 def per_class_f1(model, X, y):
     return (100.0 * f1_score(y, model.predict(X), average=None)).tolist()
+
+
+def top_two_margin(proba):
+    """The top-two margin (eq. 6) of every row of class probabilities."""
+    top_two = -np.sort(-proba, axis=1)[:, :2]
+    return top_two[:, 0] - top_two[:, 1]
+
+
+def uncertainty_reward(proba, alpha=0.5, epsilon=0.2):
+    """The paper's uncertainty reward (eq. 9): ``alpha`` exp(-margin) where the
+    top-two margin is at most ``epsilon`` (else 0), plus (1 - ``alpha``) exp(entropy)."""
+    margin = top_two_margin(proba)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        entropy = -np.where(proba > 0, proba * np.log(proba), 0.0).sum(axis=1)
+    return alpha * np.where(margin <= epsilon, np.exp(-margin), 0.0) + \
+        (1 - alpha) * np.exp(entropy)
 
 
 # -------------------------------------------------------------------------- summaries
@@ -431,10 +458,13 @@ def md_table(columns, rows):
 # --------------------------------------------------------------------------- metadata
 
 def run_meta(script, argv, started, *, machine=True, **settings):
-    """What a results file says about its run: the command, the date, the host and
+    """What a results file says about its run: the command (``script``, say
+    ``"images.py"`` or ``"studies/selection.py"``, run as ``python -m benchmarks.images``),
+    the date, the host and
     torch (with ``machine``), the given settings and the wall time since ``started``
     (a ``time.perf_counter()`` reading)."""
-    meta = {"command": f"python benchmarks/{script} " + " ".join(
+    module = "benchmarks." + str(script).removesuffix(".py").replace("/", ".")
+    meta = {"command": f"python -m {module} " + " ".join(
                 argv if argv is not None else sys.argv[1:]),
             "date": datetime.now(timezone.utc).isoformat(timespec="seconds")}
     if machine:

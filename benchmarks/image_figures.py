@@ -7,19 +7,20 @@
   class (the default generator), with the anchor-free paper generator's beside;
 - ``images_tsne.png``: t-SNE of real and generated images (the paper's Figure 4).
 
-    python benchmarks/image_figures.py --cell mnist_n500 --out docs/img
+    python -m benchmarks.image_figures --cell mnist_n500 --out docs/img
 """
 
 import argparse
 from pathlib import Path
 
-import harness
 import matplotlib
 import numpy as np
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 from sklearn.manifold import TSNE  # noqa: E402
+
+from . import harness
 
 KINDS = {"AC-GAN": "AC-GAN (λ = 0, paper G)", "ActiveGAN[paper]": "ActiveGAN, paper's G(z, y)",
          "ActiveGAN": "ActiveGAN, defaults (warp G)"}

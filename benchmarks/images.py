@@ -33,12 +33,14 @@ Methods (classical rows first):
 
 Cached rows named ``random-warps`` were random warps drawn by an earlier version of
 this script (exactly eight per image); the report still reads them. The selection
-study (random warps chosen by the reward model alone) is ``studies/selection.py``.
+study (random warps chosen by the reward model alone) is
+``python -m benchmarks.studies.selection``; the protocol's cells, baseline SVM and
+paired gains are :mod:`benchmarks.protocols.pixels`, which that study reads too.
 
-    python benchmarks/images.py --datasets mnist --sizes 500 --seeds 0   # one cell
-    python benchmarks/images.py                                          # the full run
-    python benchmarks/images.py --report                                 # tables
-    python benchmarks/images.py --report --ablation benchmarks/results/images_ablation.md --docs
+    python -m benchmarks.images --datasets mnist --sizes 500 --seeds 0   # one cell
+    python -m benchmarks.images                                          # the full run
+    python -m benchmarks.images --report                                 # tables
+    python -m benchmarks.images --report --ablation benchmarks/results/images_ablation.md --docs
 
 Run two processes side by side (say one per n) with ``--threads 1``: each sets
 ``torch.set_num_threads`` (the 2-core machine is otherwise oversubscribed).
@@ -54,23 +56,14 @@ import torch
 from imblearn.over_sampling import SMOTE
 from torch.nn import functional as F
 
-import harness
 from sk_activegan import (ActiveGANAugmenter, AugmentedClassifierCV, WarpGenerator,
                           synthetic_counts)
 
-#: The cells' data sets: the harness's data set and the pixels' largest value.
-DATASETS = {"mnist": ("mnist5k", 255.0), "digits": ("digits", 16.0),
-            "optdigits": ("optdigits", 16.0), "mnist70k": ("mnist70k", 255.0),
-            "fashion": ("fashion_mnist", 255.0)}
-CELLS = {"mnist": [500, 1000], "digits": [500], "optdigits": [500],
-         "mnist70k": [500, 1000], "fashion": [1000, 5000]}
-SHAPES = {"mnist": (28, 28), "digits": (8, 8), "optdigits": (8, 8), "mnist70k": (28, 28),
-          "fashion": (28, 28)}
-#: Data sets with an official test split (the paper's protocol: n labeled images drawn
-#: from the training split, every official test image is the test set): the ablation's.
-OFFICIAL_SPLIT = ("mnist70k", "fashion")
-#: ``n_synthetic="auto"`` for images: +800 % (8 rows per labeled image).
-IMAGE_BUDGET = 8.0
+from . import harness
+from .protocols.pixels import (CELLS, IMAGE_BUDGET, NAMES, OFFICIAL_SPLIT,
+                               Cell, ablation, cell_order, paired_gains, pixel_svm, signed,
+                               todo)
+
 #: The trained warp generator with other settings: the design study of the image defaults.
 WARP_VARIANTS = {
     "warp-lr2e-5": {"generator__learning_rate": 2e-5},
@@ -102,26 +95,6 @@ REPORTED = [*METHODS[:METHODS.index("random-warp")], "random-warps",
 ABLATION = ["shift4", "VSV-shift8", "elastic", "random-warp", "untrained", "default",
             "default-lambda0"]
 CLASSICAL = ("shift4", "VSV-shift8", "VSV-affine4", "elastic", "SMOTE", "trivialaugment")
-C_GRID = [1.0, 10.0, 100.0]
-GAMMA_FACTORS = [0.3, 1.0, 3.0]  # times gamma="scale"'s value
-
-
-def cell_data(name, n, seed):
-    """``X_train, X_test, y_train, y_test`` of one cell, pixels in [0, 1]."""
-    source, top = DATASETS[name]
-    X_tr, X_te, y_tr, y_te = harness.load(source).split(n, seed)
-    return X_tr / top, X_te / top, y_tr, y_te
-
-
-def tune(X, y):
-    """``{"C": ..., "gamma": ...}`` of the raw-pixel SVM, grid-searched on ``(X, y)``."""
-    C, gamma = harness.tune_svm(X, y, C_grid=C_GRID, gamma_factors=GAMMA_FACTORS,
-                                scoring="f1_macro", standardize=False)
-    return {"C": float(C), "gamma": float(gamma)}
-
-
-def pixel_svm(params):
-    return harness.svm(params["C"], params["gamma"], standardize=False)
 
 
 # ------------------------------------------------------------- classical augmentation
@@ -286,36 +259,6 @@ def gan_rows(kind, X, y, shape, seed, n_iter, save=None):
 
 # ---------------------------------------------------------------------------- runner
 
-class Cell:
-    """One (data set, n, seed): its split, the baseline SVM's (C, gamma) and the rows
-    it records into ``cache`` (:class:`harness.ResultCache`)."""
-
-    def __init__(self, name, n, seed, cache):
-        self.name, self.n, self.seed, self.cache = name, n, seed, cache
-        self.shape = SHAPES[name]
-        self.X, self.X_test, self.y, self.y_test = cell_data(name, n, seed)
-        self.params = tune(self.X, self.y)
-
-    def record(self, method, X_syn, y_syn, info, seconds):
-        """Score the SVM on real + synthetic images and store the row (with the
-        SVM's refit time, ``svm_seconds``)."""
-        start = time.perf_counter()
-        model = harness.fit_augmented(pixel_svm(self.params), self.X, self.y, X_syn, y_syn)
-        svm_seconds = time.perf_counter() - start
-        f1 = harness.macro_f1(model, self.X_test, self.y_test)
-        row = {"dataset": self.name, "n": self.n, "seed": self.seed, **self.params,
-               "method": method, "f1": f1, "n_synthetic": int(len(X_syn)),
-               "seconds": seconds, "svm_seconds": svm_seconds, **info}
-        self.cache.put(row, self.name, self.n, self.seed, method)
-        print(f"{self.name} n={self.n} seed={self.seed} {method:18s} F1 {f1:6.2f}  "
-              f"(+{len(X_syn)} rows)", flush=True)
-
-
-def todo(cache, name, n, seed, methods):
-    """The rows of ``methods`` (and the baseline) the cache does not hold yet."""
-    return [m for m in ["baseline", *methods] if cache.get(name, n, seed, m) is None]
-
-
 def run_cell(name, n, seed, methods, args):
     cache = harness.ResultCache(args.cache_dir)
     missing = todo(cache, name, n, seed, methods)
@@ -371,10 +314,6 @@ def cv_recipe(cell, seed):
 
 
 # ---------------------------------------------------------------------------- report
-
-def cell_order(cells, first="mnist"):
-    return sorted(cells, key=lambda c: (c[0] != first, c))
-
 
 def report(cache_dir):
     """{(dataset, n, method): summary} over the cached rows: the baseline's mean,
@@ -501,49 +440,6 @@ SHARES = [("the reward's share: defaults − random warps (their untrained draw)
           ("defaults − the best classical row of the cell", "default", None),
           ("former defaults (untrained, margin-chosen) − random warps", "untrained+sel",
            "untrained")]
-#: Display names of the full data sets.
-NAMES = {"mnist70k": "MNIST", "fashion": "Fashion-MNIST"}
-
-
-def ablation(cache_dir):
-    """{(dataset, n): {method: {seed: gain over the baseline}}} for the full data sets,
-    and the baselines {(dataset, n): {seed: F1}}."""
-    rows = [r for r in harness.ResultCache(cache_dir).rows() if r["dataset"] in OFFICIAL_SPLIT]
-    base = {}
-    for r in rows:
-        if r["method"] == "baseline":
-            base.setdefault((r["dataset"], r["n"]), {})[r["seed"]] = r["f1"]
-    gains = {}
-    for r in rows:
-        cell = (r["dataset"], r["n"])
-        if r["method"] != "baseline" and r["seed"] in base.get(cell, {}):
-            gains.setdefault(cell, {}).setdefault(r["method"], {})[r["seed"]] = \
-                r["f1"] - base[cell][r["seed"]]
-    return gains, base
-
-
-def paired_gains(gains, row, reference):
-    """``(reference, {seed: row − reference}, harness.paired statistics)`` on the seeds
-    both rows have; a reference of None is the best classical row of the cell (by mean
-    gain). The statistics are None where the two share no seed."""
-    if reference is None:
-        classical_rows = {m: g for m, g in gains.items() if m in ("shift4", "VSV-shift8",
-                                                                    "elastic")}
-        if not classical_rows:
-            return None, {}, None
-        reference = max(classical_rows,
-                        key=lambda m: np.mean(list(classical_rows[m].values())))
-    if row not in gains or reference not in gains:
-        return reference, {}, None
-    seeds = sorted(set(gains[row]) & set(gains[reference]))
-    if not seeds:
-        return reference, {}, None
-    stats = harness.paired([gains[row][s] for s in seeds], [gains[reference][s] for s in seeds])
-    return reference, {s: gains[row][s] - gains[reference][s] for s in seeds}, stats
-
-
-def signed(values):
-    return ", ".join(f"{v:+.2f}" for v in values)
 
 
 def ablation_markdown(gains, base):
@@ -576,7 +472,7 @@ def ablation_markdown(gains, base):
 
 def ablation_json(gains, base):
     """Every cached row of the full data sets: its per-seed gains and the baselines
-    (``restore_image_cache.py`` writes them back into a cache)."""
+    (``python -m benchmarks.restore_image_cache`` writes them back into a cache)."""
     return [{"dataset": d, "n": n, "method": m, "gains": {str(s): g for s, g in per.items()},
              "baseline": base[(d, n)]} for (d, n), cell in sorted(gains.items())
             for m, per in cell.items()]
@@ -752,7 +648,7 @@ def main(argv=None):
     unknown = sorted(set(args.methods) - set(METHODS))
     if unknown:
         parser.error(f"unknown methods {unknown}; the selection study's rows are "
-                     "studies/selection.py's")
+                     "benchmarks.studies.selection's")
     if not args.report:
         for name in args.datasets:
             for n in args.sizes or CELLS[name]:

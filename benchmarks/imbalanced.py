@@ -28,9 +28,9 @@ pipeline), so an interrupted run resumes. The test score of every share of the
 split's balancing is recorded too (``share_test``), so that a selection rule can be
 judged after the fact.
 
-    python benchmarks/imbalanced.py                              # 13 sets x 5 splits
-    python benchmarks/imbalanced.py --datasets glass2 ecoli4 --repeats 2
-    python benchmarks/imbalanced.py --sampler '{"n_iter": 3000}' --tag imbalanced_n3000
+    python -m benchmarks.imbalanced                              # 13 sets x 5 splits
+    python -m benchmarks.imbalanced --datasets glass2 ecoli4 --repeats 2
+    python -m benchmarks.imbalanced --sampler '{"n_iter": 3000}' --tag imbalanced_n3000
 """
 
 import argparse
@@ -40,7 +40,6 @@ import time
 import warnings
 from pathlib import Path
 
-import harness
 import joblib
 import numpy as np
 from imblearn.over_sampling import SMOTE, SMOTENC
@@ -55,22 +54,13 @@ from tqdm.auto import tqdm
 
 from sk_activegan import ActiveGANOverSampler, OverSampledClassifierCV
 
-DATA = harness.SHARED_DATA / "imbalanced"
-DATASETS = ["glass1", "pima", "haberman", "vehicle1", "new-thyroid1", "segment0", "yeast3",
-            "glass2", "yeast-1_vs_7", "ecoli4", "yeast6", "winequality-white-3_vs_7",
-            "abalone19"]
-PIPELINES = ["SVM", "SVM balanced", "SVM + SMOTE", "SVM + SMOTE (CV)", "SVM + ActiveGAN",
-             "SVM + ActiveGAN (CV)", "HGB", "HGB balanced", "HGB threshold", "HGB + SMOTE",
-             "HGB + ActiveGAN", "HGB + ActiveGAN (CV)", "LR threshold"]
-#: The pipelines that use ActiveGANOverSampler (the rest is "without").
-WITH_OVER_SAMPLER = [p for p in PIPELINES if "ActiveGAN" in p]
-METRICS = ("macro_f1", "minority_f1")
-C_GRID = [1.0, 10.0, 100.0]
-GAMMA_FACTORS = [0.3, 1.0, 3.0]
+from . import harness
+from .protocols.pipelines import (DATA, DATASETS, PIPELINES, SHARES, markdown_table,
+                                  shares_table, summarize, targets, whole_splits)
+
 HGB_GRID = {"min_samples_leaf": [5, 20]}  # 20 (the default) can hide a minority of 8 rows
 HGB_FOLDS = 3
 LR_C_GRID = [0.1, 1.0, 10.0]
-SHARES = (0.0, 0.25, 0.5, 1.0)
 
 
 class CachedSampler(BaseEstimator):
@@ -149,8 +139,7 @@ class Split:
 
     def svm_params(self, class_weight=None):
         return self.memo(("svm", class_weight), lambda: harness.tune_svm(
-            self.X, self.y, C_grid=C_GRID, gamma_factors=GAMMA_FACTORS, scoring="f1_macro",
-            class_weight=class_weight))
+            self.X, self.y, scoring="f1_macro", class_weight=class_weight))
 
     def classifier(self, family):
         """The classifier ``family`` ("SVM" or "HGB") with its own chosen parameters."""
@@ -234,118 +223,6 @@ def run_pipeline(split, pipeline):
     row["seconds"] = time.perf_counter() - start
     row.update(scores(model, split.X_test, split.y_test))
     return row
-
-
-# ----------------------------------------------------------------------------- summaries
-
-def whole_splits(rows, pipelines):
-    """The rows of the splits that hold a row of every pipeline."""
-    count = {}
-    for r in rows:
-        if r["pipeline"] in pipelines:
-            count[r["dataset"], r["seed"]] = count.get((r["dataset"], r["seed"]), 0) + 1
-    return [r for r in rows if count.get((r["dataset"], r["seed"])) == len(pipelines)]
-
-
-def per_set(rows, pipeline, metric="macro_f1", datasets=None):
-    """``{data set: mean over its splits}`` of ``pipeline``."""
-    values = {}
-    for r in rows:
-        if r["pipeline"] == pipeline and (datasets is None or r["dataset"] in datasets):
-            values.setdefault(r["dataset"], []).append(r[metric])
-    return {d: float(np.mean(v)) for d, v in values.items()}
-
-
-def summarize(rows, pipelines, datasets):
-    """Per pipeline: per-set means of both metrics and their means over the sets
-    that every pipeline covers."""
-    covered = [d for d in datasets
-               if all(d in per_set(rows, p) for p in pipelines)]
-    summary = {}
-    for p in pipelines:
-        entry = {"covered": covered}
-        for metric in METRICS:
-            values = per_set(rows, p, metric)
-            entry[metric] = values
-            entry[f"mean_{metric}"] = (float(np.mean([values[d] for d in covered]))
-                                       if covered else float("nan"))
-        summary[p] = entry
-    return summary
-
-
-def best_of(summary, pipelines, dataset=None):
-    """The pipeline of ``pipelines`` with the highest mean macro F1 (over the covered
-    sets, or on ``dataset``)."""
-    if dataset is None:
-        return max(pipelines, key=lambda p: summary[p]["mean_macro_f1"])
-    return max(pipelines, key=lambda p: summary[p]["macro_f1"].get(dataset, -1))
-
-
-def targets(summary, rows):
-    """The issue's targets, as (text, met) pairs."""
-    pipelines = list(summary)
-    covered = summary[pipelines[0]]["covered"]
-    mine = [p for p in pipelines if p in WITH_OVER_SAMPLER]
-    others = [p for p in pipelines if p not in WITH_OVER_SAMPLER]
-    if not covered or not mine or not others:
-        return []
-    out = []
-    best_mine, best_other = best_of(summary, mine), best_of(summary, others)
-    m, o = summary[best_mine]["mean_macro_f1"], summary[best_other]["mean_macro_f1"]
-    out.append((f"best pipeline with the over-sampler ({best_mine}, {m:.2f}) ≥ the best "
-                f"without it ({best_other}, {o:.2f}) in mean macro F1", m >= o))
-    wins = [d for d in covered if max(summary[p]["macro_f1"][d] for p in mine)
-            >= max(summary[p]["macro_f1"][d] for p in others)]
-    out.append((f"the best pipeline with the over-sampler ≥ the best without it on "
-                f"{len(wins)} of {len(covered)} sets (target ≥ 7)", len(wins) >= 7))
-    if "HGB + ActiveGAN" in summary and "HGB balanced" in summary:
-        a, b = (summary[p]["mean_macro_f1"] for p in ("HGB + ActiveGAN", "HGB balanced"))
-        out.append((f"HGB + ActiveGAN ({a:.2f}) ≥ HGB balanced ({b:.2f}) on average", a >= b))
-    for family in ("SVM", "HGB"):
-        cv = f"{family} + ActiveGAN (CV)"
-        if cv in summary and family in summary:
-            gaps = {d: summary[cv]["macro_f1"][d] - summary[family]["macro_f1"][d]
-                    for d in covered}
-            worst = min(gaps, key=gaps.get)
-            out.append((f"{cv}: worst set {worst} {gaps[worst]:+.2f} against {family} alone "
-                        f"(target ≥ -1.00)", gaps[worst] >= -1.0))
-    return out
-
-
-def markdown_table(summary, datasets, metric="macro_f1"):
-    pipelines = list(summary)
-    covered = summary[pipelines[0]]["covered"]
-    lines = []
-    for d in datasets:
-        values = {p: summary[p][metric].get(d) for p in pipelines}
-        top = max(v for v in values.values() if v is not None) if any(
-            v is not None for v in values.values()) else None
-        lines.append([d, *("" if v is None else (f"**{v:.1f}**" if v == top else f"{v:.1f}")
-                           for v in values.values())])
-    means = [summary[p][f"mean_{metric}"] for p in pipelines]
-    lines.append([f"**mean ({len(covered)} sets)**",
-                  *(f"**{v:.2f}**" for v in means)])
-    return harness.md_table(["data", *pipelines], lines)
-
-
-def shares_table(rows, datasets):
-    """Per set: how often each share was chosen, and the test macro F1 of each share
-    (SVM and HGB)."""
-    lines = []
-    for d in datasets:
-        cells = [d]
-        for family in ("SVM", "HGB"):
-            chosen = [r["share"] for r in rows
-                      if r["dataset"] == d and r["pipeline"] == f"{family} + ActiveGAN (CV)"]
-            tests = [r["share_test"] for r in rows
-                     if r["dataset"] == d and r["pipeline"] == f"{family} + ActiveGAN"]
-            cells.append(" ".join(f"{s:g}" for s in chosen))
-            cells.append(" / ".join(f"{np.mean([t[str(s)] for t in tests]):.1f}"
-                                    for s in SHARES) if tests else "")
-        lines.append(cells)
-    shares = " / ".join(f"{s:g}" for s in SHARES)
-    return harness.md_table(["data", "SVM: shares chosen", f"SVM test F1 at {shares}",
-                             "HGB: shares chosen", f"HGB test F1 at {shares}"], lines)
 
 
 def main(argv=None):

@@ -11,15 +11,14 @@ Diagnostics of each method's synthetic minority rows come from the library's
 Uses the library's public API only. Rows are cached per (data set, repeat,
 method), so an interrupted run resumes.
 
-    python benchmarks/imbalanced_resamplers.py            # 13 sets x 5 repeats
-    python benchmarks/imbalanced_resamplers.py --datasets glass2 ecoli4 --repeats 2
+    python -m benchmarks.imbalanced_resamplers            # 13 sets x 5 repeats
+    python -m benchmarks.imbalanced_resamplers --datasets glass2 ecoli4 --repeats 2
 """
 
 import argparse
 import time
 import warnings
 
-import harness
 import numpy as np
 from imblearn.metrics import geometric_mean_score
 from imblearn.over_sampling import (ADASYN, SMOTE, SMOTENC, SVMSMOTE, BorderlineSMOTE,
@@ -32,16 +31,9 @@ from tqdm.auto import tqdm
 
 from sk_activegan import ActiveGANOverSampler, make_reward_model, synthetic_diagnostics
 
-DATA = harness.SHARED_DATA / "imbalanced"
-DATASETS = ["glass1", "pima", "haberman", "vehicle1", "new-thyroid1", "segment0", "yeast3",
-            "glass2", "yeast-1_vs_7", "ecoli4", "yeast6", "winequality-white-3_vs_7",
-            "abalone19"]
-METHODS = ["none", "class_weight", "RandomOverSampler", "SMOTE", "BorderlineSMOTE",
-           "SVMSMOTE", "ADASYN", "ActiveGAN", "SMOTE[0.5]", "ActiveGAN[0.5]"]
-CLASSIFIERS = ("svm", "knn")
-METRICS = ("macro_f1", "minority_f1", "g_mean")
-C_GRID = [1.0, 10.0, 100.0]
-GAMMA_FACTORS = [0.3, 1.0, 3.0]
+from . import harness
+from .protocols.resamplers import (CLASSIFIERS, DATA, DATASETS, METHODS, METRICS,
+                                   diagnostics_table, markdown, summarize)
 
 
 def resample(method, X, y, categorical, seed, args):
@@ -83,8 +75,7 @@ def run_one(name, seed, method, args):
     data = harness.load(name, args.data_dir)
     categorical = list(data.categorical)
     X_train, X_test, y_train, y_test = data.split(0.5, seed)
-    C, gamma = harness.tune_svm(X_train, y_train, C_grid=C_GRID, gamma_factors=GAMMA_FACTORS,
-                                scoring="f1_macro")
+    C, gamma = harness.tune_svm(X_train, y_train, scoring="f1_macro")
     row = {"dataset": name, "seed": seed, "method": method, "C": C, "gamma": gamma,
            "n_train": len(y_train), "n_minority_train": int(np.sum(y_train == 1))}
     start = time.perf_counter()
@@ -115,51 +106,6 @@ def run_one(name, seed, method, args):
                     X_train[:, categorical])).all(axis=1)
                 row["diagnostics"]["share_valid_categories"] = float(valid.mean())
     return row
-
-
-def summarize(rows, methods):
-    """Per data set and classifier: mean gain over "none" per metric, paired by seed."""
-    base = {(r["dataset"], r["seed"]): r for r in rows if r["method"] == "none"}
-    table = []
-    for clf in CLASSIFIERS:
-        for metric in METRICS:
-            for method in methods:
-                if method == "none":
-                    continue
-                pairs = {}
-                for r in rows:
-                    if r["method"] == method and clf in r and (r["dataset"], r["seed"]) in base:
-                        ours, theirs = pairs.setdefault(r["dataset"], ([], []))
-                        ours.append(r[clf][metric])
-                        theirs.append(base[(r["dataset"], r["seed"])][clf][metric])
-                if pairs:
-                    per_set = {d: harness.paired(*p)["gain"] for d, p in pairs.items()}
-                    table.append({"classifier": clf, "metric": metric, "method": method,
-                                  "per_set": per_set,
-                                  "mean": float(np.mean(list(per_set.values())))})
-    return table
-
-
-def markdown(table, datasets, clf, metric):
-    entries = [e for e in table if e["classifier"] == clf and e["metric"] == metric]
-    rows = [[d, *(f"{e['per_set'][d]:+.2f}" if d in e["per_set"] else "" for e in entries)]
-            for d in datasets]
-    rows.append(["**mean**", *(f"**{e['mean']:+.2f}**" for e in entries)])
-    return harness.md_table(["data", *(e["method"] for e in entries)], rows)
-
-
-def diagnostics_table(rows, methods):
-    lines = []
-    for method in methods:
-        mine = [r for r in rows if r["method"] == method and "diagnostics" in r]
-        if not mine:
-            continue
-        means = [np.mean([r["diagnostics"][n] for r in mine]) for n in harness.DIAGNOSTICS]
-        seconds = np.median([r["seconds"] for r in mine])
-        lines.append([method, f"{means[0]:.3f}", f"{means[1]:.1%}", f"{means[2]:.1%}",
-                      f"{means[3]:.2f}", f"{means[4]:.2f}", f"{seconds:.1f}"])
-    return harness.md_table(["method", "mean reward", "margin ≤ ε", "on the minority's side",
-                             "median margin", "NN ratio", "fit + resample s (median)"], lines)
 
 
 def main(argv=None):

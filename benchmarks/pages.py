@@ -7,8 +7,8 @@ prose around them is written by hand), and the home page's chart is drawn from t
 same numbers. ``tests/test_docs.py`` fails when a page's filled region differs from
 what this script writes now, so a new result reaches every page at once.
 
-    python benchmarks/pages.py            # rewrite the regions and docs/img/home_gains.png
-    python benchmarks/pages.py --check    # exit 1, naming the region, when a page is stale
+    python -m benchmarks.pages            # rewrite the regions and docs/img/home_gains.png
+    python -m benchmarks.pages --check    # exit 1, naming the region, when a page is stale
 """
 
 import argparse
@@ -17,8 +17,9 @@ import json
 import sys
 from pathlib import Path
 
-import harness
 import numpy as np
+
+from . import harness
 
 ROOT = harness.DOCS.parent
 
@@ -419,7 +420,7 @@ def main(argv=None):
         if chart_hash() != facts_hash(facts()):
             found.append("docs/img/home_gains.png")
         for where in found:
-            print(f"stale: {where}: run python benchmarks/pages.py")
+            print(f"stale: {where}: run python -m benchmarks.pages")
         return 1 if found else 0
     f = facts()
     for (page, region), make in REGIONS.items():

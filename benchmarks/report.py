@@ -1,22 +1,23 @@
 """Compose docs/results.md and docs/imbalanced.md from the harness's JSON outputs in
 benchmarks/results/.
 
-    python benchmarks/report.py
-    python benchmarks/report.py --only imbalanced    # docs/imbalanced.md and its chart
-    python benchmarks/report.py --only results       # docs/results.md and its chart
+    python -m benchmarks.report
+    python -m benchmarks.report --only imbalanced    # docs/imbalanced.md and its chart
+    python -m benchmarks.report --only results       # docs/results.md and its chart
 """
 
 import argparse
 import json
 import shutil
 
-import harness
-import imbalanced as pipelines_bench
-import imbalanced_resamplers as bench
 import numpy as np
-import paper_protocol as protocol
-from harness import DOCS, RESULTS, md_table
-from harness import load_results as load
+
+from . import harness
+from .harness import DOCS, RESULTS, md_table
+from .harness import load_results as load
+from .protocols import pipelines as pipelines_bench
+from .protocols import resamplers as bench
+from .protocols import tabular as protocol
 
 
 def headline(summary, method):
@@ -212,7 +213,7 @@ def main(imbalanced=True):
     full = load("full")
     parts = ["# Results: tables (the paper's protocol on five UCI sets)", ""]
     if full is None:
-        parts.append("No full run yet: `python benchmarks/paper_protocol.py`.")
+        parts.append("No full run yet: `python -m benchmarks.paper_protocol`.")
     else:
         meta, summary = full["meta"], full["summary"]
         present = list(dict.fromkeys(e["method"] for e in summary if e["method"] != "baseline"))
@@ -442,7 +443,7 @@ def pipelines_section():
     study = load("imbalanced_pipelines")
     if study is None:
         return ["# Imbalanced data", "",
-                "No pipelines run yet: `python benchmarks/imbalanced.py`.", ""]
+                "No pipelines run yet: `python -m benchmarks.imbalanced`.", ""]
     meta, rows = study["meta"], study["rows"]
     datasets = [d for d in pipelines_bench.DATASETS if any(r["dataset"] == d for r in rows)]
     present = [p for p in pipelines_bench.PIPELINES if any(r["pipeline"] == p for r in rows)]
@@ -522,7 +523,7 @@ def imbalanced_page():
         "The study below ran the over-sampler's former defaults (3,000 iterations, "
         "256x256 networks); it compares over-samplers as resampling steps before an SVM "
         "with fixed hyper-parameters, and 5-nearest neighbours. Rerun it with "
-        "`python benchmarks/imbalanced_resamplers.py` (its `--n-iter 3000` keeps the "
+        "`python -m benchmarks.imbalanced_resamplers` (its `--n-iter 3000` keeps the "
         "former iterations; `--variant` sets other parameters).", "",
         "![macro-F1 gain per data set](img/imbalanced_gain.png)", "",
         f"Command: `{meta['command'].strip()}`  ",
@@ -555,7 +556,7 @@ def imbalanced_page():
     parts += ["### How the over-sampler treats a class of a dozen rows", "",
               "- **What the generator conditions on**: the class label and, with the "
               "default anchored generator, a real row of that class; a sample is that row "
-              "moved by at most `anchor_radius` (0.5) times the class's median "
+              "moved by at most `generator__anchor_radius` (0.5) times the class's median "
               "nearest-neighbour distance among its distinct rows. Categorical columns keep "
               "the anchor's category.",
               "- **Batches**: every training batch draws its real rows class-balanced "

@@ -6,16 +6,17 @@ reports under the reward model: the mean reward (eq. 9), the share of samples wi
 top-two margin <= epsilon, the share the reward model assigns to the conditioned
 class, and the median margin.
 
-    python benchmarks/reward_shift.py --seeds 0 1 2 --n-iter 3000
+    python -m benchmarks.reward_shift --seeds 0 1 2 --n-iter 3000
 """
 
 import argparse
 import json
 
-import harness
 import numpy as np
 
 from sk_activegan import ActiveGANAugmenter
+
+from . import harness
 
 
 def diagnostics(augmenter, n_per_class):

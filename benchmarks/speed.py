@@ -2,21 +2,21 @@
 
 Each measurement runs in a fresh subprocess, so peak memory is its own.
 
-    python benchmarks/speed.py                      # digits and 5,000 x 256, CPU or CUDA
-    python benchmarks/speed.py --n-iter 500 --cases digits
-    python benchmarks/speed.py --oversampler --repeats 5  # default ActiveGANOverSampler
+    python -m benchmarks.speed                      # digits and 5,000 x 256, CPU or CUDA
+    python -m benchmarks.speed --n-iter 500 --cases digits
+    python -m benchmarks.speed --oversampler --repeats 5  # default ActiveGANOverSampler
                                                          # fit on 2,000 / 1,154 / 742 rows
-    python benchmarks/speed.py --oversampler --repeats 3 \
+    python -m benchmarks.speed --oversampler --repeats 3 \
         --oversampler-params '{"n_iter": "auto", "generator__hidden_layer_sizes": "auto"}'  # former
-    python benchmarks/speed.py --images --repeats 2       # image mode on MNIST n = 1000:
+    python -m benchmarks.speed --images --repeats 2       # image mode on MNIST n = 1000:
                                                          # it/s at batch 64 and 256, and
                                                          # the default fit's time
-    python benchmarks/speed.py --extractor --repeats 3 --docs  # EfficientNetLite0Features
+    python -m benchmarks.speed --extractor --repeats 3 --docs  # EfficientNetLite0Features
                                                          # at 224 px, images/s, torch and
                                                          # ONNX Runtime (and OpenVINO where
                                                          # installed) interleaved, 1 and 2
                                                          # threads: results/speed_extractor
-    python benchmarks/speed.py --images --repeats 1 \
+    python -m benchmarks.speed --images --repeats 1 \
         --image-cases extractor-default-1000 --backends onnxruntime torch
         # the default image fit with the extractor at MNIST n = 1,000 (mnist70k draw);
         # also extractor-default-500 and extractor-paper-500 (the paper's ActiveGAN,
@@ -32,7 +32,6 @@ import subprocess
 import sys
 import time
 
-import harness
 import numpy as np
 import torch
 from sklearn.datasets import make_classification
@@ -41,6 +40,8 @@ from sklearn.frozen import FrozenEstimator
 from sk_activegan import (ActiveGANAugmenter, ActiveGANOverSampler, EfficientNetLite0Features,
                           make_reward_model)
 from sk_activegan.extractors import _cached_onnx, default_cache_dir
+
+from . import harness
 
 #: Image cases with the 224-px extractor: (generator settings, n labeled MNIST images).
 EXTRACTOR_FITS = {
@@ -108,7 +109,9 @@ def measure_over_sampler(device, case, params):
     return {"case": case, "n_samples": len(X), "n_features": X.shape[1],
             "n_minority": int(y.sum()), "device": str(sampler.device_),
             "n_iter": sampler.n_iter_,
-            "hidden_layer_sizes": list(sampler.generator_._widths(sampler._model.space)),
+            "hidden_layer_sizes": [layer.out_features for layer in  # the fitted generator's
+                                   sampler.modules_.generator.modules()
+                                   if isinstance(layer, torch.nn.Linear)][:-1],
             "fit_resample_seconds": time.perf_counter() - start,
             "cpu_seconds": time.process_time() - cpu,
             "torch_threads": torch.get_num_threads(),
@@ -373,7 +376,8 @@ def main(argv=None):
         for repeat in range(args.repeats):
             for what in args.image_cases:
                 for backend in (args.backends if what in EXTRACTOR_FITS else ["auto"]):
-                    command = [sys.executable, __file__, "--one", f"images:{what}:{backend}",
+                    command = [sys.executable, "-m", __spec__.name, "--one",
+                               f"images:{what}:{backend}",
                                "--device", args.device, "--n-iter", str(args.n_iter)]
                     output = subprocess.run(command, capture_output=True, text=True,
                                             check=True)
@@ -400,11 +404,11 @@ def main(argv=None):
         return
     if args.oversampler:
         runs = []
-        command_line = "python benchmarks/speed.py " + " ".join(
+        command_line = "python -m benchmarks.speed " + " ".join(
             argv if argv is not None else sys.argv[1:])
         for repeat in range(args.repeats):
             for case in args.oversampler_cases:
-                command = [sys.executable, __file__, "--one", f"oversampler:{case}",
+                command = [sys.executable, "-m", __spec__.name, "--one", f"oversampler:{case}",
                            "--device", args.device, "--oversampler-params",
                            args.oversampler_params]
                 output = subprocess.run(command, capture_output=True, text=True, check=True)
@@ -436,7 +440,7 @@ def main(argv=None):
     for case in args.cases:
         for repeat in range(args.repeats):
             for lambda_reward in (0.0, 0.1):
-                command = [sys.executable, __file__, "--one", f"{case}:{lambda_reward}",
+                command = [sys.executable, "-m", __spec__.name, "--one", f"{case}:{lambda_reward}",
                            "--n-iter", str(args.n_iter), "--device", args.device,
                            "--sample-rows", str(args.sample_rows), "--method", args.method]
                 output = subprocess.run(command, capture_output=True, text=True, check=True)

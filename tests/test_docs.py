@@ -9,8 +9,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.append(str(ROOT / "benchmarks"))
-import pages  # noqa: E402
+from benchmarks import harness, pages
 
 
 @pytest.mark.parametrize("page, region", sorted(pages.REGIONS))
@@ -18,18 +17,16 @@ def test_filled_region_matches_the_results(page, region):
     expected = pages.expected()[(page, region)]
     assert pages.current(page, region) == expected, (
         f"{page}: the region <!-- {region} --> differs from the committed results; "
-        "run python benchmarks/pages.py")
+        "run python -m benchmarks.pages")
 
 
 def test_home_chart_was_drawn_from_the_current_results():
     assert pages.chart_hash() == pages.facts_hash(pages.facts()), (
-        "docs/img/home_gains.png was drawn from other numbers; run python benchmarks/pages.py")
+        "docs/img/home_gains.png was drawn from other numbers; run python -m benchmarks.pages")
 
 
 def test_a_changed_result_makes_the_region_stale(tmp_path, monkeypatch):
     # The check can fail: edit one committed number and the README's region is stale.
-    import harness
-
     results = tmp_path / "results"
     results.mkdir()
     for path in harness.RESULTS.glob("*.json"):
@@ -45,7 +42,7 @@ def test_a_changed_result_makes_the_region_stale(tmp_path, monkeypatch):
 
 
 def test_check_command_reports_nothing_stale():
-    done = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "pages.py"), "--check"],
+    done = subprocess.run([sys.executable, "-m", "benchmarks.pages", "--check"],
                           capture_output=True, text=True, cwd=ROOT)
     assert done.returncode == 0, done.stdout + done.stderr
 
@@ -62,13 +59,12 @@ def test_docs_blocks_are_collected_with_the_suite():
 
 
 def test_results_page_opens_with_what_the_results_say():
-    import harness
-    import report
+    from benchmarks import report
 
     summary = harness.load_results("full")["summary"]
     text = (ROOT / "docs" / "results.md").read_text()
     assert "\n".join(report.in_short(summary)).strip() in text, (
-        "docs/results.md differs from the results; run python benchmarks/report.py --only results")
+        "docs/results.md differs from the results; run python -m benchmarks.report --only results")
 
 
 def _gallery():
@@ -112,8 +108,6 @@ def test_imbalanced_short_answer_quotes_the_current_pipeline_means():
     # The short answer is prose; each pipeline mean it quotes (two decimals, macro F1)
     # must be one of the committed results' means, so a rerun cannot leave it behind.
     import re
-
-    import harness
 
     summary = harness.load_results("imbalanced_pipelines")["summary"]
     means = {f"{e['mean_macro_f1']:.2f}" for e in summary.values()}

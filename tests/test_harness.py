@@ -2,14 +2,11 @@
 
 import hashlib
 import json
-import sys
-from pathlib import Path
 
 import numpy as np
 import pytest
 
-sys.path.append(str(Path(__file__).resolve().parents[1] / "benchmarks"))
-import harness  # noqa: E402
+from benchmarks import harness
 
 
 def test_cache_file_names_keep_the_scripts_layout(tmp_path):
@@ -92,12 +89,12 @@ def test_entries_and_variants():
 def test_run_meta_and_provenance():
     meta = harness.run_meta("x.py", ["--a", "1"], started=0.0, n_iter=5)
     assert list(meta) == ["command", "date", "host", "torch", "n_iter", "wall_seconds"]
-    assert meta["command"] == "python benchmarks/x.py --a 1"
+    assert meta["command"] == "python -m benchmarks.x --a 1"
     assert "torch threads" in meta["host"]
     bare = harness.run_meta("x.py", [], started=0.0, machine=False)
     assert list(bare) == ["command", "date", "wall_seconds"]
     assert harness.provenance({**bare, "wall_seconds": 90.0}) \
-        == f"`python benchmarks/x.py ` ({bare['date']}, 1.5 min)"
+        == f"`python -m benchmarks.x ` ({bare['date']}, 1.5 min)"
 
 
 def test_write_and_load_results(tmp_path):
@@ -169,3 +166,55 @@ def test_every_imbalanced_set_loads_binary():
     for path in sorted((harness.SHARED_DATA / "imbalanced").glob("*.npz")):
         data = harness.load(path.stem, path.parent)
         assert data.X.dtype == np.float64 and set(np.unique(data.y)) == {0, 1}
+
+
+def test_run_meta_names_a_study_as_its_module():
+    meta = harness.run_meta("studies/selection.py", ["--report"], started=0.0, machine=False)
+    assert meta["command"] == "python -m benchmarks.studies.selection --report"
+
+
+def test_the_svm_grid_is_the_default_reward_models():
+    # one grid: the benchmarks' SVM searches what the library's reward model searches
+    from sk_activegan._reward import svm
+
+    assert harness.C_GRID == list(svm.DEFAULT_C_GRID)
+    assert harness.GAMMA_FACTORS == list(svm.DEFAULT_GAMMA_FACTORS)
+
+
+def _benchmark_imports(path):
+    """The modules of the package ``benchmarks`` that the file at ``path`` imports."""
+    import ast
+
+    package = ["benchmarks", *path.relative_to(harness.HERE.parent).parent.parts[1:]]
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = package[:len(package) - node.level + 1]
+            elif (node.module or "").split(".")[0] == "benchmarks":
+                base = []
+            else:
+                continue
+            module = [*base, *(node.module.split(".") if node.module else [])]
+            if not node.module or module == ["benchmarks"] or module == ["benchmarks",
+                                                                        "protocols"]:
+                found.update(".".join([*module, alias.name]) for alias in node.names)
+            else:
+                found.add(".".join(module))
+        elif isinstance(node, ast.Import):
+            found.update(a.name for a in node.names if a.name.split(".")[0] == "benchmarks")
+    return found
+
+
+def test_no_benchmark_imports_another():
+    # a benchmark imports the shared modules only: the harness and the protocols
+    shared = {"benchmarks.harness"} | {f"benchmarks.protocols.{p.stem}" for p in
+                                       (harness.HERE / "protocols").glob("*.py")}
+    scripts = [p for p in harness.HERE.rglob("*.py")
+               if p.parent.name != "protocols" and p.name not in ("harness.py", "__init__.py")]
+    assert len(scripts) >= 15
+    for path in scripts:
+        assert _benchmark_imports(path) <= shared, path
+    # and the check can fail
+    assert _benchmark_imports(harness.HERE / "report.py") >= {
+        "benchmarks.harness", "benchmarks.protocols.tabular"}

