@@ -624,7 +624,9 @@ def main(argv=None):
     parser.add_argument("--datasets", nargs="+", default=list(CELLS))
     parser.add_argument("--sizes", nargs="+", type=int, default=None)
     parser.add_argument("--seeds", nargs="+", type=int, default=[0, 1, 2, 3, 4])
-    parser.add_argument("--methods", nargs="+", default=METHODS)
+    parser.add_argument("--methods", nargs="+", default=METHODS,
+                        help="rows to run; \"policy\": the augmentation-policy study's "
+                             "(POLICY_ROWS, with shift4 and trivialaugment)")
     parser.add_argument("--n-iter", type=int, default=None,
                         help="GAN iterations (default: the library's default)")
     parser.add_argument("--threads", type=int, default=None)
@@ -645,6 +647,9 @@ def main(argv=None):
     args = parser.parse_args(argv)
     if args.threads:
         torch.set_num_threads(args.threads)
+    if "policy" in args.methods:  # the augmentation-policy study's rows and baselines
+        at = args.methods.index("policy")
+        args.methods[at:at + 1] = ["shift4", "trivialaugment", *POLICY_ROWS]
     unknown = sorted(set(args.methods) - set(METHODS))
     if unknown:
         parser.error(f"unknown methods {unknown}; the selection study's rows are "
