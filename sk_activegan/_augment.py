@@ -14,7 +14,7 @@ from ._memory import check_training_sizes
 from ._networks.augment import (COLOUR_IMAGE_OPS, COLOUR_OPS, GREY_OPS, LATENT_DIM, OPS,
                                 AugmentPolicyModules, AugmentPolicyNet)
 from ._policy_training import HISTORY_COLUMNS, train_augment_policy
-from .generators import (TRAINING_PARAMETERS, FamilyModules, GeneratorFamily, Parameter,
+from .generators import (TRAINING_PARAMETERS, GeneratorFamily, Parameter,
                          build_fresh, check_warp_image_size, declare)
 
 
@@ -156,4 +156,4 @@ class AugmentPolicy(GeneratorFamily):
             source_weight=float(self.source_weight), entropy_weight=float(self.entropy_weight))
 
 
-__all__ = ["AugmentPolicy", "FamilyModules"]
+__all__ = ["AugmentPolicy"]

@@ -21,7 +21,7 @@ trained as eq. 12 trains the uncertainty term: REINFORCE, the gradient of
 import torch
 from torch.nn import functional as F
 
-from ._training import (HISTORY_COLUMNS, LOG_INTERVAL, _check_finite, _report,
+from ._training import (HISTORY_COLUMNS, LOG_INTERVAL, BatchDraw, _check_finite, _report,
                         discriminator_step)
 
 
@@ -85,18 +85,10 @@ def _run(modules, X, y, budget, rng, reward_module, diagnostics, progress, batch
     nan = torch.tensor(float("nan"), device=device, dtype=torch.float32)
     n_diagnostics = len(HISTORY_COLUMNS) - 6
     finite = torch.tensor(True, device=device)
-    row_weights = None
-    if budget.balanced_batches:
-        sizes = torch.bincount(y)
-        row_weights = 1.0 / (len(sizes) * sizes[y].to(torch.float64))
+    draw = BatchDraw(X, y, modules.latent_dim, budget.balanced_batches, rng)
     modules.train()
     for it in range(budget.n_iter):
-        index = (torch.randint(len(X), (batch,), device=device, generator=rng)
-                 if row_weights is None else
-                 torch.multinomial(row_weights, batch, replacement=True, generator=rng))
-        x_real, y_real = X[index], y[index]
-        z = torch.randn(batch, modules.latent_dim, device=device, dtype=torch.float32,
-                        generator=rng)
+        x_real, y_real, z = draw(batch)
         x_fake, _, _, log_prob, entropy = modules.policy_net.act(z, y_real, x_real)
 
         d_loss = nan

