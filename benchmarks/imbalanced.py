@@ -42,7 +42,7 @@ from pathlib import Path
 
 import joblib
 import numpy as np
-from imblearn.over_sampling import SMOTE, SMOTENC
+from imblearn.over_sampling import SMOTE, SMOTEN, SMOTENC
 from sklearn.base import BaseEstimator, clone
 from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.linear_model import LogisticRegression
@@ -94,9 +94,12 @@ class CachedSampler(BaseEstimator):
         return float(np.load(self.path(X, y))["seconds"])
 
 
-def smote(categorical, n_minority, seed):
-    """SMOTE (SMOTENC with categorical columns), k as the minority allows (at most 5)."""
+def smote(categorical, n_minority, seed, n_features=None):
+    """SMOTE (SMOTENC with categorical columns, SMOTEN when every one of the
+    ``n_features`` columns is), k as the minority allows (at most 5)."""
     k = int(max(1, min(5, n_minority - 1)))
+    if categorical and n_features is not None and len(categorical) == n_features:
+        return SMOTEN(k_neighbors=k, random_state=seed)
     if categorical:
         return SMOTENC(categorical, k_neighbors=k, random_state=seed)
     return SMOTE(k_neighbors=k, random_state=seed)
@@ -151,16 +154,19 @@ class Split:
     def sampler(self, kind):
         if kind == "SMOTE":
             # the inner folds of OverSampledClassifierCV hold about 2/3 of the minority
-            return smote(self.categorical, self.n_minority * 2 // 3, self.seed)
+            return smote(self.categorical, self.n_minority * 2 // 3, self.seed,
+                         self.X.shape[1])
         params = {"random_state": self.seed, **self.args.sampler}
         if self.categorical:
             params["categorical_features"] = self.categorical
+            if len(self.categorical) == self.X.shape[1]:  # the anchored family refuses
+                params.setdefault("generator", "paper")  # rows of categories only
         return CachedSampler(ActiveGANOverSampler(**params),
                              Path(self.args.cache_dir) / "resamples")
 
     def resampled(self, kind):
         if kind == "SMOTE":
-            sampler = smote(self.categorical, self.n_minority, self.seed)
+            sampler = smote(self.categorical, self.n_minority, self.seed, self.X.shape[1])
         else:
             sampler = self.sampler(kind)
         return self.memo(("resampled", kind), lambda: sampler.fit_resample(self.X, self.y))
