@@ -56,7 +56,8 @@ from sk_activegan import ActiveGANOverSampler, OverSampledClassifierCV
 
 from . import harness
 from .protocols.pipelines import (DATA, DATASETS, PIPELINES, SHARES, markdown_table,
-                                  shares_table, summarize, targets, whole_splits)
+                                  rank_statistics, shares_table, statistics_markdown,
+                                  summarize, targets, whole_splits)
 
 HGB_GRID = {"min_samples_leaf": [5, 20]}  # 20 (the default) can hide a minority of 8 rows
 HGB_FOLDS = 3
@@ -278,13 +279,16 @@ def main(argv=None):
               markdown_table(summary, datasets), "",
               "## Minority-class F1 (points)", "", markdown_table(summary, datasets,
                                                                  "minority_f1"), "",
+              "## Ranks over the sets, and the tests", "",
+              *statistics_markdown(rank_statistics(summary)), "",
               "## Targets", "", *[f"- {'met' if ok else '**not met**'}: {text}"
                                   for text, ok in targets(summary, rows)], ""]
     if any("share_test" in r for r in rows):
         report += ["## The share of balancing: chosen by inner CV, and each share's test F1",
                    "", shares_table(rows, datasets), ""]
     harness.write_results(args.output_dir, args.tag,
-                          {"meta": meta, "rows": rows, "summary": summary}, report)
+                          {"meta": meta, "rows": rows, "summary": summary,
+                           "statistics": rank_statistics(summary)}, report)
     print("\n".join(report))
 
 

@@ -216,3 +216,33 @@ def test_trivialaugment_row_and_policy_report(tmp_path):
     assert abs(efficiency["untrained_best"] - 1.55) < 1e-9
     assert abs(summary["fashion_n1000"]["rows"]["shift4"]["gain"] - 1.05) < 1e-9
     assert "+50 % (0.0625 of the +800 % budget)" in text
+
+
+def test_rank_statistics_over_sets():
+    from scipy import stats
+
+    pipelines = _load("protocols/pipelines")
+    sets = ["a", "b", "c", "d", "e"]
+    scores = {"SVM": [70, 60, 80, 50, 90], "SVM + SMOTE (CV)": [72, 61, 80, 55, 91],
+              "SVM + ActiveGAN (CV)": [71, 63, 79, 54, 89]}
+    summary = {p: {"covered": sets, "macro_f1": dict(zip(sets, v))}
+               for p, v in scores.items()}
+    result = pipelines.rank_statistics(summary)
+    table = result["pipelines"]
+    # ranks per set (1 best, ties averaged): SMOTE 1, 2, 1.5, 1, 1 -> 1.3
+    assert abs(table["SVM + SMOTE (CV)"]["mean_rank"] - 1.3) < 1e-12
+    assert abs(table["SVM"]["mean_rank"] - 2.5) < 1e-12  # 3, 3, 1.5, 3, 2
+    assert table["SVM + SMOTE (CV)"]["wins"] == 4 and table["SVM + ActiveGAN (CV)"]["wins"] == 1
+    assert abs(table["SVM"]["mean"] - 70.0) < 1e-12
+    expected = stats.friedmanchisquare(*scores.values())
+    assert abs(result["friedman"]["p_value"] - expected.pvalue) < 1e-12
+    # the critical difference shrinks as sets are added (k = 3, q = 2.343 at 0.05)
+    assert abs(result["critical_difference"] - 2.343 * np.sqrt(3 * 4 / (6 * 5))) < 2e-3
+    w = result["wilcoxon"]
+    assert (w["with"], w["without"]) == ("SVM + ActiveGAN (CV)", "SVM + SMOTE (CV)")
+    diff = np.subtract(scores["SVM + ActiveGAN (CV)"], scores["SVM + SMOTE (CV)"])
+    assert abs(w["p_value"] - stats.wilcoxon(diff).pvalue) < 1e-12
+    assert abs(w["mean_difference"] - diff.mean()) < 1e-12
+    assert "Friedman test over 5 sets" in "\n".join(pipelines.statistics_markdown(result))
+    one_set = {p: {"covered": ["a"], "macro_f1": {"a": 1.0}} for p in scores}
+    assert pipelines.rank_statistics(one_set) is None

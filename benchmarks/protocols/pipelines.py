@@ -92,6 +92,72 @@ def targets(summary, rows):
     return out
 
 
+def rank_statistics(summary, metric="macro_f1", alpha=0.05):
+    """Ranks and tests over the sets every pipeline covers, as the literature compares
+    classifiers over many data sets (Demšar, JMLR 2006).
+
+    Per pipeline: its mean ``metric`` over the sets, its mean rank (1 is best; ties
+    share the mean of their ranks) and its wins (sets where it is best, ties
+    included). Over all pipelines: the Friedman test on the ranks and the Nemenyi
+    critical difference of mean ranks at ``alpha`` (the studentized range's
+    quantile over sqrt(2)). Between the best pipeline with the over-sampler and the
+    best without it (by mean rank): the two-sided Wilcoxon signed-rank test on their
+    per-set scores. Returns a dict; ``None`` when fewer than 2 sets are covered."""
+    from scipy import stats
+
+    pipelines = list(summary)
+    covered = summary[pipelines[0]]["covered"]
+    if len(covered) < 2 or len(pipelines) < 2:
+        return None
+    scores = np.array([[summary[p][metric][d] for p in pipelines] for d in covered])
+    ranks = np.vstack([stats.rankdata(-row) for row in scores])
+    best = scores.max(axis=1, keepdims=True)
+    table = {p: {"mean": float(scores[:, i].mean()), "mean_rank": float(ranks[:, i].mean()),
+                 "wins": int((scores[:, i:i + 1] >= best).sum())}
+             for i, p in enumerate(pipelines)}
+    out = {"sets": len(covered), "pipelines": table}
+    if len(pipelines) >= 3:
+        friedman = stats.friedmanchisquare(*scores.T)
+        k, n = len(pipelines), len(covered)
+        q = stats.studentized_range.ppf(1 - alpha, k, np.inf) / np.sqrt(2)
+        out["friedman"] = {"statistic": float(friedman.statistic),
+                           "p_value": float(friedman.pvalue)}
+        out["critical_difference"] = float(q * np.sqrt(k * (k + 1) / (6 * n)))
+    mine = [p for p in pipelines if p in WITH_OVER_SAMPLER]
+    others = [p for p in pipelines if p not in WITH_OVER_SAMPLER]
+    if mine and others:
+        a = min(mine, key=lambda p: table[p]["mean_rank"])
+        b = min(others, key=lambda p: table[p]["mean_rank"])
+        diff = scores[:, pipelines.index(a)] - scores[:, pipelines.index(b)]
+        test = (stats.wilcoxon(diff) if np.any(diff != 0)
+                else type("T", (), {"statistic": 0.0, "pvalue": 1.0}))
+        out["wilcoxon"] = {"with": a, "without": b, "mean_difference": float(diff.mean()),
+                           "statistic": float(test.statistic),
+                           "p_value": float(test.pvalue)}
+    return out
+
+
+def statistics_markdown(result):
+    """The ranks table and the tests of :func:`rank_statistics` as markdown lines."""
+    if result is None:
+        return ["Fewer than 2 sets with every pipeline: no ranks."]
+    rows = sorted(result["pipelines"].items(), key=lambda item: item[1]["mean_rank"])
+    lines = [harness.md_table(["pipeline", "mean macro F1", "mean rank", "wins"],
+                              [[p, f"{v['mean']:.2f}", f"{v['mean_rank']:.2f}",
+                                str(v["wins"])] for p, v in rows]), ""]
+    if "friedman" in result:
+        f = result["friedman"]
+        lines.append(f"Friedman test over {result['sets']} sets: χ² = {f['statistic']:.2f}, "
+                     f"p = {f['p_value']:.3g}; Nemenyi critical difference of mean ranks "
+                     f"(α = 0.05): {result['critical_difference']:.2f}.")
+    if "wilcoxon" in result:
+        w = result["wilcoxon"]
+        lines.append(f"Wilcoxon signed-rank, {w['with']} against {w['without']} (the best "
+                     f"with and without the over-sampler by mean rank): mean difference "
+                     f"{w['mean_difference']:+.2f}, p = {w['p_value']:.3g} (two-sided).")
+    return lines
+
+
 def markdown_table(summary, datasets, metric="macro_f1"):
     pipelines = list(summary)
     covered = summary[pipelines[0]]["covered"]
