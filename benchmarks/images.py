@@ -527,7 +527,7 @@ POLICY_TABLE = {"augment": "augmentation policy, trained (λ = 1)",
                 "trivialaugment": "kornia TrivialAugment (baseline)",
                 "shift4": "four 1-px shifts, +400 % (baseline)",
                 "random-warps": "random warps (baseline)",
-                "default": "warp generator, trained (the former image default)"}
+                "default": "warp generator, trained (the image default)"}
 #: The efficiency study's cells.
 EFFICIENCY_CELLS = (("mnist70k", 500), ("fashion", 1000))
 
