@@ -115,3 +115,14 @@ def test_imbalanced_short_answer_quotes_the_current_pipeline_means():
     quoted = set(re.findall(r"(?<![\d.+−-])(7\d\.\d\d)(?!\d)", answer))
     assert quoted, "the short answer quotes no pipeline mean"
     assert quoted <= means, f"quoted means not in the results: {sorted(quoted - means)}"
+
+
+@pytest.mark.parametrize("region, results", [("images.py: policy", "images_policy"),
+                                             ("images.py: ablation", "images_ablation")])
+def test_images_page_tables_are_the_committed_reports(region, results):
+    """``python -m benchmarks.images --report --policy|--ablation ... --docs`` writes the
+    same text into the results file and the page: they must agree."""
+    page = (harness.DOCS / "images.md").read_text()
+    start, end = f"<!-- {region} -->", f"<!-- /{region} -->"
+    filled = page.split(start)[1].split(end)[0].strip()
+    assert filled == (harness.RESULTS / f"{results}.md").read_text().strip()
