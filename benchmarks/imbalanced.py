@@ -232,6 +232,11 @@ def run_pipeline(split, pipeline):
     return row
 
 
+def ranks_region(statistics):
+    """The page's filled region: the ranks and the tests (from the results' JSON)."""
+    return "\n".join(statistics_markdown(statistics))
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0],
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -246,6 +251,9 @@ def main(argv=None):
     parser.add_argument("--tag", default="imbalanced_pipelines")
     parser.add_argument("--cached-only", action="store_true",
                         help="report the splits the cache holds whole; compute nothing")
+    parser.add_argument("--docs", action="store_true",
+                        help="fill the ranks and tests into docs/imbalanced.md between "
+                             "<!-- imbalanced.py: TAG --> markers")
     args = parser.parse_args(argv)
     warnings.filterwarnings("ignore", category=UserWarning)
     warnings.filterwarnings("ignore", category=FutureWarning)
@@ -286,9 +294,13 @@ def main(argv=None):
     if any("share_test" in r for r in rows):
         report += ["## The share of balancing: chosen by inner CV, and each share's test F1",
                    "", shares_table(rows, datasets), ""]
+    statistics = rank_statistics(summary)
     harness.write_results(args.output_dir, args.tag,
                           {"meta": meta, "rows": rows, "summary": summary,
-                           "statistics": rank_statistics(summary)}, report)
+                           "statistics": statistics}, report)
+    if args.docs:
+        print("filled", harness.fill_page("imbalanced", f"imbalanced.py: {args.tag}",
+                                          ranks_region(statistics)))
     print("\n".join(report))
 
 
