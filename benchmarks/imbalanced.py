@@ -56,8 +56,9 @@ from sk_activegan import ActiveGANOverSampler, OverSampledClassifierCV
 
 from . import harness
 from .protocols.pipelines import (DATA, DATASETS, PIPELINES, SHARES, markdown_table,
-                                  rank_statistics, shares_table, statistics_markdown,
-                                  summarize, targets, whole_splits)
+                                  rank_statistics, set_properties, shares_table,
+                                  statistics_markdown, summarize, targets, where_it_pays,
+                                  where_it_pays_markdown, whole_splits)
 
 HGB_GRID = {"min_samples_leaf": [5, 20]}  # 20 (the default) can hide a minority of 8 rows
 HGB_FOLDS = 3
@@ -232,9 +233,11 @@ def run_pipeline(split, pipeline):
     return row
 
 
-def ranks_region(statistics):
-    """The page's filled region: the ranks and the tests (from the results' JSON)."""
-    return "\n".join(statistics_markdown(statistics))
+def ranks_region(statistics, pays):
+    """The page's filled region, from the results' JSON: the ranks and the tests, then
+    where the over-sampler pays (by kind of set)."""
+    return "\n".join([*statistics_markdown(statistics), "",
+                      where_it_pays_markdown(pays) if pays else ""]).strip()
 
 
 def main(argv=None):
@@ -282,25 +285,31 @@ def main(argv=None):
     summary = summarize(rows, args.pipelines, datasets)
     meta = harness.run_meta("imbalanced.py", argv, started, repeats=args.repeats,
                             sampler=args.sampler)
+    statistics = rank_statistics(summary) if rows else None
+    pays = {}
+    if statistics is not None and "wilcoxon" in statistics:
+        pair = (statistics["wilcoxon"]["with"], statistics["wilcoxon"]["without"])
+        pays = where_it_pays(summary, set_properties(datasets, args.data_dir), pair)
+    where_pays = where_it_pays_markdown(pays) if pays else ""
     report = [f"# {args.tag} run", "", harness.provenance(meta), "",
               "## Macro F1 (points), mean over the splits; best per set in bold", "",
               markdown_table(summary, datasets), "",
               "## Minority-class F1 (points)", "", markdown_table(summary, datasets,
                                                                  "minority_f1"), "",
               "## Ranks over the sets, and the tests", "",
-              *statistics_markdown(rank_statistics(summary)), "",
+              *statistics_markdown(statistics), "",
+              "## Where the over-sampler pays", "", where_pays, "",
               "## Targets", "", *[f"- {'met' if ok else '**not met**'}: {text}"
                                   for text, ok in targets(summary, rows)], ""]
     if any("share_test" in r for r in rows):
         report += ["## The share of balancing: chosen by inner CV, and each share's test F1",
                    "", shares_table(rows, datasets), ""]
-    statistics = rank_statistics(summary)
     harness.write_results(args.output_dir, args.tag,
                           {"meta": meta, "rows": rows, "summary": summary,
-                           "statistics": statistics}, report)
+                           "statistics": statistics, "where_it_pays": pays}, report)
     if args.docs:
         print("filled", harness.fill_page("imbalanced", f"imbalanced.py: {args.tag}",
-                                          ranks_region(statistics)))
+                                          ranks_region(statistics, pays)))
     print("\n".join(report))
 
 

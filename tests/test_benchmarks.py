@@ -246,3 +246,24 @@ def test_rank_statistics_over_sets():
     assert "Friedman test over 5 sets" in "\n".join(pipelines.statistics_markdown(result))
     one_set = {p: {"covered": ["a"], "macro_f1": {"a": 1.0}} for p in scores}
     assert pipelines.rank_statistics(one_set) is None
+
+
+def test_where_it_pays_groups_sets_by_kind():
+    pipelines = _load("protocols/pipelines")
+    summary = {"SVM + ActiveGAN (CV)": {"covered": ["s", "m", "l"],
+                                        "macro_f1": {"s": 71.0, "m": 60.0, "l": 50.0}},
+               "SVM + SMOTE (CV)": {"covered": ["s", "m", "l"],
+                                    "macro_f1": {"s": 70.0, "m": 60.0, "l": 52.0}}}
+    properties = {"s": {"rows": 200, "imbalance": 5.0, "categorical": 0},
+                  "m": {"rows": 900, "imbalance": 12.0, "categorical": 2},
+                  "l": {"rows": 5000, "imbalance": 40.0, "categorical": 0}}
+    table = pipelines.where_it_pays(summary, properties,
+                                    ("SVM + ActiveGAN (CV)", "SVM + SMOTE (CV)"))
+    assert table["up to 500 rows"] == {"sets": 1, "mean": 1.0, "ahead": 1, "behind": 0,
+                                       "pair": ["SVM + ActiveGAN (CV)", "SVM + SMOTE (CV)"]}
+    assert table["numeric columns only"]["mean"] == -0.5
+    assert (table["with categorical columns"]["ahead"], table["with categorical columns"]
+            ["behind"]) == (0, 0)  # level
+    assert "imbalance ratio 9 to 30" in table and "over 2,000 rows" in table
+    text = pipelines.where_it_pays_markdown(table)
+    assert "| up to 500 rows | 1 | +1.00 | 1 / 0 / 0 |" in text

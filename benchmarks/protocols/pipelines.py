@@ -158,6 +158,61 @@ def statistics_markdown(result):
     return lines
 
 
+#: The kinds of sets the "where it pays" table groups by: ``(name, test on the set's
+#: properties)``; a property dict holds ``rows``, ``imbalance`` (majority / minority
+#: rows) and ``categorical`` (the number of categorical columns).
+KINDS = [("up to 500 rows", lambda p: p["rows"] <= 500),
+         ("501 to 2,000 rows", lambda p: 500 < p["rows"] <= 2000),
+         ("over 2,000 rows", lambda p: p["rows"] > 2000),
+         ("imbalance ratio up to 9", lambda p: p["imbalance"] <= 9),
+         ("imbalance ratio 9 to 30", lambda p: 9 < p["imbalance"] <= 30),
+         ("imbalance ratio over 30", lambda p: p["imbalance"] > 30),
+         ("with categorical columns", lambda p: p["categorical"] > 0),
+         ("numeric columns only", lambda p: p["categorical"] == 0)]
+
+
+def set_properties(datasets, data_dir=DATA):
+    """``{set: {"rows", "imbalance", "categorical"}}`` of the whole data sets."""
+    out = {}
+    for name in datasets:
+        data = harness.load(name, data_dir)
+        y = data.y if data.y_test is None else np.concatenate([data.y, data.y_test])
+        counts = np.bincount(y.astype(int))
+        out[name] = {"rows": int(len(y)), "imbalance": float(counts.max() / counts.min()),
+                     "categorical": int(len(data.categorical))}
+    return out
+
+
+def where_it_pays(summary, properties, pair, metric="macro_f1"):
+    """Per kind of set (:data:`KINDS`): the per-set difference ``a − b`` of the two
+    pipelines ``pair = (a, b)`` (the best with the over-sampler and the best without
+    it by mean rank: a matched pair, where the best of each group per set would
+    favour the larger group), as ``{kind: {"sets", "mean", "ahead", "behind"}}`` over the
+    covered sets; ``ahead`` / ``behind``: sets where ``a`` scores more / less than ``b``
+    (the rest are level: both chose the same rows, for example none)."""
+    a, b = pair
+    covered = summary[a]["covered"]
+    gap = {d: summary[a][metric][d] - summary[b][metric][d] for d in covered}
+    out = {}
+    for kind, test in KINDS:
+        sets = [d for d in covered if test(properties[d])]
+        if sets:
+            out[kind] = {"sets": len(sets), "mean": float(np.mean([gap[d] for d in sets])),
+                         "ahead": int(sum(gap[d] > 1e-9 for d in sets)),
+                         "behind": int(sum(gap[d] < -1e-9 for d in sets)), "pair": [a, b]}
+    return out
+
+
+def where_it_pays_markdown(table):
+    """:func:`where_it_pays` as a markdown table."""
+    a, b = next(iter(table.values()))["pair"]
+    return harness.md_table(
+        ["kind of set", "sets", f"{a} − {b} (mean macro F1)", "ahead / level / behind"],
+        [[k, str(v["sets"]), f"{v['mean']:+.2f}",
+          f"{v['ahead']} / {v['sets'] - v['ahead'] - v['behind']} / {v['behind']}"]
+         for k, v in table.items()])
+
+
 def markdown_table(summary, datasets, metric="macro_f1"):
     pipelines = list(summary)
     covered = summary[pipelines[0]]["covered"]
