@@ -2,6 +2,7 @@
 numbers the results give now (benchmarks/pages.py), and the docs' code blocks are
 collected as tests (conftest.py at the root runs them with sybil)."""
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -126,3 +127,16 @@ def test_images_page_tables_are_the_committed_reports(region, results):
     start, end = f"<!-- {region} -->", f"<!-- /{region} -->"
     filled = page.split(start)[1].split(end)[0].strip()
     assert filled == (harness.RESULTS / f"{results}.md").read_text().strip()
+
+
+def test_imbalanced_forty_sets_region_is_the_results():
+    """``python -m benchmarks.imbalanced ... --tag imbalanced40 --docs`` fills the ranks
+    and tests from its JSON: the page must show what the committed JSON gives."""
+    from benchmarks import imbalanced
+
+    result = json.loads((harness.RESULTS / "imbalanced40.json").read_text())
+    page = (harness.DOCS / "imbalanced.md").read_text()
+    region = "imbalanced.py: imbalanced40"
+    filled = page.split(f"<!-- {region} -->")[1].split(f"<!-- /{region} -->")[0].strip()
+    assert filled == imbalanced.ranks_region(result["statistics"],
+                                             result["where_it_pays"]).strip()
