@@ -11,6 +11,7 @@ import numbers
 from ._compat import Interval, StrOptions
 
 from ._memory import check_training_sizes
+from ._parameters import check_layer_sizes
 from ._networks.augment import (COLOUR_IMAGE_OPS, COLOUR_OPS, GREY_OPS, LATENT_DIM, OPS,
                                 AugmentPolicyModules, AugmentPolicyNet)
 from ._policy_training import HISTORY_COLUMNS, train_augment_policy
@@ -97,12 +98,7 @@ class AugmentPolicy(GeneratorFamily):
         return tuple(self.ops)
 
     def _widths(self):
-        sizes = tuple(self.hidden_layer_sizes)
-        if not sizes or any(isinstance(v, bool) or not isinstance(v, numbers.Integral) or v < 1
-                            for v in sizes):
-            raise ValueError("The 'generator__hidden_layer_sizes' parameter must hold positive "
-                             f"integers (layer widths); got {self.hidden_layer_sizes!r}.")
-        return tuple(int(v) for v in sizes)
+        return check_layer_sizes(self.hidden_layer_sizes, "generator__hidden_layer_sizes")
 
     def check(self, space, *, n_features, categorical=()):
         super().check(space, n_features=n_features, categorical=categorical)

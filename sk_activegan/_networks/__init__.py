@@ -49,6 +49,12 @@ class FamilyModules(nn.Module):
         anchored family the anchors ``anchor`` (n, n_model), float32 (else None)."""
         raise NotImplementedError
 
+    def use_rng(self, rng):
+        """Draw dropout masks from the torch.Generator ``rng`` (None: torch's default)."""
+        for module in self.modules():
+            if isinstance(module, SeededDropout):
+                module.rng = rng
+
 
 class ActiveGANModules(FamilyModules):
     """The generator, discriminator and policy of one ActiveGAN, as one module.
@@ -67,12 +73,6 @@ class ActiveGANModules(FamilyModules):
     def generate(self, z, y, anchor=None):
         """``G(z, y)``, or ``G(z, y, anchor)`` for an anchored generator."""
         return self.generator(z, y, anchor)
-
-    def use_rng(self, rng):
-        """Draw dropout masks from the torch.Generator ``rng`` (None: torch's default)."""
-        for module in self.modules():
-            if isinstance(module, SeededDropout):
-                module.rng = rng
 
 
 def fan_in_of(weight):

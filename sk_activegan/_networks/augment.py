@@ -27,7 +27,6 @@ from torch.nn import functional as F
 
 from . import FamilyModules
 from .conv import anchor_encoder
-from .mlp import SeededDropout
 
 #: Every op: ``name -> (largest magnitude, signed)``. Units: rotate in degrees;
 #: shears as the shear factor; translations a share of the side; scale a
@@ -89,7 +88,7 @@ def _affine(image, names, op, signed):
     """Every geometric op as one affine map per row, resampled once (bilinear,
     background — model-space -1 — outside the image)."""
     n, c, h, w = image.shape
-    zeros, ones = torch.zeros(n, dtype=image.dtype, device=image.device), None
+    zeros = torch.zeros(n, dtype=image.dtype, device=image.device)
     ones = torch.ones_like(zeros)
 
     def amount(name):
@@ -258,12 +257,6 @@ class AugmentPolicyModules(FamilyModules):
     def generate(self, z, y, anchor=None):
         return self.policy_net(z, y, anchor)
 
-    def use_rng(self, rng):
-        """Draw the discriminator's dropout masks from the torch.Generator ``rng``."""
-        for module in self.modules():
-            if isinstance(module, SeededDropout):
-                module.rng = rng
 
-
-__all__ = ["AugmentPolicyModules", "AugmentPolicyNet", "COLOUR_OPS", "GREY_OPS", "LATENT_DIM", "N_MAGNITUDES", "OPS",
-           "apply_ops"]
+__all__ = ["AugmentPolicyModules", "AugmentPolicyNet", "COLOUR_OPS", "GREY_OPS", "LATENT_DIM",
+           "N_MAGNITUDES", "OPS", "apply_ops"]
