@@ -314,6 +314,42 @@ def translate(X, shape, dy, dx):
     return out.reshape(len(X), -1)
 
 
+
+def trivial_augment(X, shape, copies, seed, top=1.0):
+    """``copies`` TrivialAugment draws (kornia's, its default ops; one op and
+    magnitude per image) of every image of ``X`` (flat, pixels in [0, ``top``];
+    ``shape`` (H, W) or (C, H, W)), copy by copy; rows in ``X``'s dtype."""
+    import torch
+    from kornia.augmentation.auto import TrivialAugment
+
+    torch.manual_seed(seed)  # kornia draws from torch's process-wide generator
+    augment = TrivialAugment()
+    shape = tuple(shape) if len(shape) == 3 else (1, *shape)
+    images = torch.as_tensor(np.asarray(X, dtype=np.float32) / top).reshape(-1, *shape)
+    with torch.no_grad():
+        out = [augment(image[None]) for _ in range(copies) for image in images]
+    out = torch.cat(out).reshape(len(out), -1).clamp(0, 1).numpy() * top
+    return (np.rint(out) if np.issubdtype(X.dtype, np.integer) else out).astype(X.dtype)
+
+
+def flips_crops(X, shape, copies, seed, pad=4):
+    """The standard augmentation of natural images: ``copies`` draws of every image
+    (flat, ``shape`` (C, H, W)), each mirrored left-right with probability 1/2 and
+    cropped at a random offset from the image padded by ``pad`` zero pixels per side
+    (He et al., 2016, on CIFAR-10); copy by copy, rows in ``X``'s dtype."""
+    rng = np.random.default_rng(seed)
+    h, w = shape[-2:]
+    images = np.asarray(X).reshape(len(X), *shape)
+    padded = np.pad(images, [(0, 0)] * (images.ndim - 2) + [(pad, pad), (pad, pad)])
+    out = []
+    for _ in range(copies):
+        dy, dx = rng.integers(0, 2 * pad + 1, (2, len(X)))
+        flip = rng.random(len(X)) < 0.5
+        for i, image in enumerate(padded):
+            crop = image[..., dy[i]:dy[i] + h, dx[i]:dx[i] + w]
+            out.append(crop[..., ::-1] if flip[i] else crop)
+    return np.stack(out).reshape(len(out), -1).astype(X.dtype)
+
 # ------------------------------------------------------------------------ classifiers
 
 #: The RBF SVM's grid, the one every benchmark searches: C, and gamma as factors of

@@ -100,6 +100,7 @@ CLASSICAL = ("shift4", "VSV-shift8", "VSV-affine4", "elastic", "SMOTE", "trivial
 # ------------------------------------------------------------- classical augmentation
 
 SHIFTS4, SHIFTS8, translate = harness.SHIFTS4, harness.SHIFTS8, harness.translate
+trivial_augment = harness.trivial_augment
 
 
 def random_affine(X, shape, copies, rng, degrees=12.0, shift=1.5):
@@ -153,19 +154,6 @@ def classical(method, X, y, shape, support, seed):
     if method == "VSV-affine4":
         return random_affine(Xs, shape, 4, np.random.default_rng(seed)), np.repeat(ys, 4)
     raise ValueError(method)
-
-
-def trivial_augment(X, shape, copies, seed):
-    """``copies`` TrivialAugment draws (kornia's, its default ops; one op and
-    magnitude per image) of every image of ``X`` (pixels in [0, 1]), copy by copy."""
-    from kornia.augmentation.auto import TrivialAugment
-
-    torch.manual_seed(seed)  # kornia draws from torch's process-wide generator
-    augment = TrivialAugment()
-    images = torch.as_tensor(X, dtype=torch.float32).reshape(-1, 1, *shape)
-    with torch.no_grad():
-        out = [augment(image[None]) for _ in range(copies) for image in images]
-    return torch.cat(out).reshape(len(out), -1).clamp(0, 1).numpy().astype(X.dtype)
 
 
 # ------------------------------------------------------------------------- the library

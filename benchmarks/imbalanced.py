@@ -55,7 +55,9 @@ from tqdm.auto import tqdm
 from sk_activegan import ActiveGANOverSampler, OverSampledClassifierCV
 
 from . import harness
-from .protocols.pipelines import (DATA, DATASETS, PIPELINES, SHARES, markdown_table,
+from .protocols.pipelines import (DATA, DATASETS, PIPELINES, SHARES,
+                                  critical_difference_figure, cv_rule_markdown,
+                                  cv_rule_study, markdown_table,
                                   rank_statistics, set_properties, shares_table,
                                   statistics_markdown, summarize, targets, where_it_pays,
                                   where_it_pays_markdown, whole_splits)
@@ -219,7 +221,12 @@ def run_pipeline(split, pipeline):
         model = OverSampledClassifierCV(split.classifier(family), split.sampler(kind),
                                         shares=SHARES, cv=3, scoring="f1_macro")
         model.fit(split.X, split.y)
-        row.update(share=model.share_, cv_scores=model.cv_results_["mean_test_score"].tolist())
+        results = model.cv_results_
+        n_splits = sum(key.startswith("split") for key in results)
+        row.update(share=model.share_, cv_scores=results["mean_test_score"].tolist(),
+                   cv_split_scores=[[float(results[f"split{k}_test_score"][i])
+                                     for k in range(n_splits)]
+                                    for i in range(len(results["shares"]))])
     else:
         kind = rest.split()[1]
         X_res, y_res = split.resampled(kind)
@@ -254,6 +261,10 @@ def main(argv=None):
     parser.add_argument("--tag", default="imbalanced_pipelines")
     parser.add_argument("--cached-only", action="store_true",
                         help="report the splits the cache holds whole; compute nothing")
+    parser.add_argument("--restore", metavar="JSON",
+                        help="first put the rows of a committed results JSON (say "
+                             "results/imbalanced40.json) into the cache: the cache is "
+                             "outside git, the rows are not")
     parser.add_argument("--docs", action="store_true",
                         help="fill the ranks and tests into docs/imbalanced.md between "
                              "<!-- imbalanced.py: TAG --> markers")
@@ -263,6 +274,11 @@ def main(argv=None):
     cache = harness.ResultCache(args.cache_dir)
     settings = harness.settings_hash(args.sampler) if args.sampler else ""
     started = time.perf_counter()
+    if args.restore:
+        for row in json.loads(Path(args.restore).read_text())["rows"]:
+            key = (row["dataset"], None, row["seed"], row["pipeline"])
+            if cache.get(*key, settings=settings) is None:
+                cache.put(row, *key, settings=settings)
     rows = []
     # split by split over all the sets: an interrupted run has every set's first splits
     jobs = [(d, s) for s in range(args.repeats) for d in args.datasets]
@@ -301,15 +317,26 @@ def main(argv=None):
               "## Where the over-sampler pays", "", where_pays, "",
               "## Targets", "", *[f"- {'met' if ok else '**not met**'}: {text}"
                                   for text, ok in targets(summary, rows)], ""]
+    rules = (cv_rule_study(rows) if any("cv_split_scores" in r for r in rows) else {})
+    if rules:
+        report += ["## The data-chosen amount under other rules (after the fact)", "",
+                   cv_rule_markdown(rules), ""]
     if any("share_test" in r for r in rows):
         report += ["## The share of balancing: chosen by inner CV, and each share's test F1",
                    "", shares_table(rows, datasets), ""]
     harness.write_results(args.output_dir, args.tag,
                           {"meta": meta, "rows": rows, "summary": summary,
-                           "statistics": statistics, "where_it_pays": pays}, report)
+                           "statistics": statistics, "where_it_pays": pays,
+                           "cv_rules": rules}, report)
     if args.docs:
         print("filled", harness.fill_page("imbalanced", f"imbalanced.py: {args.tag}",
                                           ranks_region(statistics, pays)))
+        if rules:
+            print("filled", harness.fill_page("imbalanced", f"imbalanced.py: {args.tag} rules",
+                                              cv_rule_markdown(rules)))
+        if statistics is not None and "critical_difference" in statistics:
+            print("drew", critical_difference_figure(
+                statistics, harness.DOCS / "img" / f"{args.tag}_cd.png"))
     print("\n".join(report))
 
 

@@ -186,6 +186,12 @@ def test_imbalanced_pipelines_end_to_end_and_resumes(tmp_path):
     bench.main(argv)
     again = json.loads((tmp_path / "out" / "imbalanced_pipelines.json").read_text())
     assert again["rows"] == result["rows"]
+    # the committed JSON puts the rows back into an empty cache (the cache is outside git)
+    restored = [a if not a.startswith(str(tmp_path / "cache")) else str(tmp_path / "fresh")
+                for a in argv] + ["--cached-only", "--tag", "restored", "--restore",
+                                  str(tmp_path / "out" / "imbalanced_pipelines.json")]
+    bench.main(restored)
+    assert json.loads((tmp_path / "out" / "restored.json").read_text())["rows"] == result["rows"]
 
 
 def test_trivialaugment_row_and_policy_report(tmp_path):
@@ -267,3 +273,104 @@ def test_where_it_pays_groups_sets_by_kind():
     assert "imbalance ratio 9 to 30" in table and "over 2,000 rows" in table
     text = pipelines.where_it_pays_markdown(table)
     assert "| up to 500 rows | 1 | +1.00 | 1 / 0 / 0 |" in text
+
+
+def test_flips_crops_and_colour_trivialaugment():
+    harness = _load("harness")
+    rng = np.random.default_rng(0)
+    X = rng.integers(1, 256, (3, 3 * 8 * 8)).astype(np.uint8)
+    out = harness.flips_crops(X, (3, 8, 8), 4, seed=0, pad=2)
+    assert out.shape == (12, 3 * 64) and out.dtype == np.uint8
+    np.testing.assert_array_equal(out, harness.flips_crops(X, (3, 8, 8), 4, seed=0, pad=2))
+    images = X.reshape(3, 3, 8, 8)
+    padded = np.pad(images, [(0, 0), (0, 0), (2, 2), (2, 2)])
+    for k, row in enumerate(out.reshape(12, 3, 8, 8)):  # copy by copy: row k is image k % 3
+        crops = [padded[k % 3][:, dy:dy + 8, dx:dx + 8] for dy in range(5) for dx in range(5)]
+        assert any(np.array_equal(row, c) or np.array_equal(row, c[..., ::-1]) for c in crops)
+    assert not np.array_equal(out, np.tile(X, (4, 1)))
+    # colour images on a 0-255 scale: kornia's TrivialAugment on [0, 1], scale and dtype kept
+    ta = harness.trivial_augment(X, (3, 8, 8), 2, seed=0, top=255.0)
+    assert ta.shape == (6, 192) and ta.dtype == np.uint8
+    np.testing.assert_array_equal(ta, harness.trivial_augment(X, (3, 8, 8), 2, seed=0,
+                                                              top=255.0))
+
+
+def test_images_features_report_from_a_cache(tmp_path):
+    bench = _load("images_features")
+    cache = bench.harness.ResultCache(tmp_path)
+    for seed, base in ((0, 70.0), (1, 72.0)):
+        cache.put({"dataset": "cifar10", "n": 1000, "seed": seed, "method": "baseline",
+                   "f1": base}, "cifar10", 1000, seed, "baseline")
+        for row, gain in (("flips-crops", 0.5), ("augment", -0.25 * (seed + 1))):
+            cache.put({"dataset": "cifar10", "n": 1000, "seed": seed, "method": row,
+                       "f1": base + gain, "n_synthetic": 8000, "fit_seconds": 10.0 + seed},
+                      "cifar10", 1000, seed, row)
+        cache.put({"dataset": "cifar10", "n": 1000, "seed": seed, "method": "augment-CV",
+                   "f1": base, "chosen_budget": 0.0}, "cifar10", 1000, seed, "augment-CV")
+    result = bench.report(tmp_path)
+    assert result["rows"]["augment"]["gains"] == {0: -0.25, 1: -0.5}
+    assert abs(result["rows"]["augment"]["gain"] + 0.375) < 1e-12
+    assert result["rows"]["augment"]["fit_seconds"] == 10.5
+    assert result["rows"]["augment-CV"]["chosen"] == {0: 0.0, 1: 0.0}
+    text = bench.markdown(result)
+    assert "baseline SVM macro-F1 71.00, 2 seeds" in text
+    assert "+0.00 (+0.00, +0.00; chose 0, 0)" in text and "-0.38 (-0.25, -0.50)" in text
+
+
+def test_cv_rule_study_after_the_fact():
+    pipelines = _load("protocols/pipelines")
+    # split scores (shares 0, 0.25, 0.5, 1 x 3 folds): 0.25 best by a hair, spread wide
+    noisy = [[0.70, 0.60, 0.80], [0.72, 0.62, 0.79], [0.69, 0.61, 0.78], [0.68, 0.59, 0.77]]
+    # 1.0 best on every fold by far more than the spread
+    clear = [[0.70, 0.71, 0.69], [0.72, 0.73, 0.71], [0.75, 0.76, 0.74], [0.80, 0.81, 0.79]]
+    assert pipelines.CV_RULES["1se, best share's spread"](np.array(clear), 0.5) == 3
+    assert pipelines.CV_RULES["1se, best share's spread"](np.array(noisy), 0.5) == 0
+    tight = [[0.70, 0.60, 0.80], [0.76, 0.74, 0.78], [0.69, 0.61, 0.78], [0.68, 0.59, 0.77]]
+    # the best share's folds agree (se 0.018) while the others spread wide: "1se" takes
+    # 0.25 (0.06 above 0), the pooled spread (se 0.073) does not
+    assert pipelines.CV_RULES["1se, best share's spread"](np.array(tight), 0.5) == 1
+    assert pipelines.CV_RULES["1se, pooled"](np.array(tight), 0.5) == 0
+    rows = []
+    for seed, scores, share in ((0, clear, 1.0), (1, tight, 0.25), (2, None, 0.0)):
+        cv = {"dataset": "a", "seed": seed, "pipeline": "SVM + ActiveGAN (CV)", "share": share}
+        if scores is not None:
+            cv["cv_split_scores"] = scores
+        rows += [cv, {"dataset": "a", "seed": seed, "pipeline": "SVM", "macro_f1": 80.0},
+                 {"dataset": "a", "seed": seed, "pipeline": "SVM + ActiveGAN",
+                  "share_test": {"0.0": 80.0, "0.25": 73.0, "0.5": 79.0, "1.0": 83.0}}]
+    study = pipelines.cv_rule_study(rows)["SVM"]
+    assert abs(study["1se, best share's spread"]["per_set"]["a"] - (3.0 - 7.0 + 0.0) / 3) < 1e-12
+    assert abs(study["1se, pooled"]["per_set"]["a"] - 1.0) < 1e-12
+    assert study["1se, best share's spread"]["below_1"] == 1 and study["1se, pooled"]["below_1"] == 0
+    assert "| SVM | 1se, pooled | +1.00 | +1.00 | a | 0 |" in pipelines.cv_rule_markdown(
+        {"SVM": study})
+    # a row that chose a share without recording its split scores cannot be judged
+    rows[6]["share"] = 0.5
+    try:
+        pipelines.cv_rule_study(rows)
+    except ValueError as error:
+        assert "a split 2" in str(error)
+    else:
+        raise AssertionError("no error")
+
+
+def test_critical_difference_figure(tmp_path):
+    pipelines = _load("protocols/pipelines")
+    statistics = {"sets": 40, "critical_difference": 1.0, "pipelines": {
+        "SVM": {"mean_rank": 1.5}, "SVM + ActiveGAN": {"mean_rank": 2.0},
+        "HGB": {"mean_rank": 3.2}, "HGB + SMOTE": {"mean_rank": 3.3}}}
+    path = pipelines.critical_difference_figure(statistics, tmp_path / "cd.png")
+    assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_the_studys_pooled_rule_is_the_librarys_one_standard_error():
+    from sk_activegan._search_cv import choose_share
+
+    pipelines = _load("protocols/pipelines")
+    rng = np.random.default_rng(3)
+    for _ in range(200):
+        scores = 0.7 + 0.05 * rng.normal(size=(4, 3)) + 0.03 * rng.normal(size=(4, 1))
+        results = {"shares": np.array(pipelines.SHARES), "mean_test_score": scores.mean(1),
+                   **{f"split{k}_test_score": scores[:, k] for k in range(3)}}
+        assert choose_share(results, 3, "1se", 0.5)[0] == pipelines.CV_RULES["1se, pooled"](
+            scores, 0.5)

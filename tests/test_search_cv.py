@@ -232,3 +232,17 @@ def test_the_former_argument_order_still_works_with_a_future_warning(data):
         if len(args) == 2:
             np.testing.assert_array_equal(clf.cv_results_["mean_test_score"],
                                           expected.cv_results_["mean_test_score"])
+
+
+@pytest.mark.parametrize("kind", LEAVES)
+def test_one_standard_error_pools_the_spread_of_every_share(data, kind):
+    # share 1's three splits agree (sd 0.01) but the other shares' spread widely: the
+    # pooled sd, sqrt((0.1 ** 2 + 0.01 ** 2 + 0.1 ** 2) / 3) = 0.0818, sets the tolerance,
+    # and 0.74 - 0.70 lies within it; the best share's own spread alone would take 1
+    values = [[0.70, 0.60, 0.73], [0.60, 0.80, 0.75], [0.80, 0.70, 0.74]]
+    clf = _search(kind, shares=(0.0, 0.5, 1.0), scoring=scripted(values)).fit(*data)
+    pooled = np.sqrt(np.mean([np.var(v, ddof=1) for v in np.transpose(values)]))
+    np.testing.assert_allclose(clf.min_improvement_, pooled * (1 / 3 + 1 / 2) ** .5)
+    assert clf.share_ == 0.0
+    own = np.std([0.73, 0.75, 0.74], ddof=1) * (1 / 3 + 1 / 2) ** .5
+    assert 0.74 - own > 0.70  # the unpooled rule would have chosen share 1

@@ -247,3 +247,142 @@ def shares_table(rows, datasets):
     shares = " / ".join(f"{s:g}" for s in SHARES)
     return harness.md_table(["data", "SVM: shares chosen", f"SVM test F1 at {shares}",
                              "HGB: shares chosen", f"HGB test F1 at {shares}"], lines)
+
+
+def _tolerances(scores, ratio):
+    """``(best, se_best, se_pooled)`` of one CV row's split scores (n_shares, k): the
+    best share's index, the one-standard-error tolerance read from its split scores
+    and the same read from the split scores of every share (pooled variance), both
+    with Nadeau and Bengio's correction ``sqrt(1 / k + ratio)``."""
+    k = scores.shape[1]
+    correction = np.sqrt(1 / k + ratio)
+    best = int(np.argmax(scores.mean(axis=1)))
+    se_best = scores[best].std(ddof=1) * correction
+    se_pooled = np.sqrt(np.mean(scores.var(axis=1, ddof=1))) * correction
+    return best, se_best, se_pooled
+
+
+def _smallest_within(mean, tolerance):
+    return int(np.flatnonzero(mean >= mean.max() - tolerance)[0])
+
+
+#: Rules for the share a search chooses, each at least as strict as the first (the
+#: library's "1se" before 0.3: the best share's own spread): from the split scores
+#: (n_shares, k) and the test / train ratio of a split, the chosen share's index.
+#: "1se, pooled" is the library's "1se" since 0.3 (the larger of the two spreads).
+CV_RULES = {
+    "1se, best share's spread": lambda s, r: _smallest_within(s.mean(1), _tolerances(s, r)[1]),
+    "2se, best share's spread": lambda s, r: _smallest_within(s.mean(1),
+                                                              2 * _tolerances(s, r)[1]),
+    "1se, pooled": lambda s, r: _smallest_within(s.mean(1), max(_tolerances(s, r)[1:])),
+    "2se, pooled": lambda s, r: _smallest_within(s.mean(1), 2 * max(_tolerances(s, r)[1:])),
+    "1se, best share's, and ahead on every split": lambda s, r: (
+        lambda i: i if i == 0 or np.all(s[i] > s[0]) else 0)(
+            _smallest_within(s.mean(1), _tolerances(s, r)[1])),
+}
+
+
+def cv_rule_study(rows, rules=CV_RULES, ratio=0.5):
+    """How each rule for the data-chosen amount would have fared, after the fact:
+    per family ("SVM", "HGB") and rule, the per-set mean over splits of the test
+    macro F1 at the share the rule picks from the CV row's ``cv_split_scores``
+    (read from the same split's ``X + ActiveGAN`` row's ``share_test``: the same
+    resample, nested shares) minus the classifier alone. CV rows without split
+    scores must have chosen 0 under the first rule, and so under every rule here
+    (each is at least as strict). ``ratio``: a split's test / train rows (1/2 for 3 folds). Returns
+    ``{family: {rule: {"per_set", "mean", "worst", "worst_set", "below_1"}}}``."""
+    index = {(r["dataset"], r["seed"], r["pipeline"]): r for r in rows}
+    out = {}
+    for family in ("SVM", "HGB"):
+        gaps = {rule: {} for rule in rules}
+        for (dataset, seed, pipeline), row in index.items():
+            if pipeline != f"{family} + ActiveGAN (CV)":
+                continue
+            alone = index.get((dataset, seed, family))
+            tests = index.get((dataset, seed, f"{family} + ActiveGAN"))
+            if alone is None or tests is None:
+                continue
+            for rule, choose in rules.items():
+                if "cv_split_scores" in row:
+                    share = SHARES[choose(np.asarray(row["cv_split_scores"]), ratio)]
+                    score = tests["share_test"][str(share)]
+                else:
+                    if row["share"] != 0:
+                        raise ValueError(f"{dataset} split {seed}: {pipeline} chose "
+                                         f"{row['share']} without split scores")
+                    score = alone["macro_f1"]
+                gaps[rule].setdefault(dataset, []).append(score - alone["macro_f1"])
+        out[family] = {}
+        for rule, per in gaps.items():
+            per_set = {d: float(np.mean(v)) for d, v in per.items()}
+            if not per_set:
+                continue
+            worst = min(per_set, key=per_set.get)
+            out[family][rule] = {"per_set": per_set, "mean": float(np.mean(list(
+                per_set.values()))), "worst": per_set[worst], "worst_set": worst,
+                "below_1": int(sum(v < -1 for v in per_set.values()))}
+    return out
+
+
+def cv_rule_markdown(study):
+    """:func:`cv_rule_study` as one markdown table."""
+    lines = []
+    for family, rules in study.items():
+        for rule, v in rules.items():
+            lines.append([family, rule, f"{v['mean']:+.2f}", f"{v['worst']:+.2f}",
+                          v["worst_set"], str(v["below_1"])])
+    return harness.md_table(["classifier", "rule", "mean gain over the classifier alone",
+                             "worst set", "which", "sets below −1"], lines)
+
+
+def critical_difference_figure(statistics, path):
+    """Demšar's critical-difference diagram (JMLR 2006, fig. 1) of
+    :func:`rank_statistics`: every pipeline at its mean rank on one axis (lower is
+    better, on the left; the axis spans the ranks and the critical difference), the Nemenyi critical difference as a bar above it, and a
+    thick line under each group of pipelines whose mean ranks lie within it (no
+    pair of them differs significantly)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    ranks = sorted(((v["mean_rank"], p) for p, v in statistics["pipelines"].items()))
+    cd = statistics["critical_difference"]
+    k = len(ranks)
+    low = max(1, int(np.floor(ranks[0][0])) - 1)  # the axis spans the ranks and the CD
+    high = max(int(np.ceil(ranks[-1][0])), int(np.ceil(low + cd)))
+    half = (k + 1) // 2
+    fig, ax = plt.subplots(figsize=(7.2, 1.0 + 0.26 * half))
+    ax.set_xlim(low - 0.3, high + 0.3)
+    ax.set_ylim(-(half + 0.5) * 0.9, 1.7)
+    ax.axis("off")
+    ax.hlines(0, low, high, color="black", lw=1)
+    for tick in range(low, high + 1):
+        ax.vlines(tick, 0, 0.15, color="black", lw=1)
+        ax.text(tick, 0.3, str(tick), ha="center", va="bottom", fontsize=8)
+    ax.hlines(1.2, low, low + cd, color="black", lw=1.5)
+    ax.vlines([low, low + cd], 1.1, 1.3, color="black", lw=1.5)
+    ax.text(low + cd / 2, 1.35, f"CD = {cd:.2f} (Nemenyi, α = 0.05)", ha="center",
+            va="bottom", fontsize=8)
+    for i, (rank, name) in enumerate(ranks):
+        left = i < half
+        y = -(i + 1 if left else k - i) * 0.9
+        x_text = low - 0.25 if left else high + 0.25
+        colour = "#0072B2" if name in WITH_OVER_SAMPLER else "#555555"
+        ax.plot([rank, rank, x_text], [0, y, y], color=colour, lw=0.9)
+        ax.text(x_text + (-0.05 if left else 0.05), y, f"{name} ({rank:.2f})",
+                ha="right" if left else "left", va="center", fontsize=8, color=colour)
+    groups = []
+    for i in range(k):  # maximal runs of consecutive ranks within the CD
+        j = max(j for j in range(i, k) if ranks[j][0] - ranks[i][0] < cd)
+        if j > i and not any(a <= i and j <= b for a, b in groups):
+            groups.append((i, j))
+    for n, (i, j) in enumerate(groups):
+        ax.hlines(-0.35 - 0.15 * n, ranks[i][0] - 0.05, ranks[j][0] + 0.05, color="black",
+                  lw=3)
+    ax.set_title(f"Mean rank over {statistics['sets']} sets (blue: with "
+                 "ActiveGANOverSampler)", fontsize=9)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return path
