@@ -17,12 +17,13 @@ Rows (classical ones are baselines, no library):
   cropped from the image padded by 4 px (:func:`harness.flips_crops`).
 - ``shift4``: the four 1-px translations of every image.
 - ``trivialaugment``: kornia's TrivialAugment, eight draws of every image.
-- ``untrained``: the image defaults with ``n_iter=0`` (random warps, the defaults'
-  untrained draw); ``default``: the image defaults (the warp generator trained with
-  the reward, +800 %), the reward model on the extractor's features;
-  ``default-lambda0``: the same with λ = 0.
+- ``untrained``: the warp generator with ``n_iter=0`` (random warps);
+  ``default``: the warp generator trained with the reward (+800 %; the grey images'
+  default, and the colour images' until 0.3), the reward model on the extractor's
+  features; ``default-lambda0``: the same with λ = 0.
 - ``augment``: ``generator="augment"`` (the augmentation policy over kornia's ops,
-  every op of a colour image), trained with the reward on features;
+  every op of a colour image: the colour images' default since 0.3), trained with
+  the reward on features;
   ``augment-untrained``: its untrained draw (uniform over ops and magnitudes,
   TrivialAugment's rule); ``@1``: the same fitted models sampled at +100 %.
 - ``augment-CV``: the recipe the docs give for images, ``AugmentedClassifierCV``
@@ -63,9 +64,10 @@ ROWS = ["flips-crops", "shift4", "trivialaugment", "untrained", "default",
         "augment-untrained", "augment-untrained@1", "augment", "augment@1",
         "default-lambda0", "augment-CV", "augment-lambda0"]
 #: Rows of a fitted augmenter: {kind: {row: budget}}, and the kind's settings.
-FITTED = {"untrained": ({"n_iter": 0}, {"untrained": IMAGE_BUDGET}),
-          "default": ({}, {"default": IMAGE_BUDGET}),
-          "default-lambda0": ({"lambda_reward": 0.0}, {"default-lambda0": IMAGE_BUDGET}),
+FITTED = {"untrained": ({"generator": "warp", "n_iter": 0}, {"untrained": IMAGE_BUDGET}),
+          "default": ({"generator": "warp"}, {"default": IMAGE_BUDGET}),
+          "default-lambda0": ({"generator": "warp", "lambda_reward": 0.0},
+                              {"default-lambda0": IMAGE_BUDGET}),
           "augment-untrained": ({"generator": "augment", "n_iter": 0},
                                 {"augment-untrained": IMAGE_BUDGET,
                                  "augment-untrained@1": 1.0}),
@@ -76,11 +78,12 @@ FITTED = {"untrained": ({"n_iter": 0}, {"untrained": IMAGE_BUDGET}),
 LABELS = {"flips-crops": "flips + 4-px crops ×8 (baseline)",
           "shift4": "four 1-px shifts (baseline)",
           "trivialaugment": "kornia TrivialAugment ×8 (baseline)",
-          "untrained": "random warps (the defaults' untrained draw)",
-          "default": "**the image defaults** (warp generator, trained with the reward)",
-          "default-lambda0": "the defaults with λ = 0",
+          "untrained": "random warps (the warp generator untrained)",
+          "default": "the warp generator, trained with the reward (the grey images' default)",
+          "default-lambda0": "the warp generator with λ = 0",
           "augment-untrained": "augmentation policy, untrained (uniform over ops)",
-          "augment": "augmentation policy, trained with the reward",
+          "augment": "**the colour images' default**: the augmentation policy, trained "
+                     "with the reward",
           "augment-lambda0": "augmentation policy, trained with λ = 0",
           "augment-untrained@1": "augmentation policy, untrained, +100 %",
           "augment@1": "augmentation policy, trained, +100 %",

@@ -55,8 +55,8 @@ from tqdm.auto import tqdm
 from sk_activegan import ActiveGANOverSampler, OverSampledClassifierCV
 
 from . import harness
-from .protocols.pipelines import (DATA, DATASETS, PIPELINES, SHARES,
-                                  critical_difference_figure, cv_rule_markdown,
+from .protocols.pipelines import (DATA, DATASETS, PIPELINES, SHARES, against,
+                                  against_markdown, critical_difference_figure, cv_rule_markdown,
                                   cv_rule_study, markdown_table,
                                   rank_statistics, set_properties, shares_table,
                                   statistics_markdown, summarize, targets, where_it_pays,
@@ -265,6 +265,9 @@ def main(argv=None):
                         help="first put the rows of a committed results JSON (say "
                              "results/imbalanced40.json) into the cache: the cache is "
                              "outside git, the rows are not")
+    parser.add_argument("--against", metavar="TAG",
+                        help="compare the over-sampler's gains with the committed run TAG "
+                             "(results/TAG.json) on the splits both hold, by kind of set")
     parser.add_argument("--docs", action="store_true",
                         help="fill the ranks and tests into docs/imbalanced.md between "
                              "<!-- imbalanced.py: TAG --> markers")
@@ -317,6 +320,13 @@ def main(argv=None):
               "## Where the over-sampler pays", "", where_pays, "",
               "## Targets", "", *[f"- {'met' if ok else '**not met**'}: {text}"
                                   for text, ok in targets(summary, rows)], ""]
+    compared = {}
+    if args.against:
+        labels = (args.tag, args.against)
+        compared = against(rows, harness.load_results(args.against, args.output_dir)["rows"],
+                           set_properties(datasets, args.data_dir), labels)
+        report += [f"## The over-sampler's gain: {labels[0]} against {labels[1]}", "",
+                   against_markdown(compared, labels), ""]
     rules = (cv_rule_study(rows) if any("cv_split_scores" in r for r in rows) else {})
     if rules:
         report += ["## The data-chosen amount under other rules (after the fact)", "",
@@ -327,8 +337,12 @@ def main(argv=None):
     harness.write_results(args.output_dir, args.tag,
                           {"meta": meta, "rows": rows, "summary": summary,
                            "statistics": statistics, "where_it_pays": pays,
-                           "cv_rules": rules}, report)
-    if args.docs:
+                           "cv_rules": rules, "against": compared}, report)
+    if args.docs and compared:  # a comparison fills its own region only
+        print("filled", harness.fill_page(
+            "imbalanced", f"imbalanced.py: {args.tag} against {args.against}",
+            against_markdown(compared, (args.tag, args.against))))
+    elif args.docs:
         print("filled", harness.fill_page("imbalanced", f"imbalanced.py: {args.tag}",
                                           ranks_region(statistics, pays)))
         if rules:

@@ -78,6 +78,19 @@ def features_cell():
             "reward_8_seconds": float(np.median([v["full (224 px)"] for v in reward.values()]))}
 
 
+def photos_cell():
+    """CIFAR-10, n = 1,000, through the native extractor
+    (``results/images_features.json``, written by ``images_features.py --report``):
+    every row's mean gain and per-seed gains, the seeds, and the CV recipe's choices."""
+    result = harness.load_results("images_features")
+    rows = result["rows"]
+    return {"seeds": len(result["baseline"]),
+            "baseline": float(np.mean(list(result["baseline"].values()))),
+            "gains": {name: e["gain"] for name, e in rows.items()},
+            "per_seed": {name: list(e["gains"].values()) for name, e in rows.items()},
+            "cv_chosen": list(rows.get("augment-CV", {}).get("chosen", {}).values())}
+
+
 def imbalanced():
     """The 40 KEEL sets (``results/imbalanced40.json``): per pipeline its mean macro F1
     and mean rank, the tests, where the over-sampler pays, the worst set of the
@@ -125,7 +138,16 @@ def facts():
     return {"mnist500": image_cell("mnist70k", 500), "mnist1000": image_cell("mnist70k", 1000),
             "fashion": image_cell("fashion", 1000), "image_cost": image_costs(),
             "features": features_cell(), "imbalanced": imbalanced(), "balanced": balanced(),
-            "policy": policy_gains()}
+            "policy": policy_gains(), "photos": photos_cell(), "policy_cv": policy_cv()}
+
+
+def policy_cv():
+    """The CV recipe (``augment-CV``) per image cell: its mean gain and its worst seed
+    (``results/images_policy.json``)."""
+    study = harness.load_results("images_policy") or {}
+    return {cell: {"gain": e["rows"]["augment-CV"]["gain"],
+                   "worst": min(e["rows"]["augment-CV"]["per_seed"].values())}
+            for cell, e in study.items() if "augment-CV" in e["rows"]}
 
 
 def policy_gains():
@@ -212,8 +234,8 @@ def which(f):
     ours_b = ("ActiveGAN", "ActiveGAN+CV", "ActiveGAN[paper]", "AC-GAN", "AC-GAN+F")
     best_b, best_b_gain = _best_other(ba["gains"], ours_b)
     no_gpu = "no GPU figure yet"
-    cifar_classical = fe["cifar"]["classical"]
-    fm = fe["mnist"]
+    fm, ph = fe["mnist"], f["photos"]
+    photo_use, _ = _use({PHOTO_ROWS[k]: v for k, v in ph["gains"].items() if k in PHOTO_ROWS})
     rows = [
         ["digit-like images (28x28 grey)",
          "`ActiveGANAugmenter(image_shape=(28, 28))` — or `generator=\"random-warp\"`, "
@@ -235,10 +257,16 @@ def which(f):
          "above", no_gpu,
          f"raw-pixel RBF SVM; {fa['classical_name']} ({_g(fa['classical'])})"],
         ["photos, through a pretrained extractor",
-         "`EfficientNetLite0Features` as the SVM's features; augment with flips and crops",
-         f"the library's rows not measured on photos yet; CIFAR-10 n = 5,000: flips and "
-         f"crops {_g(cifar_classical['gain'])} (1 seed). On MNIST features: defaults "
-         f"{_g(fm['ActiveGAN']['gain'])}, random warps {_g(fm['random-warp']['gain'])}",
+         "`EfficientNetLite0Features` as the SVM's features, "
+         + ("no augmentation" if photo_use == "no augmentation" else photo_use)
+         + "; to check, `AugmentedClassifierCV` (0 among the budgets)",
+         f"CIFAR-10 n = 1,000 ({ph['seeds']} seeds, 224-px features): the default (the "
+         f"augmentation policy) {_g(ph['gains']['augment'])}, the warp generator "
+         f"{_g(ph['gains']['default'])}, flips and crops {_g(ph['gains']['flips-crops'])}, "
+         f"TrivialAugment {_g(ph['gains']['trivialaugment'])}, four 1-px shifts "
+         f"{_g(ph['gains']['shift4'])}; the CV recipe {_g(ph['gains']['augment-CV'])}. "
+         f"On MNIST features: defaults {_g(fm['ActiveGAN']['gain'])}, random warps "
+         f"{_g(fm['random-warp']['gain'])}",
          f"the 224-px extractor: {fe['reward_8_seconds']:.2f} s per 8 images (median of "
          "3 runs, 1 thread)",
          no_gpu, "the SVM on the extractor's features"],
@@ -329,6 +357,63 @@ def images_in_short(f=None):
         "`benchmarks/pages.py`.*")
 
 
+#: The photos' rows as the images page names them (``images_features.py``).
+PHOTO_ROWS = {"shift4": "four 1-px shifts", "flips-crops": "flips + 4-px crops",
+              "trivialaugment": "TrivialAugment", "untrained": "random warps",
+              "default": "the warp generator",
+              "augment": "the augmentation policy (the colour default)",
+              "augment-untrained": "the policy's untrained draw"}
+
+
+def _use(rows, noise=0.3):
+    """``(what to use, its gain)``: the best of ``rows`` ({name: gain}) when it gains
+    more than ``noise`` macro-F1 points, else no augmentation (0)."""
+    best = max(rows, key=rows.get)
+    return (best, rows[best]) if rows[best] > noise else ("no augmentation", 0.0)
+
+
+def images_what_to_use(f):
+    """The images page's first table: per kind of image, what measured best, the
+    library's rows and the CV recipe's floor."""
+    m5, m1, fa, ph, po, cv = (f["mnist500"], f["mnist1000"], f["fashion"], f["photos"],
+                              f["policy"], f["policy_cv"])
+    out = []
+    for label, cells in (("digit-like (MNIST, 28x28 grey)", [("n = 500", m5, "mnist70k_n500"),
+                                                            ("n = 1,000", m1, "mnist70k_n1000")]),
+                         ("clothing-like (Fashion-MNIST)", [("n = 1,000", fa, "fashion_n1000")])):
+        rows = {"the image defaults (`ActiveGANAugmenter(image_shape=(28, 28))`)":
+                np.mean([c["defaults"] for _, c, _ in cells]),
+                "random warps (`generator=\"random-warp\"`)":
+                np.mean([c["random_warp"] for _, c, _ in cells]),
+                cells[0][1]["classical_name"] + " (classical)":
+                np.mean([c["classical"] for _, c, _ in cells])}
+        use, _ = _use(rows)
+        out.append([label, use,
+                    "; ".join(f"{name}: defaults {_g(c['defaults'])}, random warps "
+                              f"{_g(c['random_warp'])}, {c['classical_name']} "
+                              f"{_g(c['classical'])}, policy {_g(po[key])}"
+                              for name, c, key in cells),
+                    "; ".join(f"{name}: {_g(cv[key]['gain'])} (worst seed "
+                              f"{_g(cv[key]['worst'])})" for name, _, key in cells)])
+    rows = {PHOTO_ROWS[k]: v for k, v in ph["gains"].items() if k in PHOTO_ROWS}
+    use, _ = _use(rows)
+    out.append(["photos, through `EfficientNetLite0Features` (CIFAR-10, 224-px features)",
+                use if use != "no augmentation" else
+                "no augmentation: the SVM on the extractor's features",
+                "n = 1,000: " + ", ".join(f"{name} {_g(v)}" for name, v in rows.items()),
+                f"n = 1,000: {_g(ph['gains'].get('augment-CV', float('nan')))} (budgets "
+                f"chosen: {', '.join(f'{c:g}' for c in ph['cv_chosen'])})"])
+    return (harness.md_table(["kind of image", "use", "measured (macro-F1 points over the "
+                              "plain SVM)", "the CV recipe (`AugmentedClassifierCV`, budget "
+                              "0 allowed)"], out)
+            + f"\n\n*Gains over the RBF SVM on raw pixels (MNIST, Fashion-MNIST: "
+            f"{m5['seeds']} seeds) or on the extractor's features (CIFAR-10: {ph['seeds']} "
+            "seeds), official test sets, paired by seed; \"use\" is the best row when it "
+            "gains more than 0.3 points. The CV recipe searches the augmentation policy "
+            "(`generator=\"augment\"`). Filled from `benchmarks/results/images_ablation.json`, "
+            "`images_policy.json` and `images_features.json` by `benchmarks/pages.py`.*")
+
+
 def imbalanced_answer(f):
     """The imbalanced page's short answer, from the 40-set results."""
     im = f["imbalanced"]
@@ -397,6 +482,7 @@ REGIONS = {
         "(which.md)", "(docs/which.md)"),
     ("which", "pages.py: which"): which,
     ("performance", "pages.py: costs"): costs,
+    ("images", "pages.py: images what to use"): images_what_to_use,
     ("images", "pages.py: images in short"): images_in_short,
     ("imbalanced", "pages.py: imbalanced answer"): imbalanced_answer,
 }

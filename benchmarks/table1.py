@@ -29,7 +29,8 @@ Rows (the paper's, then the library's and the baselines), every one adding
   ``ActiveGAN[64-px view]``, the two GAN rows trained with the reward read at 64 px
   by a second reward model (an option measured at commit 8fe69a4 and removed).
 - ``ActiveGAN``: the library's defaults for images (``generator="auto"``: the warp
-  generator trained with the uncertainty reward).
+  generator on the grey sets, the augmentation policy on CIFAR-10, each trained
+  with the uncertainty reward).
 - ``random-warp``: ``generator="random-warp"``, the defaults' untrained draw.
 - ``classical``: CIFAR-10: a random horizontal flip then a random crop of the image
   zero-padded by 4 px; grey sets: one of the eight 1-pixel translations at random.

@@ -27,9 +27,12 @@ SHARED_PARAMETERS = (
         What draws the samples (``sk_activegan.generators``): ``"anchored"`` (a real
         row moved by a learned, bounded shift; tables), ``"warp"`` (a real image
         under a learned similarity transform; images), ``"paper"`` (the paper's free
-        G(z, y)), all three trained as ActiveGAN; or the baseline ``"random-warp"``
-        (random similarity warps, nothing trained; images). A family object brings
-        its own settings. "auto": ``"anchored"`` for tables, ``"warp"`` for images.
+        G(z, y)), ``"augment"`` (a real image under one standard augmentation op
+        chosen by a learned policy; images), all four trained as ActiveGAN; or the
+        baseline ``"random-warp"`` (random similarity warps, nothing trained;
+        images). A family object brings its own settings. "auto": ``"anchored"`` for
+        tables, ``"warp"`` for grey images (one channel), ``"augment"`` for colour
+        images (three channels): on each kind the family measured best.
         Settings of whichever family is used can also be given here as
         ``generator__<setting>=value`` (for example ``generator__anchor_radius=0.3``
         or ``generator__hidden_layer_sizes=(64,)``); one the family lacks is
@@ -40,7 +43,8 @@ SHARED_PARAMETERS = (
         """"auto" or float, default="auto"
         Weight λ of the uncertainty loss in the generator loss (eq. 11); 0 trains
         plain AC-GAN. "auto": the family's (0.1, the paper's, for ``"anchored"`` and
-        ``"paper"``; 1.0 for ``"warp"``, whose transform has four degrees of freedom)."""),
+        ``"paper"``; 1.0 for ``"warp"``, whose transform has four degrees of freedom,
+        and for ``"augment"``)."""),
     Parameter("epsilon", 0.2, [Interval(numbers.Real, 0, 1, closed="both")],
               """float, default=0.2
               Margin threshold ε of the margin reward (eq. 8), in [0, 1]."""),
@@ -56,7 +60,8 @@ SHARED_PARAMETERS = (
         """"auto" or int, default="auto"
         Generator updates in all, warm-up included; 0 keeps the generator as
         initialised (for ``"warp"``: random similarity warps). "auto": the family's
-        (3000 for ``"anchored"`` and ``"paper"``, 300 for ``"warp"``)."""),
+        (3000 for ``"anchored"`` and ``"paper"``, 300 for ``"warp"`` and
+        ``"augment"``)."""),
     Parameter(
         "warm_up", 1 / 3, [Interval(numbers.Real, 0, 1, closed="left"),
                            Interval(numbers.Integral, 0, None, closed="left")],

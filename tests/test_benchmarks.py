@@ -374,3 +374,27 @@ def test_the_studys_pooled_rule_is_the_librarys_one_standard_error():
                    **{f"split{k}_test_score": scores[:, k] for k in range(3)}}
         assert choose_share(results, 3, "1se", 0.5)[0] == pipelines.CV_RULES["1se, pooled"](
             scores, 0.5)
+
+
+def test_against_compares_the_over_samplers_gain_by_kind_of_set():
+    pipelines = _load("protocols/pipelines")
+
+    def rows(gains):
+        out = []
+        for (d, seed), g in gains.items():
+            out += [{"dataset": d, "seed": seed, "pipeline": "SVM", "macro_f1": 70.0},
+                    {"dataset": d, "seed": seed, "pipeline": "SVM + ActiveGAN",
+                     "macro_f1": 70.0 + g}]
+        return out
+
+    mine = rows({("s", 0): 1.0, ("s", 1): 3.0, ("l", 0): -1.0})
+    reference = rows({("s", 0): 0.0, ("s", 1): 1.0, ("l", 0): 0.5, ("l", 1): 9.0})
+    properties = {"s": {"rows": 200, "imbalance": 5.0, "categorical": 0},
+                  "l": {"rows": 5000, "imbalance": 40.0, "categorical": 1}}
+    result = pipelines.against(mine, reference, properties, ("new", "old"))["SVM"]
+    assert result["splits"] == 3  # ("l", 1) is in one run only
+    assert result["kinds"]["all sets"] == {"sets": 2, "new": 0.5, "old": 0.5}
+    assert result["kinds"]["up to 500 rows"] == {"sets": 1, "new": 2.0, "old": 0.5}
+    assert result["largest"][0] == ("l", -1.5)
+    text = pipelines.against_markdown({"SVM": result}, ("new", "old"))
+    assert "| up to 500 rows | 1 | +2.00 | +0.50 | +1.50 |" in text

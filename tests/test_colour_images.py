@@ -1,6 +1,6 @@
 """Colour images: the warp generator and the convolutional networks at 3 x 32 x 32,
-on real CIFAR-10 photos where the shared data is present, and the warp's optional
-horizontal flip."""
+on real CIFAR-10 photos where the shared data is present, the warp's optional
+horizontal flip, and the default family of grey and colour images."""
 
 import io
 
@@ -42,7 +42,7 @@ def _nearest_real(X_syn, X):
 
 def test_warp_generator_on_cifar_keeps_colour_and_class(cifar):
     X, y = cifar
-    aug = ActiveGANAugmenter(image_shape=(3, 32, 32), **SMALL).fit(X, y)
+    aug = ActiveGANAugmenter(image_shape=(3, 32, 32), generator="warp", **SMALL).fit(X, y)
     X_syn, y_syn = aug.sample(n_per_class=10)
     assert X_syn.shape == (30, 3 * 32 * 32) and X_syn.dtype == np.uint8
     images = X_syn.reshape(-1, 3, 32, 32).astype(np.float64)
@@ -109,7 +109,8 @@ def test_horizontal_flip_mirrors_half_the_samples(cifar):
     mirrored = images[..., ::-1].reshape(len(X), -1)
     shares = {}
     for flip in (False, True):
-        aug = ActiveGANAugmenter(image_shape=(3, 32, 32), generator__horizontal_flip=flip,
+        aug = ActiveGANAugmenter(image_shape=(3, 32, 32), generator="warp",
+                                 generator__horizontal_flip=flip,
                                  **{**SMALL, "n_iter": 6}).fit(X, y)
         X_syn, _ = aug.sample(n_per_class=20)
         both = np.concatenate([X.astype(np.float64), mirrored])
@@ -122,5 +123,20 @@ def test_horizontal_flip_mirrors_half_the_samples(cifar):
 def test_horizontal_flip_needs_a_hidden_noise_dimension(cifar):
     X, y = cifar
     with pytest.raises(ValueError, match="latent_dim of at least 5"):
-        ActiveGANAugmenter(image_shape=(3, 32, 32), generator__horizontal_flip=True,
+        ActiveGANAugmenter(image_shape=(3, 32, 32), generator="warp",
+                           generator__horizontal_flip=True,
                            **{**SMALL, "generator__latent_dim": 4}).fit(X, y)
+
+
+def test_auto_is_the_warp_on_grey_images_and_the_augmentation_policy_on_colour():
+    from sk_activegan._spaces.image import ImageSpace
+
+    rng = np.random.default_rng(0)
+    y = np.repeat([0, 1], 12)
+    params = dict(n_iter=0, reward_param_grid={"C": [1.0], "gamma": ["scale"]},
+                  device="cpu", random_state=0)
+    for shape, family in (((8, 8), "warp"), ((1, 8, 8), "warp"), ((3, 8, 8), "augment")):
+        X = rng.random((24, int(np.prod(shape))))
+        aug = ActiveGANAugmenter(image_shape=shape, **params).fit(X, y)
+        assert aug.generator_.name == family, shape
+    assert ImageSpace((3, 8, 8)).defaults.n_synthetic == ImageSpace((1, 8, 8)).defaults.n_synthetic

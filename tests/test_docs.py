@@ -144,3 +144,16 @@ def test_imbalanced_forty_sets_region_is_the_results():
     region = "imbalanced.py: imbalanced40 rules"
     filled = page.split(f"<!-- {region} -->")[1].split(f"<!-- /{region} -->")[0].strip()
     assert filled == imbalanced.cv_rule_markdown(result["cv_rules"]).strip()
+
+
+@pytest.mark.parametrize("tag", ["imbalanced40_former", "imbalanced40_n3000"])
+def test_imbalanced_defaults_comparison_regions_are_the_results(tag):
+    """``python -m benchmarks.imbalanced ... --tag TAG --against imbalanced40 --docs``
+    fills its comparison from its JSON: the page must show what the JSON gives."""
+    from benchmarks.protocols.pipelines import against_markdown
+
+    result = json.loads((harness.RESULTS / f"{tag}.json").read_text())
+    page = (harness.DOCS / "imbalanced.md").read_text()
+    region = f"imbalanced.py: {tag} against imbalanced40"
+    filled = page.split(f"<!-- {region} -->")[1].split(f"<!-- /{region} -->")[0].strip()
+    assert filled == against_markdown(result["against"], (tag, "imbalanced40")).strip()

@@ -386,3 +386,54 @@ def critical_difference_figure(statistics, path):
     fig.savefig(path, dpi=110)
     plt.close(fig)
     return path
+
+
+def against(rows, reference_rows, properties, labels=("this run", "reference")):
+    """Two runs of the over-sampler's pipelines (say, other sampler settings against
+    the defaults) on the splits both hold: per classifier ("SVM", "HGB") and kind of
+    set (:data:`KINDS`, and "all sets"), the mean over sets of ``X + ActiveGAN``'s
+    macro-F1 gain over ``X`` alone in each run, and the sets where they differ most.
+    Returns ``{family: {"kinds": {kind: {"sets", labels[0], labels[1]}}, "largest":
+    [(set, difference)]}}``."""
+    def gains(source, family):
+        index = {(r["dataset"], r["seed"], r["pipeline"]): r["macro_f1"] for r in source}
+        return {(d, s): index[(d, s, f"{family} + ActiveGAN")] - v
+                for (d, s, p), v in index.items()
+                if p == family and (d, s, f"{family} + ActiveGAN") in index}
+
+    out = {}
+    for family in ("SVM", "HGB"):
+        mine, ref = gains(rows, family), gains(reference_rows, family)
+        shared = sorted(set(mine) & set(ref))
+        if not shared:
+            continue
+        per_set = {}
+        for d, s in shared:
+            per_set.setdefault(d, []).append((mine[d, s], ref[d, s]))
+        per_set = {d: np.mean(v, axis=0) for d, v in per_set.items()}
+        kinds = {"all sets": list(per_set)}
+        kinds.update({k: [d for d in per_set if test(properties[d])] for k, test in KINDS})
+        out[family] = {
+            "splits": len(shared),
+            "kinds": {k: {"sets": len(v), labels[0]: float(np.mean([per_set[d][0] for d in v])),
+                          labels[1]: float(np.mean([per_set[d][1] for d in v]))}
+                      for k, v in kinds.items() if v},
+            "largest": sorted(((d, float(a - b)) for d, (a, b) in per_set.items()),
+                              key=lambda item: -abs(item[1]))[:5]}
+    return out
+
+
+def against_markdown(result, labels=("this run", "reference")):
+    """:func:`against` as markdown: a table per classifier and its largest differences."""
+    lines = []
+    for family, entry in result.items():
+        lines += [f"**{family} + ActiveGAN, gain over {family} alone** ({entry['splits']} "
+                  "splits)", "",
+                  harness.md_table(["kind of set", "sets", *labels, "difference"],
+                                   [[k, str(v["sets"]), f"{v[labels[0]]:+.2f}",
+                                     f"{v[labels[1]]:+.2f}",
+                                     f"{v[labels[0]] - v[labels[1]]:+.2f}"]
+                                    for k, v in entry["kinds"].items()]), "",
+                  "Largest differences per set: " + ", ".join(
+                      f"{d} {g:+.2f}" for d, g in entry["largest"]) + ".", ""]
+    return "\n".join(lines).strip()

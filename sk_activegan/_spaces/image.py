@@ -41,7 +41,6 @@ class ImageSpace(DataSpace):
     """
 
     kind = "image"
-    defaults = SpaceDefaults(generator="warp", n_synthetic=8.0)
     default_widths = (32, 64, 256)
 
     def __init__(self, shape):
@@ -53,6 +52,14 @@ class ImageSpace(DataSpace):
         """Images when the front door's ``image_shape`` is set (checked against
         ``n_features``: a ``ValueError`` when they disagree)."""
         return None if image_shape is None else cls(check_image_shape(image_shape, n_features))
+
+    @property
+    def defaults(self):
+        """``generator="auto"``: the warp generator for grey images, the augmentation
+        policy (``"augment"``) for colour ones, each the family measured best on its
+        kind of image (docs/images.md); +800 % (8 rows per labeled image)."""
+        return SpaceDefaults(generator="warp" if self.shape[0] == 1 else "augment",
+                             n_synthetic=8.0)
 
     @property
     def shape(self):
