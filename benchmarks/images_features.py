@@ -103,13 +103,18 @@ class ExtractorFeatures(TransformerMixin, BaseEstimator):
     def fit(self, X, y=None):
         return self
 
-    def transform(self, X):
+    def transform(self, X, batch=128):
         module = self._tables[self.memo]
-        images = torch.as_tensor(np.asarray(X, dtype=np.float32))
-        with torch.inference_mode():
-            features = module(images.reshape(len(images), *harness.IMAGE_SHAPES[DATASET]))
-        module.remember(np.asarray(X, np.float32), features.numpy())
-        return features.numpy()
+        X = np.asarray(X, dtype=np.float32)
+        out = []
+        with torch.inference_mode():  # in batches: the extractor resizes to 224 px
+            for start in range(0, len(X), batch):
+                chunk = X[start:start + batch]
+                features = module(torch.as_tensor(chunk).reshape(
+                    len(chunk), *harness.IMAGE_SHAPES[DATASET])).numpy()
+                module.remember(chunk, features)
+                out.append(features)
+        return np.concatenate(out)
 
 
 def classical(row, cell):

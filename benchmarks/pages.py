@@ -414,6 +414,22 @@ def images_what_to_use(f):
             "`images_policy.json` and `images_features.json` by `benchmarks/pages.py`.*")
 
 
+def oversampler_fit_times(f=None):
+    """The imbalanced page's fit-time table: per case and defaults, the wall seconds
+    (median, range) and CPU seconds of ``fit_resample`` (``results/speed_oversampler*.json``)."""
+    rows = []
+    for label, tag in (("new", "speed_oversampler"), ("former", "speed_oversampler_former")):
+        runs = harness.load_results(tag)
+        for case in sorted({r["case"] for r in runs}):
+            mine = [r for r in runs if r["case"] == case]
+            wall = [r["fit_resample_seconds"] for r in mine]
+            rows.append([label, case, str(mine[0]["n_samples"]), str(mine[0]["n_iter"]),
+                         str(len(mine)), f"{np.median(wall):.1f} ({min(wall):.1f}-"
+                         f"{max(wall):.1f})", f"{np.median([r['cpu_seconds'] for r in mine]):.1f}"])
+    return harness.md_table(["defaults", "case", "training rows", "n_iter", "runs", "wall s",
+                             "CPU s"], rows)
+
+
 def imbalanced_answer(f):
     """The imbalanced page's short answer, from the 40-set results."""
     im = f["imbalanced"]
@@ -485,6 +501,7 @@ REGIONS = {
     ("images", "pages.py: images what to use"): images_what_to_use,
     ("images", "pages.py: images in short"): images_in_short,
     ("imbalanced", "pages.py: imbalanced answer"): imbalanced_answer,
+    ("imbalanced", "pages.py: over-sampler fit times"): oversampler_fit_times,
 }
 
 
