@@ -32,7 +32,8 @@ SHARED_PARAMETERS = (
         baseline ``"random-warp"`` (random similarity warps, nothing trained;
         images). A family object brings its own settings. "auto": ``"anchored"`` for
         tables, ``"warp"`` for grey images (one channel), ``"augment"`` for colour
-        images (three channels): on each kind the family measured best.
+        images (three channels): on each kind the family measured best (changed in
+        0.3: colour images had ``"warp"``).
         Settings of whichever family is used can also be given here as
         ``generator__<setting>=value`` (for example ``generator__anchor_radius=0.3``
         or ``generator__hidden_layer_sizes=(64,)``); one the family lacks is
