@@ -314,6 +314,11 @@ def translate(X, shape, dy, dx):
     return out.reshape(len(X), -1)
 
 
+def shifted(X, y, shape, shifts):
+    """``(X_syn, y_syn)``: every image of ``X`` translated by each ``(dy, dx)`` of
+    ``shifts`` (:func:`translate`), shift by shift, with its label."""
+    return np.concatenate([translate(X, shape, *s) for s in shifts]), np.tile(y, len(shifts))
+
 
 def trivial_augment(X, shape, copies, seed, top=1.0):
     """``copies`` TrivialAugment draws (kornia's, its default ops; one op and
@@ -349,6 +354,7 @@ def flips_crops(X, shape, copies, seed, pad=4):
             crop = image[..., dy[i]:dy[i] + h, dx[i]:dx[i] + w]
             out.append(crop[..., ::-1] if flip[i] else crop)
     return np.stack(out).reshape(len(out), -1).astype(X.dtype)
+
 
 # ------------------------------------------------------------------------ classifiers
 

@@ -99,7 +99,7 @@ CLASSICAL = ("shift4", "VSV-shift8", "VSV-affine4", "elastic", "SMOTE", "trivial
 
 # ------------------------------------------------------------- classical augmentation
 
-SHIFTS4, SHIFTS8, translate = harness.SHIFTS4, harness.SHIFTS8, harness.translate
+SHIFTS4, SHIFTS8 = harness.SHIFTS4, harness.SHIFTS8
 trivial_augment = harness.trivial_augment
 
 
@@ -135,8 +135,7 @@ def classical(method, X, y, shape, support, seed):
     """Classical augmentation rows; ``support``: the baseline SVM's support vector
     indices (the virtual-support-vector rows transform those)."""
     if method == "shift4":
-        return (np.concatenate([translate(X, shape, *s) for s in SHIFTS4]),
-                np.tile(y, len(SHIFTS4)))
+        return harness.shifted(X, y, shape, SHIFTS4)
     if method == "SMOTE":
         classes, sizes = np.unique(y, return_counts=True)
         counts = synthetic_counts(y, 0.5)
@@ -149,8 +148,7 @@ def classical(method, X, y, shape, support, seed):
         return trivial_augment(X, shape, 8, seed), np.tile(y, 8)
     Xs, ys = X[support], y[support]
     if method == "VSV-shift8":
-        return (np.concatenate([translate(Xs, shape, *s) for s in SHIFTS8]),
-                np.tile(ys, len(SHIFTS8)))
+        return harness.shifted(Xs, ys, shape, SHIFTS8)
     if method == "VSV-affine4":
         return random_affine(Xs, shape, 4, np.random.default_rng(seed)), np.repeat(ys, 4)
     raise ValueError(method)

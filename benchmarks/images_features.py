@@ -122,8 +122,7 @@ def classical(row, cell):
     if row == "flips-crops":
         return harness.flips_crops(X, shape, 8, cell.seed), np.tile(y, 8)
     if row == "shift4":
-        return (np.concatenate([harness.translate(X, shape, *s) for s in harness.SHIFTS4]),
-                np.tile(y, len(harness.SHIFTS4)))
+        return harness.shifted(X, y, shape, harness.SHIFTS4)
     if row == "trivialaugment":
         return harness.trivial_augment(X, shape, 8, cell.seed, top=255.0), np.tile(y, 8)
     raise ValueError(row)

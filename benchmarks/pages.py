@@ -72,22 +72,19 @@ def features_cell():
     get = {(e["dataset"], e["n"], e["method"]): e for e in summary}
     mnist = {m: get[("mnist70k", 500, m)] for m in
              ("ActiveGAN", "random-warp")}
-    cifar = {m: get.get(("cifar10", 5000, m)) for m in ("classical",)}
     reward = harness.load_results("reward_views")["seconds_for_8"]
-    return {"mnist": mnist, "cifar": cifar,
+    return {"mnist": mnist,
             "reward_8_seconds": float(np.median([v["full (224 px)"] for v in reward.values()]))}
 
 
 def photos_cell():
     """CIFAR-10, n = 1,000, through the native extractor
     (``results/images_features.json``, written by ``images_features.py --report``):
-    every row's mean gain and per-seed gains, the seeds, and the CV recipe's choices."""
+    every row's mean gain, the seeds, and the CV recipe's choices."""
     result = harness.load_results("images_features")
     rows = result["rows"]
     return {"seeds": len(result["baseline"]),
-            "baseline": float(np.mean(list(result["baseline"].values()))),
             "gains": {name: e["gain"] for name, e in rows.items()},
-            "per_seed": {name: list(e["gains"].values()) for name, e in rows.items()},
             "cv_chosen": list(rows.get("augment-CV", {}).get("chosen", {}).values())}
 
 
@@ -193,7 +190,7 @@ def glance(f):
     im, ba = f["imbalanced"], f["balanced"]
     ours_b = ("ActiveGAN", "ActiveGAN+CV", "ActiveGAN[paper]", "AC-GAN", "AC-GAN+F")
     best_b, best_b_gain = _best_other(ba["gains"], ours_b)
-    means = im["means"]
+    means, w = im["means"], im["wilcoxon"]
     rows = [
         ["digit-like images (MNIST)", "`image_shape=(28, 28)`: the defaults, or "
          "`generator=\"random-warp\"`",
@@ -207,11 +204,9 @@ def glance(f):
          f"{fa['classical_name']} {_g(fa['classical'])}"],
         ["imbalanced tables (KEEL)", "the SVM with `ActiveGANOverSampler`, or with SMOTE "
          "inside `OverSampledClassifierCV`: level",
-         f"{im['wilcoxon']['with']}: mean rank {im['ranks'][im['wilcoxon']['with']]:.2f}, "
-         f"macro F1 {means[im['wilcoxon']['with']]:.2f} (SVM alone "
-         f"{im['ranks']['SVM']:.2f}, {means['SVM']:.2f})",
-         f"{im['wilcoxon']['without']}: {im['ranks'][im['wilcoxon']['without']]:.2f}, "
-         f"{means[im['wilcoxon']['without']]:.2f}"],
+         f"{w['with']}: mean rank {im['ranks'][w['with']]:.2f}, macro F1 "
+         f"{means[w['with']]:.2f} (SVM alone {im['ranks']['SVM']:.2f}, {means['SVM']:.2f})",
+         f"{w['without']}: {im['ranks'][w['without']]:.2f}, {means[w['without']]:.2f}"],
         ["small balanced tables (UCI)", "the plain classifier",
          f"defaults {_g(ba['gains']['ActiveGAN'])}",
          f"the SVM alone (0); best other row {best_b} {_g(best_b_gain)}"],
@@ -257,9 +252,8 @@ def which(f):
          "above", no_gpu,
          f"raw-pixel RBF SVM; {fa['classical_name']} ({_g(fa['classical'])})"],
         ["photos, through a pretrained extractor",
-         "`EfficientNetLite0Features` as the SVM's features, "
-         + ("no augmentation" if photo_use == "no augmentation" else photo_use)
-         + "; to check, `AugmentedClassifierCV` (0 among the budgets)",
+         f"`EfficientNetLite0Features` as the SVM's features, {photo_use}; to check, "
+         "`AugmentedClassifierCV` (0 among the budgets)",
          f"CIFAR-10 n = 1,000 ({ph['seeds']} seeds, 224-px features): the default (the "
          f"augmentation policy) {_g(ph['gains']['augment'])}, the warp generator "
          f"{_g(ph['gains']['default'])}, flips and crops {_g(ph['gains']['flips-crops'])}, "
@@ -445,7 +439,7 @@ def imbalanced_answer(f):
 
     def kind(name, entry, side):
         return (f"{name} ({entry['sets']} sets: {_g(entry['mean'])}, {side} on "
-                f"{entry['ahead' if side == 'ahead' else 'behind']})")
+                f"{entry[side]})")
 
     lines = [
         f"**Short answer** ({im['sets']} KEEL sets, {im['repeats']} stratified 50/50 "
